@@ -1,0 +1,153 @@
+/**
+ * The CodePay protocol, pure: canonical string, md5 sign, constant-time verify, creat_order
+ * parameters and the gateway's answer. No I/O here; the edges (gateway client, routes) do that.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { formatCents, parseAmount, type Cents } from '../../shared/money.ts';
+import type { Channel } from '../../shared/api.ts';
+
+export type Params = Record<string, string>;
+
+/** Byte order of the UTF-8 keys, as PHP's ksort orders plain string keys. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** `a=1&b=2`: every non-empty parameter but `sign`, sorted by key, raw (not encoded) values. */
+export function canonicalString(params: Params): string {
+  return Object.keys(params)
+    .filter((key) => key !== 'sign' && params[key] !== '')
+    .sort(byteOrder)
+    .map((key) => `${key}=${params[key]}`)
+    .join('&');
+}
+
+export function md5Hex(text: string): string {
+  return createHash('md5').update(text, 'utf8').digest('hex');
+}
+
+/** md5(canonical + key): the key follows with no separator. */
+export function sign(params: Params, key: string): string {
+  return md5Hex(canonicalString(params) + key);
+}
+
+/** Checks `sign` over every non-empty field received, in constant time. */
+export function verify(params: Params, key: string): boolean {
+  const given = params.sign;
+  if (typeof given !== 'string' || !/^[0-9a-fA-F]{32}$/.test(given)) return false;
+  const expected = Buffer.from(sign(params, key), 'hex');
+  return timingSafeEqual(expected, Buffer.from(given, 'hex'));
+}
+
+/** PHP's urlencode: only [A-Za-z0-9_.-] stay, space becomes '+'. */
+export function phpUrlencode(value: string): string {
+  return encodeURIComponent(value)
+    .replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/** The query string as the document builds it: sorted, non-empty, encoded, `sign` last. */
+export function signedQuery(params: Params, key: string): string {
+  const pairs = Object.keys(params)
+    .filter((name) => name !== 'sign' && params[name] !== '')
+    .sort(byteOrder)
+    .map((name) => `${name}=${phpUrlencode(params[name])}`);
+  return `${pairs.join('&')}&sign=${sign(params, key)}`;
+}
+
+/** Reads a form or query body into params; a repeated key makes it ambiguous, so it is refused. */
+export function parseForm(body: string): Params | undefined {
+  const params: Params = Object.create(null);
+  for (const [name, value] of new URLSearchParams(body)) {
+    if (Object.hasOwn(params, name)) return undefined;
+    params[name] = value;
+  }
+  return params;
+}
+
+export interface CreateOrderInput {
+  merchantId: string;
+  payId: string;
+  type: Channel;
+  price: Cents;
+  param?: string;
+  notifyUrl?: string;
+  returnUrl?: string;
+  /** Seconds until the QR expires; the gateway's default is 360. */
+  outTime?: number;
+}
+
+/**
+ * The creat_order parameters for a JSON answer (page=4). Every value is a string we sign;
+ * optional ones that are empty or zero are left out rather than sent as "0".
+ */
+export function createOrderParams(input: CreateOrderInput): Params {
+  const params: Params = {
+    id: input.merchantId,
+    pay_id: input.payId,
+    type: String(input.type),
+    price: formatCents(input.price),
+    page: '4',
+  };
+  if (input.param) params.param = input.param;
+  if (input.notifyUrl) params.notify_url = input.notifyUrl;
+  if (input.returnUrl) params.return_url = input.returnUrl;
+  if (input.outTime) params.outTime = String(input.outTime);
+  return params;
+}
+
+/** What creat_order's JSON means to us. Times are Unix seconds, as the gateway sends them. */
+export type CreateOrderAnswer =
+  | {
+      ok: true;
+      gatewayOrderId: string;
+      money: Cents;
+      price: Cents;
+      qrcode: string;
+      serverTime: number;
+      endTime: number;
+    }
+  | { ok: false; code: 'GATEWAY_SIGN_FAIL' | 'GATEWAY_BAD_PARAMS' | 'GATEWAY_REJECTED' | 'GATEWAY_BAD_RESPONSE'; message: string };
+
+function integerField(value: unknown): number | undefined {
+  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) ? number : undefined;
+}
+
+/** Interprets the gateway's page=4 JSON: status 0 ok, -1 failed, -2 bad parameters. */
+export function parseCreateOrderAnswer(body: unknown): CreateOrderAnswer {
+  if (typeof body !== 'object' || body === null) {
+    return { ok: false, code: 'GATEWAY_BAD_RESPONSE', message: 'The gateway did not answer with a JSON object.' };
+  }
+  const answer = body as Record<string, unknown>;
+  const status = integerField(answer.status);
+  const gatewayMessage = typeof answer.msg === 'string' ? answer.msg.slice(0, 200) : '';
+  if (status === -2 || status === -1) {
+    if (/sign/i.test(gatewayMessage)) {
+      return { ok: false, code: 'GATEWAY_SIGN_FAIL', message: `The gateway refused the signature (${gatewayMessage}): check CODEPAY_ID and CODEPAY_KEY.` };
+    }
+    return status === -2
+      ? { ok: false, code: 'GATEWAY_BAD_PARAMS', message: `The gateway refused the order's parameters: ${gatewayMessage || 'no reason given'}.` }
+      : { ok: false, code: 'GATEWAY_REJECTED', message: `The gateway could not create the order: ${gatewayMessage || 'no reason given'}.` };
+  }
+  if (status !== 0) {
+    return { ok: false, code: 'GATEWAY_BAD_RESPONSE', message: 'The gateway answered with an unknown status.' };
+  }
+  const money = parseAmount(answer.money);
+  const price = parseAmount(answer.price);
+  const serverTime = integerField(answer.serverTime);
+  const endTime = integerField(answer.endTime);
+  const qrcode = answer.qrcode;
+  if (money === undefined || price === undefined || serverTime === undefined || endTime === undefined || typeof qrcode !== 'string' || qrcode === '') {
+    return { ok: false, code: 'GATEWAY_BAD_RESPONSE', message: 'The gateway answered ok but left out money, price, times or the QR code.' };
+  }
+  return {
+    ok: true,
+    gatewayOrderId: answer.order_id === undefined ? '' : String(answer.order_id),
+    money,
+    price,
+    qrcode,
+    serverTime,
+    endTime,
+  };
+}
