@@ -31,10 +31,10 @@ export function sign(params: Params, key: string): string {
   return md5Hex(canonicalString(params) + key);
 }
 
-/** Checks `sign` over every non-empty field received, in constant time. */
+/** Checks `sign` (lower-case hex, as md5() prints it) over every non-empty field received, in constant time. */
 export function verify(params: Params, key: string): boolean {
   const given = params.sign;
-  if (typeof given !== 'string' || !/^[0-9a-fA-F]{32}$/.test(given)) return false;
+  if (typeof given !== 'string' || !/^[0-9a-f]{32}$/.test(given)) return false;
   const expected = Buffer.from(sign(params, key), 'hex');
   return timingSafeEqual(expected, Buffer.from(given, 'hex'));
 }

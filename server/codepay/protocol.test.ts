@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  canonicalString,
+  createOrderParams,
+  parseCreateOrderAnswer,
+  parseForm,
+  phpUrlencode,
+  sign,
+  verify,
+} from './protocol.ts';
+
+describe('canonical string', () => {
+  it('sorts keys by byte order, skips empty values and sign, keeps raw values', () => {
+    expect(canonicalString({ b: '2', a: 'x y&z', sign: 'abc', c: '', B: '0' })).toBe('B=0&a=x y&z&b=2');
+  });
+
+  it('does not depend on the order the fields came in', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.string({ unit: 'binary' })), (params) => {
+        const reversed = Object.fromEntries(Object.entries(params).reverse());
+        expect(canonicalString(reversed)).toBe(canonicalString(params));
+      }),
+    );
+  });
+});
+
+describe('sign and verify', () => {
+  it('verifies what it signs, for any Unicode, and nothing else', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ unit: 'grapheme', minLength: 1 }), fc.string({ unit: 'grapheme' })),
+        fc.string({ minLength: 6, maxLength: 100 }),
+        (params, key) => {
+          const signed = { ...params, sign: sign(params, key) };
+          expect(verify(signed, key)).toBe(true);
+          expect(verify(signed, `${key}.`)).toBe(false);
+        },
+      ),
+    );
+  });
+
+  it('refuses a missing or malformed sign', () => {
+    expect(verify({ a: '1' }, 'secret-key')).toBe(false);
+    expect(verify({ a: '1', sign: 'not hex' }, 'secret-key')).toBe(false);
+    expect(verify({ a: '1', sign: sign({ a: '1' }, 'secret-key').slice(1) }, 'secret-key')).toBe(false);
+  });
+
+  it('refuses the sign in upper case, as the PHP handler compares strings', () => {
+    const params = { a: '1' };
+    expect(verify({ ...params, sign: sign(params, 'secret-key').toUpperCase() }, 'secret-key')).toBe(false);
+  });
+});
+
+describe('form parsing', () => {
+  it('decodes + and percent escapes', () => {
+    expect(parseForm('a=x+y&b=%E4%B8%AD')).toEqual({ a: 'x y', b: '中' });
+  });
+  it('refuses a repeated field: which one was signed is ambiguous', () => {
+    expect(parseForm('money=1.00&money=100.00')).toBeUndefined();
+  });
+});
+
+it('phpUrlencode keeps only letters, digits and -_. ', () => {
+  expect(phpUrlencode("a b*~!'()-_.中")).toBe('a+b%2A%7E%21%27%28%29-_.%E4%B8%AD');
+});
+
+describe('creat_order parameters', () => {
+  it('are strings, page=4, with empty or zero optional values left out', () => {
+    expect(createOrderParams({ merchantId: '10001', payId: 'p1', type: 3, price: 990, param: '', outTime: 0 })).toEqual({
+      id: '10001',
+      pay_id: 'p1',
+      type: '3',
+      price: '9.90',
+      page: '4',
+    });
+  });
+});
+
+describe("the gateway's answer", () => {
+  const ok = {
+    msg: 'ok',
+    qrcode: '//codepay.fateqq.com/qr/1/3/100/0.png',
+    status: 0,
+    order_id: 888888888,
+    pay_id: 'admin',
+    type: 1,
+    price: 111,
+    money: '110.99',
+    serverTime: 1481453112,
+    endTime: 1481453412,
+  };
+
+  it('reads amounts given as numbers or strings', () => {
+    expect(parseCreateOrderAnswer(ok)).toMatchObject({ ok: true, price: 11100, money: 11099, gatewayOrderId: '888888888' });
+    expect(parseCreateOrderAnswer({ ...ok, status: '0', serverTime: '1481453112' })).toMatchObject({ ok: true, serverTime: 1481453112 });
+  });
+
+  it('maps -1, -2 and sign fail to our codes', () => {
+    expect(parseCreateOrderAnswer({ status: -1, msg: 'no qrcode' })).toMatchObject({ ok: false, code: 'GATEWAY_REJECTED' });
+    expect(parseCreateOrderAnswer({ status: -2, msg: 'price error' })).toMatchObject({ ok: false, code: 'GATEWAY_BAD_PARAMS' });
+    expect(parseCreateOrderAnswer({ status: '-1', msg: 'sign fail' })).toMatchObject({ ok: false, code: 'GATEWAY_SIGN_FAIL' });
+  });
+
+  it('refuses garbage and an ok without the fields it needs', () => {
+    expect(parseCreateOrderAnswer('<html>')).toMatchObject({ ok: false, code: 'GATEWAY_BAD_RESPONSE' });
+    expect(parseCreateOrderAnswer({ ...ok, qrcode: '' })).toMatchObject({ ok: false, code: 'GATEWAY_BAD_RESPONSE' });
+    expect(parseCreateOrderAnswer({ ...ok, money: '1e3' })).toMatchObject({ ok: false, code: 'GATEWAY_BAD_RESPONSE' });
+    expect(parseCreateOrderAnswer({ ...ok, status: 7 })).toMatchObject({ ok: false, code: 'GATEWAY_BAD_RESPONSE' });
+  });
+});

@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const cwd = mkdtempSync(join(tmpdir(), 'codepay-config-'));
+const load = (env: Record<string, string>) => loadConfig(env, cwd);
+const REAL = {
+  CODEPAY_GATEWAY: 'https://codepay.fateqq.com:51888/creat_order/',
+  CODEPAY_ID: '12345',
+  CODEPAY_KEY: 'merchant-key-123',
+  PUBLIC_URL: 'https://pay.example.com',
+};
+
+function refusal(env: Record<string, string>): string {
+  try {
+    load(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('loadConfig', () => {
+  it('defaults to the sandbox with any amount allowed', () => {
+    const config = load({});
+    expect(config.gatewayUrl).toBeNull();
+    expect(config.port).toBe(8787);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.pricePolicy.openAmount).toEqual({ min: 1, max: 9_999_999 });
+    expect(config.channels).toEqual([1, 2, 3]);
+  });
+
+  it('a real gateway needs id, key, public URL and a price policy', () => {
+    expect(refusal({ ...REAL, CODEPAY_ID: '' })).toMatch(/^CODEPAY_ID: /);
+    expect(refusal({ ...REAL, CODEPAY_KEY: '' })).toMatch(/^CODEPAY_KEY: /);
+    expect(refusal({ ...REAL, PUBLIC_URL: '' })).toMatch(/^PUBLIC_URL: /);
+    expect(refusal(REAL)).toMatch(/^PRODUCTS: .*price policy/);
+    expect(load({ ...REAL, PRICE_MIN: '1', PRICE_MAX: '500' }).pricePolicy.openAmount).toEqual({ min: 100, max: 50_000 });
+  });
+
+  it('reads products inline or from a file', () => {
+    const inline = load({ PRODUCTS: '{"ebook":{"name":"E-book","price":"9.90"}}' });
+    expect(inline.pricePolicy.products.get('ebook')).toEqual({ name: 'E-book', price: 990 });
+    expect(inline.pricePolicy.openAmount).toBeNull();
+    writeFileSync(join(cwd, 'products.json'), '{"vip":{"name":"VIP","price":30}}');
+    expect(load({ PRODUCTS: 'products.json' }).pricePolicy.products.get('vip')).toEqual({ name: 'VIP', price: 3000 });
+  });
+
+  it('names the setting in one line for each malformed value', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ PORT: 'eighty' }, /^PORT: /],
+      [{ PORT: '70000' }, /^PORT: /],
+      [{ CODEPAY_GATEWAY: 'ftp://x' }, /^CODEPAY_GATEWAY: /],
+      [{ PRICE_MIN: '0' }, /^PRICE_MIN: /],
+      [{ PRICE_MIN: '10', PRICE_MAX: '5' }, /^PRICE_MIN: /],
+      [{ PRICE_MAX: '1.234' }, /^PRICE_MAX: /],
+      [{ PRODUCTS: '{"a": {"name": "A", "price": "-1"}}' }, /^PRODUCTS: /],
+      [{ PRODUCTS: '{oops' }, /^PRODUCTS: /],
+      [{ PRODUCTS: 'missing.json' }, /^PRODUCTS: /],
+      [{ CHANNELS: 'paypal' }, /^CHANNELS: /],
+      [{ ALLOWED_ORIGINS: 'https://shop.example.com/path' }, /^ALLOWED_ORIGINS: /],
+      [{ API_SECRET: 'short' }, /^API_SECRET: /],
+      [{ CODEPAY_KEY: 'abc' }, /^CODEPAY_KEY: /],
+      [{ SANDBOX_RETRY_SCHEDULE: '1,x' }, /^SANDBOX_RETRY_SCHEDULE: /],
+    ];
+    for (const [env, expected] of cases) {
+      const message = refusal(env);
+      expect(message).toMatch(expected);
+      expect(message).not.toContain('\n');
+    }
+  });
+
+  it('never puts the key in an error message', () => {
+    expect(refusal({ ...REAL, CODEPAY_ID: 'x' })).not.toContain(REAL.CODEPAY_KEY);
+  });
+
+  it('reads .env, with the environment winning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codepay-dotenv-'));
+    writeFileSync(join(dir, '.env'), '# comment\nPORT=9000\nexport CHANNELS="wechat"\nHOST=0.0.0.0\n');
+    const config = loadConfig({ HOST: '127.0.0.2' }, dir);
+    expect(config.port).toBe(9000);
+    expect(config.channels).toEqual([3]);
+    expect(config.host).toBe('127.0.0.2');
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * Configuration from the environment (and an optional .env file), validated once at start-up.
+ * Every problem is a ConfigError whose message is one line naming the setting.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CHANNELS, type Channel } from '../shared/api.ts';
+import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
+import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY } from './sandbox/credentials.ts';
+
+export class ConfigError extends Error {}
+
+export interface Product {
+  name: string;
+  price: Cents;
+}
+
+export interface PricePolicy {
+  products: ReadonlyMap<string, Product>;
+  /** The allowed range for open amounts (donations, top-ups), or null when only products sell. */
+  openAmount: { min: Cents; max: Cents } | null;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** The signer's public base URL, from which notify_url is made; null: the listening address. */
+  publicUrl: string | null;
+  /** The creat_order URL of a real gateway; null: the built-in sandbox, mounted at /sandbox. */
+  gatewayUrl: string | null;
+  merchantId: string;
+  merchantKey: string;
+  channels: Channel[];
+  pricePolicy: PricePolicy;
+  /** Origins allowed to call the API from a browser, besides the signer's own; '*' allows any. */
+  allowedOrigins: string[];
+  apiSecret: string | null;
+  /** Seconds a QR code stays payable (CodePay's outTime). */
+  orderTtlSeconds: number;
+  gatewayTimeoutMs: number;
+  /** Public order creations allowed per client address per minute. */
+  rateLimitPerMinute: number;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy: boolean;
+  /** Seconds between the sandbox's notify re-sends (sandbox mode only). */
+  sandboxRetrySchedule: number[] | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads KEY=VALUE lines; the real environment wins over the file. */
+export function readDotEnv(path: string): Env {
+  if (!existsSync(path)) return {};
+  const env: Env = {};
+  for (const line of readFileSync(path, 'utf8').split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!match || line.trimStart().startsWith('#')) continue;
+    env[match[1]] = match[2].replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return env;
+}
+
+function fail(name: string, problem: string): never {
+  throw new ConfigError(`${name}: ${problem}`);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) fail(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return Number(raw);
+}
+
+function httpUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    fail(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(name, `must be an http(s) URL, got "${raw}"`);
+  return url.href;
+}
+
+function amount(name: string, raw: string): Cents {
+  const cents = parseAmount(raw);
+  if (cents === undefined || !inGatewayRange(cents)) fail(name, `must be an amount from 0.01 to 99999.99 with at most two decimals, got "${raw}"`);
+  return cents;
+}
+
+const CHANNEL_WORDS: Record<string, Channel> = { '1': 1, alipay: 1, '2': 2, qqpay: 2, qq: 2, '3': 3, wechat: 3, wxpay: 3 };
+
+function channels(raw: string | undefined): Channel[] {
+  if (!raw) return [...CHANNELS];
+  const chosen = raw.split(',').map((word) => word.trim().toLowerCase()).filter(Boolean).map((word) => {
+    const channel = CHANNEL_WORDS[word];
+    if (!channel) fail('CHANNELS', `unknown channel "${word}" (use alipay, qqpay, wechat or 1, 2, 3)`);
+    return channel;
+  });
+  if (chosen.length === 0) fail('CHANNELS', 'names no channel');
+  return [...new Set(chosen)];
+}
+
+/** PRODUCTS: inline JSON or a path to a JSON file: {"id": {"name": "…", "price": "9.90"}}. */
+function products(raw: string | undefined, cwd: string): Map<string, Product> {
+  const catalogue = new Map<string, Product>();
+  if (!raw) return catalogue;
+  let text = raw.trim();
+  if (!text.startsWith('{')) {
+    const path = resolve(cwd, text);
+    if (!existsSync(path)) fail('PRODUCTS', `is neither inline JSON nor an existing file: "${raw}"`);
+    text = readFileSync(path, 'utf8');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    fail('PRODUCTS', 'is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('PRODUCTS', 'must be a JSON object of product id to {name, price}');
+  for (const [id, entry] of Object.entries(parsed)) {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) fail('PRODUCTS', `product id "${id}" must be 1 to 64 letters, digits, '_', '.' or '-'`);
+    const { name, price } = (entry ?? {}) as { name?: unknown; price?: unknown };
+    if (typeof name !== 'string' || name.trim() === '') fail('PRODUCTS', `product "${id}" needs a name`);
+    const cents = parseAmount(price);
+    if (cents === undefined || !inGatewayRange(cents)) fail('PRODUCTS', `product "${id}" needs a price from 0.01 to 99999.99, got ${JSON.stringify(price)}`);
+    catalogue.set(id, { name, price: cents });
+  }
+  return catalogue;
+}
+
+function pricePolicy(env: Env, sandbox: boolean, cwd: string): PricePolicy {
+  const catalogue = products(env.PRODUCTS, cwd);
+  const hasRange = Boolean(env.PRICE_MIN || env.PRICE_MAX);
+  if (!hasRange && catalogue.size === 0) {
+    if (!sandbox) fail('PRODUCTS', 'a real gateway needs a price policy: set PRODUCTS and/or PRICE_MIN and PRICE_MAX');
+    return { products: catalogue, openAmount: { min: MIN_CENTS, max: MAX_CENTS } };
+  }
+  if (!hasRange) return { products: catalogue, openAmount: null };
+  const min = env.PRICE_MIN ? amount('PRICE_MIN', env.PRICE_MIN) : MIN_CENTS;
+  const max = env.PRICE_MAX ? amount('PRICE_MAX', env.PRICE_MAX) : MAX_CENTS;
+  if (min > max) fail('PRICE_MIN', `(${formatCents(min)}) is above PRICE_MAX (${formatCents(max)})`);
+  return { products: catalogue, openAmount: { min, max } };
+}
+
+function origins(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    if (entry === '*') return entry;
+    try {
+      const url = new URL(entry);
+      if (url.origin === 'null' || url.href.replace(/\/$/, '') !== url.origin) throw new Error();
+      return url.origin;
+    } catch {
+      return fail('ALLOWED_ORIGINS', `"${entry}" is not an origin like https://shop.example.com`);
+    }
+  });
+}
+
+function retrySchedule(raw: string | undefined): number[] | undefined {
+  if (!raw) return undefined;
+  const seconds = raw.split(',').map((part) => Number(part.trim()));
+  if (seconds.some((value) => !Number.isFinite(value) || value < 0)) fail('SANDBOX_RETRY_SCHEDULE', `must be seconds separated by commas, got "${raw}"`);
+  return seconds;
+}
+
+export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): Config {
+  const env: Env = { ...readDotEnv(resolve(cwd, '.env')), ...processEnv };
+  const gatewayUrl = env.CODEPAY_GATEWAY ? httpUrl('CODEPAY_GATEWAY', env.CODEPAY_GATEWAY) : null;
+  const sandbox = gatewayUrl === null;
+  const merchantId = env.CODEPAY_ID || (sandbox ? SANDBOX_MERCHANT_ID : fail('CODEPAY_ID', 'is required with a real gateway (CODEPAY_GATEWAY)'));
+  if (!/^\d{1,20}$/.test(merchantId)) fail('CODEPAY_ID', 'must be the numeric CodePay merchant id');
+  const merchantKey = env.CODEPAY_KEY || (sandbox ? SANDBOX_MERCHANT_KEY : fail('CODEPAY_KEY', 'is required with a real gateway (CODEPAY_GATEWAY)'));
+  if (merchantKey.length < 6 || merchantKey.length > 100) fail('CODEPAY_KEY', 'must be 6 to 100 characters long');
+  const apiSecret = env.API_SECRET || null;
+  if (apiSecret !== null && apiSecret.length < 16) fail('API_SECRET', 'must be at least 16 characters long');
+  const publicUrl = env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL).replace(/\/+$/, '') : null;
+  if (!sandbox && publicUrl === null) fail('PUBLIC_URL', 'is required with a real gateway: the gateway must reach PUBLIC_URL/api/notify');
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: integer(env, 'PORT', 8787, 0, 65535),
+    dataDir: resolve(cwd, env.DATA_DIR || 'data'),
+    publicUrl,
+    gatewayUrl,
+    merchantId,
+    merchantKey,
+    channels: channels(env.CHANNELS),
+    pricePolicy: pricePolicy(env, sandbox, cwd),
+    allowedOrigins: origins(env.ALLOWED_ORIGINS),
+    apiSecret,
+    orderTtlSeconds: integer(env, 'ORDER_TTL', 360, 1, 86_400),
+    gatewayTimeoutMs: integer(env, 'GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    sandboxRetrySchedule: retrySchedule(env.SANDBOX_RETRY_SCHEDULE),
+  };
+}

@@ -1,0 +1,14 @@
+/** A refusal with a stable code from shared/errors.ts; its message is safe to show a buyer. */
+import { ERRORS, type ErrorCode } from '../shared/errors.ts';
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+  }
+}

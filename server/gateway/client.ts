@@ -1,0 +1,57 @@
+/** Talks to the CodePay gateway over HTTP: creat_order with a signed GET, answered as JSON (page=4). */
+import { ApiError } from '../errors.ts';
+import { parseCreateOrderAnswer, signedQuery, type Params } from '../codepay/protocol.ts';
+
+export interface GatewayOptions {
+  /** The creat_order URL, e.g. https://codepay.fateqq.com:51888/creat_order/ */
+  url: string;
+  merchantKey: string;
+  timeoutMs: number;
+}
+
+export type CreatedAtGateway = Extract<ReturnType<typeof parseCreateOrderAnswer>, { ok: true }>;
+
+export interface GatewayClient {
+  readonly url: string;
+  createOrder(params: Params): Promise<CreatedAtGateway>;
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+/** Some gateways send JSON with a byte-order mark or as text/html: read the text, then parse. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, '').trim());
+  } catch {
+    return undefined;
+  }
+}
+
+export function createGatewayClient(options: GatewayOptions): GatewayClient {
+  const separator = options.url.includes('?') ? '&' : '?';
+  return {
+    url: options.url,
+    async createOrder(params) {
+      const target = `${options.url}${separator}${signedQuery(params, options.merchantKey)}`;
+      let text: string;
+      try {
+        const response = await fetch(target, { signal: AbortSignal.timeout(options.timeoutMs), redirect: 'follow' });
+        text = await response.text();
+        if (!response.ok) {
+          throw new ApiError('GATEWAY_UNAVAILABLE', `The payment gateway answered HTTP ${response.status}. Please try again.`);
+        }
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        if (isTimeout(error)) {
+          throw new ApiError('GATEWAY_TIMEOUT', `The payment gateway did not answer within ${options.timeoutMs} ms. Please try again.`);
+        }
+        throw new ApiError('GATEWAY_UNAVAILABLE', 'The payment gateway could not be reached. Please try again.');
+      }
+      const answer = parseCreateOrderAnswer(parseJson(text));
+      if (!answer.ok) throw new ApiError(answer.code, answer.message);
+      return answer;
+    },
+  };
+}

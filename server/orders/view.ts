@@ -1,0 +1,28 @@
+/** The public view of an order: what anyone holding its id may see. */
+import type { OrderView } from '../../shared/api.ts';
+import { formatCents } from '../../shared/money.ts';
+import type { OrderRecord } from '../store/types.ts';
+
+export function qrImagePath(id: string): string {
+  return `/api/orders/${id}/qr.png`;
+}
+
+export function toOrderView(order: OrderRecord, now: number): OrderView {
+  const hasQr = order.qrPayload !== null || order.qrImageUrl !== null;
+  return {
+    id: order.id,
+    status: order.status,
+    price: formatCents(order.price),
+    money: order.money === null ? null : formatCents(order.money),
+    type: order.type,
+    product: order.product,
+    param: order.param,
+    reference: order.reference,
+    qr: hasQr ? (order.qrPayload !== null ? { payload: order.qrPayload } : { image: qrImagePath(order.id) }) : null,
+    createdAt: order.createdAt,
+    expiresAt: order.expiresAt,
+    paidAt: order.paidAt,
+    late: order.late,
+    serverTime: now,
+  };
+}

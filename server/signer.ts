@@ -1,0 +1,132 @@
+/**
+ * Starts a whole signer: store, gateway (or the built-in sandbox at /sandbox), HTTP server,
+ * the sweeper that expires orders; and stops it gracefully.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.ts';
+import { createGatewayClient } from './gateway/client.ts';
+import { createApp } from './http/app.ts';
+import { EventStreams } from './http/sse.ts';
+import { createLogger, type Logger } from './log.ts';
+import { StatusPublisher } from './orders/publisher.ts';
+import { OrderService } from './orders/service.ts';
+import { createSandbox } from './sandbox/index.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+import type { Store } from './store/types.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SANDBOX_PATH = '/sandbox';
+
+export interface Signer {
+  /** Where the signer listens, e.g. http://127.0.0.1:8787 */
+  url: string;
+  /** The URL pages and the gateway use (PUBLIC_URL, or the listening address). */
+  publicUrl: string;
+  store: Store;
+  publisher: StatusPublisher;
+  orders: OrderService;
+  close(): Promise<void>;
+}
+
+export interface SignerOptions {
+  log?: Logger;
+  /** How often unpaid orders are expired. */
+  sweepIntervalMs?: number;
+  heartbeatMs?: number;
+  now?: () => number;
+}
+
+/** A host one can connect to: a wildcard address means this machine. */
+function connectableHost(address: AddressInfo): string {
+  if (address.address === '0.0.0.0') return '127.0.0.1';
+  if (address.address === '::') return '[::1]';
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
+function isUnder(url: string | undefined, prefix: string): boolean {
+  return url === prefix || Boolean(url?.startsWith(`${prefix}/`) || url?.startsWith(`${prefix}?`));
+}
+
+export async function startSigner(config: Config, options: SignerOptions = {}): Promise<Signer> {
+  const log = options.log ?? createLogger({ secrets: [config.merchantKey, config.apiSecret ?? ''] });
+  const now = options.now ?? Date.now;
+  const store = openSqliteStore(join(config.dataDir, 'codepay.sqlite'));
+
+  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  const server = createServer((req, res) => handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const url = `http://${connectableHost(server.address() as AddressInfo)}:${(server.address() as AddressInfo).port}`;
+  const publicUrl = config.publicUrl ?? url;
+
+  const sandbox =
+    config.gatewayUrl === null
+      ? createSandbox({
+          merchantId: config.merchantId,
+          merchantKey: config.merchantKey,
+          basePath: SANDBOX_PATH,
+          publicBaseUrl: config.publicUrl ? `${config.publicUrl}${SANDBOX_PATH}` : undefined,
+          retrySchedule: config.sandboxRetrySchedule,
+          log: log.child({ component: 'sandbox' }),
+        })
+      : undefined;
+  const publisher = new StatusPublisher();
+  const streams = new EventStreams(options.heartbeatMs ?? 15_000);
+  const orders = new OrderService({
+    store,
+    publisher,
+    log,
+    gateway: createGatewayClient({
+      url: config.gatewayUrl ?? `${url}${SANDBOX_PATH}/creat_order/`,
+      merchantKey: config.merchantKey,
+      timeoutMs: config.gatewayTimeoutMs,
+    }),
+    merchantId: config.merchantId,
+    merchantKey: config.merchantKey,
+    notifyUrl: `${publicUrl}/api/notify`,
+    orderTtlSeconds: config.orderTtlSeconds,
+    gatewayTimeoutMs: config.gatewayTimeoutMs,
+    now,
+  });
+  const app = createApp(config, {
+    orders,
+    publisher,
+    streams,
+    log,
+    now,
+    assets: { distDir: join(ROOT, 'dist'), demoDir: join(ROOT, 'widget', 'demo') },
+    selfOrigin: () => new URL(publicUrl).origin,
+    health: () => ({ watchers: publisher.watcherCount, streams: streams.size, sandbox: sandbox !== undefined }),
+  });
+  const appHandler = app.callback();
+  const sandboxHandler = sandbox?.app.callback();
+  handle = (req, res) => void (sandboxHandler && isUnder(req.url, SANDBOX_PATH) ? sandboxHandler(req, res) : appHandler(req, res));
+
+  const sweeper = setInterval(() => {
+    orders.sweep().catch((error) => log.error('sweep failed', { error }));
+  }, options.sweepIntervalMs ?? 1_000);
+  sweeper.unref();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(sweeper);
+      // Stop accepting, let in-flight requests finish, end the streams that would never finish.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      streams.closeAll();
+      server.closeIdleConnections();
+      await closed;
+      await sandbox?.close();
+      await store.close();
+    })());
+
+  return { url, publicUrl, store, publisher, orders, close };
+}

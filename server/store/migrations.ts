@@ -1,0 +1,33 @@
+/** Versioned schema for SQLite; each entry runs once, in order, inside a transaction. */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE orders (
+     id TEXT PRIMARY KEY,
+     status TEXT NOT NULL,
+     price INTEGER NOT NULL,
+     money INTEGER,
+     type INTEGER NOT NULL,
+     product TEXT,
+     param TEXT,
+     reference TEXT,
+     gateway_order_id TEXT,
+     qr_payload TEXT,
+     qr_image_url TEXT,
+     error_code TEXT,
+     late INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     expires_at INTEGER,
+     paid_at INTEGER
+   ) STRICT;
+   CREATE INDEX orders_by_status_expiry ON orders (status, expires_at);
+   CREATE INDEX orders_by_status_created ON orders (status, created_at);
+   CREATE TABLE payments (
+     pay_no TEXT PRIMARY KEY,
+     order_id TEXT,
+     outcome TEXT NOT NULL,
+     money INTEGER,
+     fields TEXT NOT NULL,
+     received_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX payments_by_order ON payments (order_id);`,
+];
