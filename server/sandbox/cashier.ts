@@ -1,0 +1,71 @@
+/**
+ * The buyer's side: the QR image, and the payment page it encodes. GET shows the page; POST (the
+ * page's form, or any script that decoded the QR) pays. Paying twice returns the first payment.
+ */
+import type { Context } from 'koa';
+import type Router from '@koa/router';
+import QRCode from 'qrcode';
+import { formatCents } from '../../shared/money.ts';
+import { payPage } from './pages.ts';
+import { payUrl, type Runtime } from './runtime.ts';
+import type { Order, Payment } from './state.ts';
+
+function findOrder(ctx: Context, runtime: Runtime): Order | undefined {
+  const order = runtime.state.order(String(ctx.params.orderId));
+  if (!order) {
+    ctx.status = 404;
+    ctx.type = 'text/plain; charset=utf-8';
+    ctx.body = 'No such sandbox order.';
+  }
+  return order;
+}
+
+function paymentView(payment: Payment, duplicate: boolean) {
+  return {
+    paid: true,
+    duplicate,
+    order_id: payment.orderId,
+    pay_id: payment.payId,
+    pay_no: payment.payNo,
+    money: formatCents(payment.money),
+    pay_time: payment.payTime,
+    late: payment.late,
+  };
+}
+
+async function qrImage(ctx: Context, runtime: Runtime): Promise<void> {
+  const order = findOrder(ctx, runtime);
+  if (!order) return;
+  ctx.type = 'image/png';
+  ctx.set('cache-control', 'no-store');
+  ctx.body = await QRCode.toBuffer(payUrl(ctx, runtime, order.orderId), { type: 'png', margin: 2, scale: 6 });
+}
+
+function showPage(ctx: Context, runtime: Runtime): void {
+  const order = findOrder(ctx, runtime);
+  if (!order) return;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.set('cache-control', 'no-store');
+  ctx.body = payPage(order, runtime.state.paymentOf(order.orderId), runtime.state.isExpired(order));
+}
+
+function pay(ctx: Context, runtime: Runtime): void {
+  const order = findOrder(ctx, runtime);
+  if (!order) return;
+  const faults = runtime.faults.for(order.payId);
+  const { payment, created } = runtime.state.pay(order, order.notifyUrl || runtime.defaultNotifyUrl, faults.differentMoney ? 1 : 0);
+  if (created) runtime.notifier.start(payment);
+  ctx.set('cache-control', 'no-store');
+  if (ctx.accepts('html', 'json') === 'json') {
+    ctx.body = paymentView(payment, !created);
+  } else {
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = payPage(order, payment, runtime.state.isExpired(order));
+  }
+}
+
+export function registerCashierRoutes(router: Router, runtime: Runtime): void {
+  router.get('/qr/:orderId.png', (ctx) => qrImage(ctx, runtime));
+  router.get('/pay/:orderId', (ctx) => showPage(ctx, runtime));
+  router.post('/pay/:orderId', (ctx) => pay(ctx, runtime));
+}

@@ -1,0 +1,122 @@
+/**
+ * `_control/*`: what tests and developers use to look inside the sandbox and switch faults.
+ * JSON in and out; never the merchant key.
+ */
+import type { Context } from 'koa';
+import type Router from '@koa/router';
+import { formatCents } from '../../shared/money.ts';
+import { parseFaultRequest } from './faults.ts';
+import type { Runtime } from './runtime.ts';
+import type { Order, Payment } from './state.ts';
+
+const MAX_BODY = 64 * 1024;
+
+async function readJson(ctx: Context): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) ctx.throw(413, 'body too large');
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    ctx.throw(400, 'body is not JSON');
+  }
+}
+
+/** Lists filter on any of `order_id`, `pay_id`, `pay_no` given in the query. */
+function matches(ctx: Context, record: { orderId: string; payId: string; payNo?: string }): boolean {
+  const { order_id: orderId, pay_id: payId, pay_no: payNo } = ctx.query;
+  return (
+    (orderId === undefined || record.orderId === orderId) &&
+    (payId === undefined || record.payId === payId) &&
+    (payNo === undefined || record.payNo === payNo)
+  );
+}
+
+function orderView(order: Order, runtime: Runtime) {
+  const payment = runtime.state.paymentOf(order.orderId);
+  return {
+    order_id: order.orderId,
+    pay_id: order.payId,
+    type: order.type,
+    price: formatCents(order.price),
+    money: formatCents(order.money),
+    param: order.param,
+    notify_url: order.notifyUrl,
+    return_url: order.returnUrl,
+    serverTime: order.serverTime,
+    endTime: order.endTime,
+    status: payment ? 'paid' : runtime.state.isExpired(order) ? 'expired' : 'pending',
+    pay_no: payment?.payNo ?? null,
+  };
+}
+
+function paymentView(payment: Payment, runtime: Runtime) {
+  return {
+    pay_no: payment.payNo,
+    order_id: payment.orderId,
+    pay_id: payment.payId,
+    type: payment.type,
+    price: formatCents(payment.price),
+    money: formatCents(payment.money),
+    param: payment.param,
+    pay_time: payment.payTime,
+    late: payment.late,
+    notify_url: payment.notifyUrl,
+    notify: runtime.notifier.state(payment.payNo),
+  };
+}
+
+export function registerControlRoutes(router: Router, runtime: Runtime): void {
+  router.use('/_control', async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      const status = (error as { status?: number }).status ?? 500;
+      ctx.status = status;
+      ctx.body = { error: error instanceof Error ? error.message : String(error) };
+    }
+  });
+  router.get('/_control/orders', (ctx) => {
+    ctx.body = runtime.state
+      .listOrders()
+      .filter((order) => matches(ctx, order))
+      .map((order) => orderView(order, runtime));
+  });
+  router.get('/_control/payments', (ctx) => {
+    ctx.body = runtime.state
+      .listPayments()
+      .filter((payment) => matches(ctx, payment))
+      .map((payment) => paymentView(payment, runtime));
+  });
+  router.get('/_control/attempts', (ctx) => {
+    ctx.body = runtime.notifier.list((attempt) => matches(ctx, attempt));
+  });
+  router.get('/_control/faults', (ctx) => {
+    ctx.body = runtime.faults.view();
+  });
+  router.post('/_control/faults', async (ctx) => {
+    try {
+      runtime.faults.set(parseFaultRequest(await readJson(ctx)));
+    } catch (error) {
+      if (error instanceof TypeError) ctx.throw(400, error.message);
+      throw error;
+    }
+    ctx.body = runtime.faults.view();
+  });
+  // `{"state": true}` also forgets orders, payments and attempts, and stops pending notifies.
+  router.post('/_control/reset', async (ctx) => {
+    const body = await readJson(ctx);
+    runtime.faults.clear();
+    if (typeof body === 'object' && body !== null && (body as { state?: unknown }).state === true) {
+      await runtime.notifier.clear();
+      runtime.state.clear();
+    }
+    ctx.body = { reset: true };
+  });
+}

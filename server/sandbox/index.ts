@@ -1,0 +1,118 @@
+/**
+ * The CodePay-compatible sandbox gateway. `createSandbox` builds a Koa app that never listens:
+ * `main.ts` listens for `npm run sandbox`, and the signer mounts `app.callback()` at /sandbox.
+ */
+import Koa from 'koa';
+import Router from '@koa/router';
+import { registerCashierRoutes } from './cashier.ts';
+import { registerControlRoutes } from './control.ts';
+import { FaultTable } from './faults.ts';
+import { registerGatewayRoutes } from './gateway.ts';
+import { DEFAULT_RETRY_SCHEDULE, Notifier } from './notifier.ts';
+import type { Runtime, SandboxLog } from './runtime.ts';
+import { SandboxState } from './state.ts';
+
+export { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './credentials.ts';
+export { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './notifier.ts';
+export type { Faults, CreateOrderFault } from './faults.ts';
+export type { NotifyAttempt } from './notifier.ts';
+export type { SandboxLog } from './runtime.ts';
+
+export interface SandboxOptions {
+  /** The one merchant this sandbox serves (`id`, digits). */
+  merchantId: string;
+  /** Its md5 signing key; never printed nor returned. */
+  merchantKey: string;
+  /** Its plain `token`, accepted instead of `sign`; without it, token requests fail. */
+  merchantToken?: string;
+  /** Where the app lives, e.g. '/sandbox'; default '' (the root). */
+  basePath?: string;
+  /**
+   * The sandbox's public URL, basePath included (e.g. 'http://192.168.1.20:8787/sandbox'): the QR
+   * and page URLs start with it. Default: the request's own `http://<Host header><basePath>`.
+   */
+  publicBaseUrl?: string;
+  /** Where notifies go when an order has no notify_url (CodePay's account setting). */
+  defaultNotifyUrl?: string;
+  /** Seconds between notify attempts; default DEFAULT_RETRY_SCHEDULE (about a day). */
+  retrySchedule?: readonly number[];
+  /** How long one notify attempt may take; default 10 s. */
+  notifyTimeoutMs?: number;
+  /** How far an order's money may move from its price to stay distinct, each way; default 1000 cents. */
+  moneySpanCents?: number;
+  /** The clock, epoch ms; default Date.now. */
+  now?: () => number;
+  log?: SandboxLog;
+}
+
+export interface Sandbox {
+  /** Handles everything under basePath (and answers 404 elsewhere). */
+  app: Koa;
+  basePath: string;
+  /** Stops notify retries and in-flight notifies, and ends hanging answers. */
+  close(): Promise<void>;
+}
+
+function checkOptions(options: SandboxOptions): void {
+  if (!/^\d{1,18}$/.test(options.merchantId)) throw new TypeError('createSandbox: merchantId must be digits');
+  if (!options.merchantKey) throw new TypeError('createSandbox: merchantKey is required');
+  if (options.basePath && !/^(\/[\w.~-]+)+$/.test(options.basePath)) {
+    throw new TypeError('createSandbox: basePath must look like "/sandbox" (no trailing slash)');
+  }
+  for (const [name, url] of [['publicBaseUrl', options.publicBaseUrl], ['defaultNotifyUrl', options.defaultNotifyUrl]]) {
+    if (url !== undefined && !/^https?:\/\/[^/]/.test(url)) throw new TypeError(`createSandbox: ${name} must be an http(s) URL`);
+  }
+  if (options.retrySchedule?.some((seconds) => !Number.isFinite(seconds) || seconds < 0)) {
+    throw new TypeError('createSandbox: retrySchedule must be non-negative seconds');
+  }
+  const span = options.moneySpanCents;
+  if (span !== undefined && (!Number.isInteger(span) || span < 0)) {
+    throw new TypeError('createSandbox: moneySpanCents must be a non-negative integer');
+  }
+}
+
+export function createSandbox(options: SandboxOptions): Sandbox {
+  checkOptions(options);
+  const now = options.now ?? Date.now;
+  const log = options.log ?? { info() {}, warn() {}, error() {} };
+  const basePath = options.basePath ?? '';
+  const faults = new FaultTable();
+  const closing = new AbortController();
+  const runtime: Runtime = {
+    merchantId: options.merchantId,
+    merchantKey: options.merchantKey,
+    merchantToken: options.merchantToken,
+    basePath,
+    publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, ''),
+    defaultNotifyUrl: options.defaultNotifyUrl ?? '',
+    state: new SandboxState(options.moneySpanCents ?? 1000, now),
+    faults,
+    notifier: new Notifier({
+      merchantKey: options.merchantKey,
+      retrySchedule: options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE,
+      timeoutMs: options.notifyTimeoutMs ?? 10_000,
+      faultsFor: (payId) => faults.for(payId),
+      now,
+      log,
+    }),
+    closing: closing.signal,
+  };
+
+  const router = new Router(basePath ? { prefix: basePath } : {});
+  registerGatewayRoutes(router, runtime);
+  registerCashierRoutes(router, runtime);
+  registerControlRoutes(router, runtime);
+  const app = new Koa();
+  app.use(router.routes()).use(router.allowedMethods());
+  // Koa answers 500; the cause goes to our log rather than Koa's default stderr dump.
+  app.on('error', (error: Error) => log.error('sandbox: request failed', { error }));
+
+  return {
+    app,
+    basePath,
+    async close() {
+      closing.abort();
+      await runtime.notifier.stop();
+    },
+  };
+}

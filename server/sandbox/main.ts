@@ -1,0 +1,71 @@
+/**
+ * `npm run sandbox`: the sandbox gateway alone, on SANDBOX_HOST:SANDBOX_PORT (default 127.0.0.1:8788),
+ * for the merchant CODEPAY_ID / CODEPAY_KEY / CODEPAY_TOKEN (default: the sandbox test credentials).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './credentials.ts';
+import { createSandbox, parseRetrySchedule, type SandboxLog } from './index.ts';
+
+function fail(message: string): never {
+  console.error(`sandbox: ${message}`);
+  process.exit(1);
+}
+
+function setting<T>(name: string, parse: (text: string) => T, fallback: T): T {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  try {
+    return parse(text);
+  } catch (error) {
+    return fail(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function port(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > 65535) throw new TypeError('expected a port number from 0 to 65535');
+  return value;
+}
+
+const consoleLog: SandboxLog = {
+  info: (message, fields) => console.log(message, fields ? JSON.stringify(fields) : ''),
+  warn: (message, fields) => console.warn(message, fields ? JSON.stringify(fields) : ''),
+  error: (message, fields) => console.error(message, fields ?? ''),
+};
+
+const host = setting('SANDBOX_HOST', String, '127.0.0.1');
+const merchantId = setting('CODEPAY_ID', String, SANDBOX_MERCHANT_ID);
+const { app, close } = (() => {
+  try {
+    return createSandbox({
+      merchantId,
+      merchantKey: setting('CODEPAY_KEY', String, SANDBOX_MERCHANT_KEY),
+      merchantToken: setting('CODEPAY_TOKEN', String, SANDBOX_MERCHANT_TOKEN),
+      publicBaseUrl: setting<string | undefined>('SANDBOX_PUBLIC_URL', String, undefined),
+      defaultNotifyUrl: setting<string | undefined>('SANDBOX_NOTIFY_URL', String, undefined),
+      retrySchedule: setting('SANDBOX_RETRY_SCHEDULE', parseRetrySchedule, undefined),
+      log: consoleLog,
+    });
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+})();
+
+const server = createServer(app.callback());
+server.on('error', (error) => fail(`cannot listen on ${host}: ${error.message}`));
+server.listen(setting('SANDBOX_PORT', port, 8788), host, () => {
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  console.log(`CodePay sandbox gateway listening on http://${shown}:${address.port}`);
+  console.log(`  creat_order: http://${shown}:${address.port}/creat_order/   (merchant id ${merchantId})`);
+});
+
+async function shutdown(signal: string): Promise<void> {
+  console.log(`sandbox: ${signal}, closing`);
+  await close();
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

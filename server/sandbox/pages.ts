@@ -1,0 +1,73 @@
+/** The sandbox's HTML: the cashier (creat_order without page=3/4) and the buyer's payment page. No script. */
+import { CHANNEL_NAMES } from '../../shared/api.ts';
+import { formatCents } from '../../shared/money.ts';
+import type { Order, Payment } from './state.ts';
+
+const CHANNEL_LABELS = { alipay: '支付宝 Alipay', qqpay: 'QQ钱包 QQ Wallet', wechat: '微信支付 WeChat Pay' } as const;
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function layout(title: string, content: string): string {
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:0;background:#f4f5f7;color:#222}
+main{max-width:420px;margin:0 auto;padding:24px 16px;text-align:center}
+.card{background:#fff;border-radius:12px;padding:24px;box-shadow:0 1px 4px #0002}
+.amount{font-size:40px;font-weight:700;margin:8px 0}
+.note{color:#666;font-size:14px}
+.warn{color:#b45309}
+.ok{color:#15803d;font-size:20px;font-weight:600}
+button{width:100%;font-size:18px;padding:14px;border:0;border-radius:8px;background:#1677ff;color:#fff}
+img{width:220px;height:220px;image-rendering:pixelated}
+</style>
+</head>
+<body><main><div class="card">
+<p class="note">CodePay sandbox · 测试环境，不会扣款 (no real money moves)</p>
+${content}
+</div></main></body>
+</html>`;
+}
+
+function describeOrder(order: Order): string {
+  const price = order.money === order.price ? '' : `<p class="note">原价 price ¥${formatCents(order.price)}</p>`;
+  return `<p>${escapeHtml(CHANNEL_LABELS[CHANNEL_NAMES[order.type]])}</p>
+<p class="amount">¥${formatCents(order.money)}</p>${price}
+<p class="note">订单 order ${escapeHtml(order.orderId)} · ${escapeHtml(order.payId)}</p>`;
+}
+
+function describePayment(payment: Payment, returnUrl: string): string {
+  const late = payment.late ? '<p class="warn">订单已过期后付款 (late payment: the order had expired)</p>' : '';
+  const back = returnUrl ? `<p><a href="${escapeHtml(returnUrl)}">返回商户 Back to the merchant</a></p>` : '';
+  return `<p class="ok">已支付 Paid ¥${formatCents(payment.money)}</p>${late}
+<p class="note">流水号 pay_no ${escapeHtml(payment.payNo)}</p>${back}`;
+}
+
+/** The buyer's page, the target of the QR code: a plain form that POSTs to its own URL. */
+export function payPage(order: Order, payment: Payment | undefined, expired: boolean): string {
+  if (payment) return layout('已支付 Paid', describeOrder(order) + describePayment(payment, order.returnUrl));
+  const warning = expired
+    ? '<p class="warn">二维码已过期，仍可付款 (expired: paying now is a late payment)</p>'
+    : `<p class="note">请在 ${new Date(order.endTime * 1000).toISOString()} 前付款 (pay before then)</p>`;
+  return layout(
+    `付款 Pay ¥${formatCents(order.money)}`,
+    `${describeOrder(order)}${warning}
+<form method="post"><button type="submit">确认付款 Pay ¥${formatCents(order.money)}</button></form>`,
+  );
+}
+
+/** What creat_order shows a redirected browser (no page=3/4): the QR to scan, as the real cashier does. */
+export function cashierPage(order: Order, qrcode: string, payUrl: string): string {
+  return layout(
+    `扫码支付 Scan to pay ¥${formatCents(order.money)}`,
+    `${describeOrder(order)}
+<p><img src="${escapeHtml(qrcode)}" alt="QR code: ${escapeHtml(payUrl)}"></p>
+<p class="note">用手机扫码，或 <a href="${escapeHtml(payUrl)}">打开付款页 open the payment page</a></p>`,
+  );
+}
