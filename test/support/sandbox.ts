@@ -1,0 +1,167 @@
+/**
+ * Test support for the sandbox gateway: a real sandbox listening on 127.0.0.1 port 0, the CodePay
+ * document's PHP examples run with `php`, and merchant notify handlers that record what they got.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSandbox, type NotifyAttempt, type Sandbox, type SandboxOptions } from '../../server/sandbox/index.ts';
+
+export const MERCHANT_ID = '20002';
+export const MERCHANT_KEY = 'test-key-0123456789';
+export const MERCHANT_TOKEN = 'test-token-abc';
+const REFERENCE = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export interface RunningSandbox {
+  /** The sandbox's base URL (basePath included). */
+  url: string;
+  sandbox: Sandbox;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: Partial<SandboxOptions> = {}): Promise<RunningSandbox> {
+  const sandbox = createSandbox({
+    merchantId: MERCHANT_ID,
+    merchantKey: MERCHANT_KEY,
+    merchantToken: MERCHANT_TOKEN,
+    retrySchedule: [0.1, 0.1, 0.2],
+    notifyTimeoutMs: 2000,
+    ...options,
+  });
+  const server = createServer(sandbox.app.callback());
+  const url = (await listen(server)) + sandbox.basePath;
+  return {
+    url,
+    sandbox,
+    async close() {
+      await sandbox.close();
+      await closeServer(server);
+    },
+  };
+}
+
+/** The document's create_order.php: prints the signed creat_order URL. */
+export function phpCreateOrderUrl(gateway: string, extra: Record<string, string>, key = MERCHANT_KEY): string {
+  const pairs = Object.entries(extra).map(([name, value]) => `${name}=${value}`);
+  return execFileSync('php', [join(REFERENCE, 'create_order.php'), MERCHANT_ID, key, gateway, ...pairs], { encoding: 'utf8' });
+}
+
+/** sign_notify.php, playing the CodePay cloud: the urlencoded body with its sign. */
+export function phpSignNotify(fields: Record<string, string>, key = MERCHANT_KEY): string {
+  const pairs = Object.entries(fields).map(([name, value]) => `${name}=${value}`);
+  return execFileSync('php', [join(REFERENCE, 'sign_notify.php'), key, ...pairs], { encoding: 'utf8' });
+}
+
+export async function getJson(url: string): Promise<Record<string, unknown>> {
+  const response = await fetch(url);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+export async function postJson(url: string, body: unknown): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** Polls until `check` returns something other than undefined; fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await check();
+    if (result !== undefined) return result;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export function attempts(sandboxUrl: string, query: string): Promise<NotifyAttempt[]> {
+  return getJson(`${sandboxUrl}/_control/attempts?${query}`) as unknown as Promise<NotifyAttempt[]>;
+}
+
+export interface ReceivedNotify {
+  contentType: string | undefined;
+  body: string;
+  fields: Record<string, string>;
+}
+
+export interface MerchantHandler {
+  url: string;
+  received: ReceivedNotify[];
+  close(): Promise<void>;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/** A tiny merchant notify handler that answers `answers[n]` to the n-th notify (the last one after that). */
+export async function startMerchant(answers: string[]): Promise<MerchantHandler> {
+  const received: ReceivedNotify[] = [];
+  const server = createServer(async (request, response) => {
+    const body = await readBody(request);
+    received.push({ contentType: request.headers['content-type'], body, fields: Object.fromEntries(new URLSearchParams(body)) });
+    response.end(answers[Math.min(received.length, answers.length) - 1]);
+  });
+  const url = `${await listen(server)}/notify`;
+  return { url, received, close: () => closeServer(server) };
+}
+
+export interface PhpHandler {
+  url: string;
+  /** The notifies notify.php verified, as it logged them. */
+  verified(): Record<string, string>[];
+  close(): Promise<void>;
+}
+
+/** The document's notify.php under `php -S`, on a port PHP picks. */
+export async function startPhpNotify(key = MERCHANT_KEY): Promise<PhpHandler> {
+  const log = join(mkdtempSync(join(tmpdir(), 'sandbox-notify-')), 'notify.log');
+  const child: ChildProcess = spawn('php', ['-S', '127.0.0.1:0', join(REFERENCE, 'notify.php')], {
+    env: { ...process.env, CODEPAY_KEY: key, NOTIFY_LOG: log },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = /\((http:\/\/127\.0\.0\.1:\d+)\) started/.exec(output);
+      if (match) resolve(`${match[1]}/notify.php`);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`php -S exited (${code}): ${output}`)));
+  });
+  return {
+    url,
+    verified: () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as Record<string, string>)
+        : [],
+    close: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
