@@ -19,6 +19,8 @@ import type { Store } from './store/types.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SANDBOX_PATH = '/sandbox';
+/** How long in-flight requests may take to finish at shutdown. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface Signer {
   /** Where the signer listens, e.g. http://127.0.0.1:8787 */
@@ -122,8 +124,13 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
       // Stop accepting, let in-flight requests finish, end the streams that would never finish.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       streams.closeAll();
+      // Connections turn idle as their last answers finish: close them as they do, not after keep-alive.
+      const idleSweep = setInterval(() => server.closeIdleConnections(), 20);
+      const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       server.closeIdleConnections();
       await closed;
+      clearInterval(idleSweep);
+      clearTimeout(deadline);
       await sandbox?.close();
       await store.close();
     })());
