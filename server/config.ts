@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
 import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY } from './sandbox/credentials.ts';
+import { parseRetrySchedule } from './sandbox/notifier.ts';
 
 export class ConfigError extends Error {}
 
@@ -160,9 +161,11 @@ function origins(raw: string | undefined): string[] {
 
 function retrySchedule(raw: string | undefined): number[] | undefined {
   if (!raw) return undefined;
-  const seconds = raw.split(',').map((part) => Number(part.trim()));
-  if (seconds.some((value) => !Number.isFinite(value) || value < 0)) fail('SANDBOX_RETRY_SCHEDULE', `must be seconds separated by commas, got "${raw}"`);
-  return seconds;
+  try {
+    return parseRetrySchedule(raw);
+  } catch {
+    return fail('SANDBOX_RETRY_SCHEDULE', `must be seconds separated by commas, got "${raw}"`);
+  }
 }
 
 export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): Config {
