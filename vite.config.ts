@@ -1,0 +1,78 @@
+/**
+ * Two builds of the widget (`npm run build` runs both):
+ * - default mode: `dist/codepay-checkout.js`, Lit bundled, for a CDN or the signer's
+ *   `GET /codepay-checkout.js`, plus one lazily loaded sibling with fixed name,
+ *   `dist/codepay-checkout-flow.js` (the order flow and the QR encoder).
+ * - `--mode npm`: `dist/npm/index.js`, with `lit` and `qrcode` left to the consumer's bundler.
+ * Library mode (no module-preload helper), but minified fully: Vite keeps whitespace in ES libraries.
+ */
+import MagicString from 'magic-string';
+import { defineConfig, type Plugin } from 'vite';
+
+/** Whitespace in Lit's html`` and css`` templates is markup, not meaning: squeeze it out. */
+const squeeze: Record<string, (text: string) => string> = {
+  html: (text) =>
+    text
+      .replace(/>\s*\n\s*/g, '>')
+      .replace(/\s*\n\s*</g, '<')
+      .replace(/\s*\n\s*/g, ' '),
+  css: (text) =>
+    text
+      .replace(/\s+/g, ' ')
+      .replace(/ ?([{};,>]) ?/g, '$1')
+      .replace(/: /g, ':')
+      .replace(/;}/g, '}')
+      .trim(),
+};
+
+function minifyTemplates(): Plugin {
+  return {
+    name: 'codepay:minify-templates',
+    apply: 'build',
+    enforce: 'post', // after TypeScript is stripped
+    transform(code, id) {
+      if (!id.includes('/widget/') || !/\b(html|css)`/.test(code)) return null;
+      const out = new MagicString(code);
+      const visit = (node: unknown): void => {
+        if (!node || typeof node !== 'object') return;
+        if (Array.isArray(node)) return node.forEach(visit);
+        const n = node as Record<string, any>;
+        const minify = n.type === 'TaggedTemplateExpression' && n.tag.type === 'Identifier' && squeeze[n.tag.name];
+        if (minify)
+          for (const quasi of n.quasi.quasis)
+            if (quasi.end > quasi.start) out.overwrite(quasi.start, quasi.end, minify(quasi.value.raw));
+        Object.values(n).forEach(visit);
+      };
+      visit(this.parse(code));
+      return { code: out.toString(), map: out.generateMap({ hires: true }) };
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  const npm = mode === 'npm';
+  return {
+    // The widget only: no index.html, public/ or .env files take part.
+    publicDir: false,
+    envDir: false,
+    plugins: [minifyTemplates()],
+    build: {
+      outDir: npm ? 'dist/npm' : 'dist',
+      target: 'es2022',
+      lib: { entry: 'widget/index.ts', formats: ['es'] },
+      rolldownOptions: {
+        // Lets the lazy chunk import what the entry already holds (Lit, the API client) instead of
+        // splitting those into a third, shared chunk.
+        preserveEntrySignatures: 'allow-extension',
+        external: npm ? [/^lit(\/|$)/, /^qrcode(\/|$)/] : [],
+        output: {
+          minify: true,
+          comments: false,
+          entryFileNames: npm ? 'index.js' : 'codepay-checkout.js',
+          // Fixed names, so the signer can serve them next to the entry without a manifest.
+          chunkFileNames: 'codepay-checkout-[name].js',
+        },
+      },
+    },
+  };
+});

@@ -1,0 +1,282 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { Channel, ConfigView, OrderView } from '../shared/api.ts';
+import { CheckoutError, getConfig, type CheckoutErrorDetail } from './api-client.ts';
+import { channelName, formatMoney, pickLocale, t, type Locale } from './i18n.ts';
+import type { OrderFlow } from './order-flow.ts';
+import { styles } from './styles.ts';
+
+export type CheckoutStatus = 'idle' | 'loading' | 'pending' | 'paid' | 'expired' | 'error';
+
+/** Where the script was loaded from: the signer that serves it, unless `endpoint` says otherwise. */
+const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
+
+/** The order flow and the QR encoder: fetched at the first order, not with the first paint. */
+const loadFlow = () => import('./order-flow.ts');
+
+/**
+ * A CodePay (码支付) checkout: the amount and a pay button, then a QR code that follows the order's
+ * status at the signer until it is paid.
+ *
+ * @event codepay-order - An order was created or loaded. `detail`: its OrderView.
+ * @event codepay-paid - The signer says the order is paid; fired once an order. `detail`: its OrderView.
+ * @event codepay-expired - The QR code expired. Cancelable: `preventDefault()` hides the renew button. `detail`: the OrderView.
+ * @event codepay-error - Something failed. `detail`: `{code, message, retryable}`.
+ *
+ * @slot header - Above the amount.
+ * @slot footer - Below everything else.
+ * @slot success - Replaces the default "payment received" mark and text.
+ *
+ * @csspart base - The card around everything.
+ * @csspart amount - The price (and product name).
+ * @csspart channels - The group of payment channel choices.
+ * @csspart channel - One channel choice (a label around a radio button).
+ * @csspart button - Every button; each also has its own part below.
+ * @csspart pay-button - Creates the order.
+ * @csspart qr - The QR code (an SVG, or an image served by the signer).
+ * @csspart notice - "Please pay exactly ¥9.89", when the amount to pay differs from the price.
+ * @csspart copy-button - Copies the amount to pay.
+ * @csspart countdown - The time left to pay.
+ * @csspart open-button - Opens the payment link on a phone.
+ * @csspart message - The paid, expired or error message.
+ * @csspart renew-button - Creates a new order after the QR code expired.
+ * @csspart retry-button - Tries the failed step again.
+ * @csspart skeleton - The placeholder shown while loading.
+ *
+ * @cssprop --codepay-accent - Button and highlight colour (default: the channel's colour).
+ * @cssprop --codepay-color - Text colour.
+ * @cssprop --codepay-muted-color - Secondary text colour.
+ * @cssprop --codepay-background - Card background.
+ * @cssprop --codepay-border-color - Card and control borders.
+ * @cssprop --codepay-radius - Card corner radius (controls use 60% of it).
+ * @cssprop --codepay-font - Font family.
+ * @cssprop --codepay-width - Maximum width of the card.
+ * @cssprop --codepay-qr-size - Side of the QR code.
+ * @cssprop --codepay-qr-color - Colour of the QR code's modules.
+ * @cssprop --codepay-qr-background - Background of the QR code.
+ */
+export class CodepayCheckout extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    price: {},
+    product: {},
+    order: {},
+    type: { type: Number },
+    param: {},
+    endpoint: {},
+    locale: {},
+    theme: { reflect: true },
+    status: { reflect: true },
+    _config: { state: true },
+    _channel: { state: true },
+    _note: { state: true },
+    _error: { state: true },
+  };
+
+  /** The price to ask for, "9.90" (unused when `product` is set: the signer prices products). */
+  declare price?: string;
+  /** A product id from the signer's configuration. */
+  declare product?: string;
+  /** An order the merchant's backend created: show it instead of creating one. */
+  declare order?: string;
+  /** Fixes the channel: 1 Alipay, 2 QQ Wallet, 3 WeChat Pay. */
+  declare type?: Channel;
+  /** Passed through to the order (CodePay's `param`). */
+  declare param?: string;
+  /** The signer's URL; default: the origin this script was loaded from. */
+  declare endpoint?: string;
+  /** zh-CN, zh-TW or en; default: the nearest `lang`, then the browser's language. */
+  declare locale?: string;
+  /** `light` or `dark`; default: the system's preference. */
+  declare theme?: 'light' | 'dark';
+  /** Reflected, so a page can style `codepay-checkout[status=paid]`. Read-only. */
+  declare status: CheckoutStatus;
+
+  declare _config?: ConfigView;
+  declare _channel?: Channel;
+  /** The polite live region's text: status changes and a few countdown marks. */
+  declare _note: string;
+  declare _error?: CheckoutError;
+
+  /** The built-in locale in use (internal: read by the order flow). */
+  _lang: Locale = 'en';
+  #flow?: OrderFlow;
+  #retry?: () => void;
+  /** Counts resets, so a late answer to an abandoned request changes nothing. */
+  #run = 0;
+
+  constructor() {
+    super();
+    this.status = 'idle';
+    this._note = '';
+  }
+
+  /** The signer's base URL (internal). */
+  get _endpoint(): string {
+    return (this.endpoint || SCRIPT_ORIGIN).replace(/\/+$/, '');
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback(); // also resumes the order flow's stream and countdown
+    // Nothing is requested before this point.
+    if (this.status === 'idle') this.#begin();
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    this._lang = pickLocale(this, this.locale);
+    if (!this.hasUpdated || !this.isConnected) return;
+    const what = ['order', 'endpoint', ...(this.status === 'paid' ? [] : ['price', 'product', 'type', 'param'])];
+    if (what.some((key) => changed.has(key))) this._reset();
+  }
+
+  /** Creates the order and shows its QR code, as the pay button does. */
+  async start(): Promise<void> {
+    if (this.status === 'loading' || this.status === 'pending' || this.status === 'paid') return;
+    const run = this._reset('loading');
+    try {
+      // The flow's code is fetched while the configuration arrives.
+      const [{ OrderFlow }, config] = await Promise.all([loadFlow(), getConfig(this._endpoint)]);
+      if (run !== this.#run) return;
+      this._config = config;
+      this.#flow = new OrderFlow(this);
+      this.#flow.create({
+        ...(this.product ? { product: this.product } : { price: this.price }),
+        type: this.#channel(),
+        param: this.param || undefined,
+      });
+    } catch (error) {
+      if (run === this.#run) this._fail(error, () => void this.start());
+    }
+  }
+
+  /** Idle: the configuration (channels, products), or the merchant's order. */
+  #begin(): void {
+    const run = this.#run;
+    const fail = (error: unknown) => run === this.#run && this._fail(error, () => this._reset());
+    if (this.order) {
+      const id = this.order;
+      this.status = 'loading';
+      this._note = t(this._lang, 'loading');
+      loadFlow().then(({ OrderFlow }) => {
+        if (run !== this.#run) return;
+        this.#flow = new OrderFlow(this);
+        this.#flow.load(id);
+      }, fail);
+    } else {
+      getConfig(this._endpoint).then((config) => run === this.#run && (this._config = config), fail);
+    }
+  }
+
+  #channel(): Channel | undefined {
+    return this.type ?? this._channel ?? this._config?.channels[0];
+  }
+
+  /** Back to a blank state (internal); answers to anything started before are ignored from now on. */
+  _reset(status: CheckoutStatus = 'idle'): number {
+    this.#run++;
+    this.#flow?.drop();
+    this.#flow = this._error = undefined;
+    this.status = status;
+    this._note = status === 'loading' ? t(this._lang, 'loading') : '';
+    if (status === 'idle' && this.isConnected) this.#begin();
+    return this.#run;
+  }
+
+  /** Shows an error and fires `codepay-error` (internal); `retry` backs the retry button. */
+  _fail(error: unknown, retry?: () => void): void {
+    const failure = error instanceof CheckoutError ? error : new CheckoutError('INTERNAL', String(error));
+    this.#flow?.drop();
+    this.#flow = undefined;
+    this._error = failure;
+    this.#retry = retry;
+    this.status = 'error';
+    this._note = this.#errorMessage(failure);
+    this._emit('codepay-error', failure.detail);
+  }
+
+  #errorMessage(error: CheckoutError): string {
+    return error.code === 'NETWORK' ? t(this._lang, 'network') : error.message || error.code;
+  }
+
+  /** Fires one of the element's events (internal); false when a cancelable one was canceled. */
+  _emit<K extends keyof CheckoutEventMap>(type: K, detail: CheckoutEventMap[K]['detail'], cancelable = false): boolean {
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  }
+
+  /** A button with the shared `button` part and its own `{name}-button` part (internal). */
+  _button(name: string, label: string, onClick: () => void): TemplateResult {
+    return html`<button part="button ${name}-button" @click=${onClick}>${label}</button>`;
+  }
+
+  #money(amount: string): string {
+    return formatMoney(this._lang, amount);
+  }
+
+  protected override render(): TemplateResult {
+    const product = this._config?.products.find((p) => p.id === this.product);
+    const price = product?.price ?? this.price;
+    const name = product?.name ?? this.product;
+    return html`<div part="base" class="c${this.#channel()}">
+      <slot name="header"></slot>
+      <p part="amount">${price ? this.#money(price) : nothing}${name ? html`<small>${name}</small>` : nothing}</p>
+      ${this.#body(price)}
+      <slot name="footer"></slot>
+      <div class="sr" role="status">${this._note}</div>
+    </div>`;
+  }
+
+  #body(price: string | undefined): unknown {
+    const lang = this._lang;
+    switch (this.status) {
+      case 'idle': {
+        const channels = this.type ? [] : (this._config?.channels ?? []);
+        const current = this.#channel();
+        return html`${channels.length > 1
+          ? html`<fieldset part="channels">
+              <legend class="sr">${t(lang, 'method')}</legend>
+              ${channels.map(
+                (c) =>
+                  html`<label part="channel" class="c${c}"
+                    ><input type="radio" name="channel" .checked=${c === current} @change=${() => (this._channel = c)} />${channelName(
+                      lang,
+                      c,
+                    )}</label
+                  >`,
+              )}
+            </fieldset>`
+          : nothing}
+        ${this._button('pay', t(lang, 'pay', { a: price ? this.#money(price) : '' }), () => void this.start())}`;
+      }
+      case 'error': {
+        const error = this._error!;
+        return html`<div class="body">
+          <p part="message">${this.#errorMessage(error)}</p>
+          ${error.retryable && this.#retry ? this._button('retry', t(lang, 'retry'), this.#retry) : nothing}
+        </div>`;
+      }
+      default:
+        return (
+          this.#flow?.render() ??
+          html`<div class="body" aria-busy="true">
+            <div part="skeleton"></div>
+            <div class="line"></div>
+            <div class="line"></div>
+          </div>`
+        );
+    }
+  }
+}
+
+export interface CheckoutEventMap {
+  'codepay-order': CustomEvent<OrderView>;
+  'codepay-paid': CustomEvent<OrderView>;
+  'codepay-expired': CustomEvent<OrderView>;
+  'codepay-error': CustomEvent<CheckoutErrorDetail>;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'codepay-checkout': CodepayCheckout;
+  }
+  interface HTMLElementEventMap extends CheckoutEventMap {}
+}

@@ -1,0 +1,42 @@
+import { css } from 'lit';
+
+/** The pending and paid states, adopted by the lazily loaded order flow. */
+export const flowStyles = css`
+  [part~='copy-button'] {
+    display: inline;
+    width: auto;
+    margin: 0 0 0 0.4rem;
+    padding: 0.1rem 0.5rem;
+    font-size: 0.85rem;
+    font-weight: 400;
+    background: none;
+    color: inherit;
+    border: 1px solid var(--_line);
+  }
+  [part='qr'] {
+    display: block;
+    box-sizing: border-box;
+    width: var(--_qr);
+    height: var(--_qr);
+    border-radius: 4px;
+    background: var(--codepay-qr-background, #fff);
+    fill: var(--codepay-qr-color, #000);
+  }
+  [part='notice'] {
+    margin: 0;
+    font-weight: 600;
+  }
+  [part='countdown'],
+  .hint {
+    color: var(--_muted);
+    font-size: 0.9rem;
+    font-variant-numeric: tabular-nums;
+  }
+  .mark {
+    width: 3.5rem;
+    height: 3.5rem;
+    fill: none;
+    stroke: var(--_accent);
+    stroke-width: 2.5;
+  }
+`;

@@ -1,0 +1,8 @@
+/** The package entry: defines <codepay-checkout> once, even when the script is included twice. */
+import { CodepayCheckout } from './codepay-checkout.ts';
+
+export { CodepayCheckout };
+export type { CheckoutEventMap, CheckoutStatus } from './codepay-checkout.ts';
+export type { CheckoutErrorCode, CheckoutErrorDetail } from './api-client.ts';
+
+if (!customElements.get('codepay-checkout')) customElements.define('codepay-checkout', CodepayCheckout);

@@ -1,0 +1,261 @@
+/**
+ * Everything after the pay button, loaded lazily with the QR encoder (`qrcode`) so the first paint
+ * stays small:
+ * one order's life from `pending` to `paid` or `expired`, its QR, countdown and status stream.
+ * One instance per order; the element drops it on reset, and a dropped flow changes nothing.
+ */
+import { adoptStyles, html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
+import { isFinalStatus, type CreateOrderRequest, type OrderView } from '../shared/api.ts';
+import { CheckoutError, createOrder, getOrder } from './api-client.ts';
+import type { CodepayCheckout } from './codepay-checkout.ts';
+import { Countdown, formatClock } from './countdown.ts';
+import { flowStyles } from './flow-styles.ts';
+import { channelName, formatMoney, translator } from './i18n.ts';
+import { QUIET_ZONE, encodeQr, type QrShape } from './qr.ts';
+import { watchOrder, type StatusWatch } from './status-stream.ts';
+
+const t = translator({
+  scan: ['Scan with {c} to pay {a}', '请用{c}扫码支付 {a}', '請用{c}掃碼支付 {a}'],
+  exact: ['Please pay exactly {a}', '请准确支付 {a}', '請準確支付 {a}'],
+  copy: ['Copy amount', '复制金额', '複製金額'],
+  copied: ['Copied', '已复制', '已複製'],
+  open: ['Open {c}', '打开{c}', '打開{c}'],
+  left: ['{t} left', '剩余 {t}', '剩餘 {t}'],
+  wait: ['Waiting for payment', '等待支付', '等待付款'],
+  paid: ['Payment received', '支付成功', '付款成功'],
+  expired: ['This QR code has expired', '二维码已过期', 'QR 碼已過期'],
+  renew: ['Get a new QR code', '重新获取二维码', '重新取得 QR 碼'],
+  failed: ['The order could not be created', '订单创建失败', '訂單建立失敗'],
+  review: ['The amount paid differs; the merchant will check it', '支付金额不符，商家将核实', '付款金額不符，商家將核實'],
+});
+
+const PHONE = '(pointer: coarse)';
+const styled = new WeakSet<ShadowRoot>();
+
+export class OrderFlow implements ReactiveController {
+  readonly #host: CodepayCheckout;
+  #view?: OrderView;
+  #qr?: QrShape;
+  #countdown?: Countdown;
+  #left = 0;
+  #watch?: StatusWatch;
+  #ticker?: ReturnType<typeof setInterval>;
+  #renewable = false;
+  #copied = false;
+  #dropped = false;
+
+  constructor(host: CodepayCheckout) {
+    this.#host = host;
+    host.addController(this);
+    const root = host.renderRoot;
+    if (root instanceof ShadowRoot && !styled.has(root)) {
+      styled.add(root);
+      adoptStyles(root, [...(host.constructor as typeof LitElement).elementStyles, flowStyles]);
+    }
+  }
+
+  create(request: CreateOrderRequest): void {
+    const host = this.#host;
+    this.#open(createOrder(host._endpoint, request), () => void host.start());
+  }
+
+  load(id: string): void {
+    const host = this.#host;
+    this.#open(getOrder(host._endpoint, id), () => host._reset());
+  }
+
+  /** Stops every timer and stream; later answers are ignored. */
+  drop(): void {
+    this.#dropped = true;
+    this.#stop();
+    this.#host.removeController(this);
+  }
+
+  hostConnected(): void {
+    if (this.#view && !isFinalStatus(this.#view.status)) this.#follow(this.#view);
+    if (this.#host.status === 'pending') this.#tick();
+  }
+
+  hostDisconnected(): void {
+    this.#stop();
+  }
+
+  #open(request: Promise<OrderView>, retry: () => void): void {
+    request.then(
+      (view) => {
+        if (this.#dropped) return;
+        this.#view = view;
+        this.#host._emit('codepay-order', view);
+        this.#apply(view);
+        if (!isFinalStatus(view.status)) this.#follow(view);
+      },
+      (error) => this.#dropped || this.#host._fail(error, retry),
+    );
+  }
+
+  #follow(view: OrderView): void {
+    this.#watch?.close();
+    this.#watch = watchOrder(this.#host._endpoint, view.id, (next) => this.#apply(next));
+  }
+
+  /** Every view of the order goes through here, from whichever source, any number of times. */
+  #apply(view: OrderView): void {
+    const host = this.#host;
+    if (this.#dropped || view.id !== this.#view?.id || host.status === 'paid') return;
+    this.#view = view;
+    this.#countdown = new Countdown(view); // each view carries the signer's time: re-anchor
+    switch (view.status) {
+      case 'creating':
+        host.status = 'loading';
+        break;
+      case 'pending':
+        // Once expired here, it stays so; a late payment still turns it to paid.
+        if (host.status === 'pending' || host.status === 'expired') break;
+        host.status = 'pending';
+        host._note = `${t(host._lang, 'wait')}. ${this.#scanLabel(view)}`;
+        this.#draw(view);
+        this.#tick();
+        break;
+      case 'paid':
+        this.#stop();
+        host.status = 'paid';
+        host._note = t(host._lang, 'paid');
+        host._emit('codepay-paid', view); // once: the `paid` guard above stops any repeat
+        break;
+      case 'expired':
+        this.#expire();
+        break;
+      case 'failed':
+        host._fail(new CheckoutError('ORDER_FAILED', t(host._lang, 'failed')));
+        break;
+      case 'review':
+        host._fail(new CheckoutError('PAYMENT_REVIEW', t(host._lang, 'review')));
+    }
+    host.requestUpdate();
+  }
+
+  #draw(view: OrderView): void {
+    const payload = view.qr?.payload;
+    try {
+      if (payload) this.#qr = encodeQr(payload);
+    } catch (error) {
+      this.#host._fail(new CheckoutError('INTERNAL', String(error))); // a payload too long for a QR
+    }
+  }
+
+  /** Counts down each second while pending; speaks only at a few marks. */
+  #tick(): void {
+    clearInterval(this.#ticker);
+    let before = Infinity; // no mark is "crossed" on the first step
+    const step = (): void => {
+      const left = (this.#left = this.#countdown?.secondsLeft() ?? 0);
+      const mark = Countdown.crossed(before, left);
+      before = left;
+      if (mark) this.#host._note = t(this.#host._lang, 'left', { t: formatClock(mark) });
+      if (left <= 0) {
+        this.#watch?.check(); // the signer may have seen a payment at the last moment
+        this.#expire();
+      }
+      this.#host.requestUpdate();
+    };
+    step();
+    this.#ticker = setInterval(step, 1000);
+  }
+
+  #expire(): void {
+    const host = this.#host;
+    if (host.status === 'expired' || !this.#view) return;
+    clearInterval(this.#ticker);
+    host.status = 'expired';
+    host._note = t(host._lang, 'expired');
+    // The stream stays open: a payment that arrives late is still shown as paid.
+    this.#renewable = host._emit('codepay-expired', this.#view, true) && !host.order;
+  }
+
+  #stop(): void {
+    this.#watch?.close();
+    this.#watch = undefined;
+    clearInterval(this.#ticker);
+  }
+
+  #scanLabel(view: OrderView): string {
+    const lang = this.#host._lang;
+    return t(lang, 'scan', { c: channelName(lang, view.type), a: formatMoney(lang, view.money ?? view.price) });
+  }
+
+  async #copy(money: string): Promise<void> {
+    await navigator.clipboard.writeText(money);
+    this.#copied = true;
+    this.#host.requestUpdate();
+    setTimeout(() => {
+      this.#copied = false;
+      this.#host.requestUpdate();
+    }, 2000);
+  }
+
+  /** The body of the card in the pending, paid and expired states. */
+  render(): TemplateResult | undefined {
+    const host = this.#host;
+    const lang = host._lang;
+    const view = this.#view;
+    if (!view) return undefined;
+    switch (host.status) {
+      case 'paid':
+        return html`<div class="body">
+          <slot name="success"
+            ><svg class="mark" viewBox="0 0 52 52" aria-hidden="true">
+              <circle cx="26" cy="26" r="24" />
+              <path d="m15 27 7 7 15-15" /></svg
+            ><p part="message">${t(lang, 'paid')}</p></slot
+          >
+        </div>`;
+      case 'expired':
+        return html`<div class="body">
+          <p part="message">${t(lang, 'expired')}</p>
+          ${this.#renewable ? host._button('renew', t(lang, 'renew'), () => void host.start()) : nothing}
+        </div>`;
+      case 'pending':
+        return html`<div class="body">${this.#pending(view)}</div>`;
+    }
+    return undefined;
+  }
+
+  #pending(view: OrderView): TemplateResult {
+    const lang = this.#host._lang;
+    const label = this.#scanLabel(view);
+    const { payload, image } = view.qr ?? {};
+    const qr = this.#qr;
+    const side = qr ? qr.size + 2 * QUIET_ZONE : 0;
+    const code = qr
+      ? html`<svg
+          part="qr"
+          role="img"
+          aria-label=${label}
+          viewBox="${-QUIET_ZONE} ${-QUIET_ZONE} ${side} ${side}"
+          shape-rendering="crispEdges"
+        >
+          <path d=${qr.path} />
+        </svg>`
+      : image && !payload
+        ? html`<img part="qr" src=${this.#host._endpoint + image} alt=${label} />`
+        : html`<div part="skeleton"></div>`;
+    const money = view.money ?? view.price;
+    return html`${code}
+      <span class="hint" aria-hidden="true">${label}</span>
+      ${money !== view.price
+        ? html`<p part="notice">
+            ${t(lang, 'exact', { a: formatMoney(lang, money) })}${this.#host._button(
+              'copy',
+              t(lang, this.#copied ? 'copied' : 'copy'),
+              () => void this.#copy(money),
+            )}
+          </p>`
+        : nothing}
+      <span part="countdown" role="timer">${t(lang, 'left', { t: formatClock(this.#left) })}</span>
+      ${payload && /^https?:\/\//i.test(payload) && matchMedia(PHONE).matches
+        ? html`<a part="button open-button" href=${payload} target="_blank" rel="noopener"
+            >${t(lang, 'open', { c: channelName(lang, view.type) })}</a
+          >`
+        : nothing}`;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * One stylesheet; the page themes it with `--codepay-*` properties and `::part()`. Light and dark come
+ * from `color-scheme` and `light-dark()`, so the `theme` attribute and `prefers-color-scheme` share
+ * one set of colours. Channel colours are the ones buyers know; the pay button's text colour is
+ * chosen per channel so it keeps a readable contrast.
+ */
+import { css } from 'lit';
+
+/** The card, the idle and loading states, and errors: what the first paint needs. */
+export const styles = css`
+  :host {
+    --_qr: var(--codepay-qr-size, 200px);
+    --_fg: var(--codepay-color, light-dark(#1a1a1a, #f0f0f0));
+    --_muted: var(--codepay-muted-color, light-dark(#5c5c5c, #a8a8a8));
+    --_line: var(--codepay-border-color, light-dark(#e2e2e2, #3b3c40));
+    --_accent: var(--codepay-accent, var(--_ch));
+    --_ch: #1677ff;
+    --_on: #fff;
+    display: block;
+    max-width: var(--codepay-width, 20rem);
+    color-scheme: light dark;
+    font: 15px/1.4 var(--codepay-font, system-ui, -apple-system, 'PingFang SC', 'Microsoft YaHei', sans-serif);
+    color: var(--_fg);
+  }
+  :host([theme='light']) {
+    color-scheme: light;
+  }
+  :host([theme='dark']) {
+    color-scheme: dark;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .c2 {
+    --_ch: #12b7f5;
+    --_on: #000;
+  }
+  .c3 {
+    --_ch: #07c160;
+    --_on: #000;
+  }
+  [part='base'] {
+    box-sizing: border-box;
+    padding: 1.25rem;
+    border: 1px solid var(--_line);
+    border-radius: var(--codepay-radius, 12px);
+    background: var(--codepay-background, light-dark(#fff, #1e1f22));
+    text-align: center;
+  }
+  [part='amount'] {
+    margin: 0 0 1rem;
+    font-size: 1.75rem;
+    font-weight: 600;
+  }
+  [part='amount'] small {
+    display: block;
+    font-size: 0.95rem;
+    font-weight: 400;
+    color: var(--_muted);
+  }
+  [part='channels'] {
+    display: flex;
+    gap: 0.5rem;
+    margin: 0 0 1rem;
+    padding: 0;
+    border: 0;
+  }
+  [part='channel'] {
+    flex: 1;
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    gap: 0.35rem;
+    padding: 0.5rem 0.25rem;
+    border: 1px solid var(--_line);
+    border-radius: calc(var(--codepay-radius, 12px) * 0.6);
+    cursor: pointer;
+    font-size: 0.9rem;
+  }
+  [part='channel']:has(:checked) {
+    border-color: var(--_ch);
+    box-shadow: inset 0 0 0 1px var(--_ch);
+  }
+  [part='channel'] input {
+    accent-color: var(--_ch);
+    margin: 0;
+  }
+  button,
+  a[part~='button'] {
+    box-sizing: border-box;
+    display: block;
+    width: 100%;
+    margin-top: 0.75rem;
+    padding: 0.6rem 1rem;
+    border: 0;
+    border-radius: calc(var(--codepay-radius, 12px) * 0.6);
+    background: var(--_accent);
+    color: var(--_on);
+    font: inherit;
+    font-size: 19px;
+    font-weight: 700;
+    text-decoration: none;
+    cursor: pointer;
+  }
+  button:focus-visible,
+  a:focus-visible,
+  input:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  .body {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: 0.5rem;
+    min-height: calc(var(--_qr) + 5rem);
+  }
+  [part='message'] {
+    margin: 0;
+  }
+  [part='skeleton'] {
+    width: var(--_qr);
+    height: var(--_qr);
+  }
+  [part='skeleton'],
+  .line {
+    border-radius: 6px;
+    background: linear-gradient(90deg, var(--_line) 40%, transparent 50%, var(--_line) 60%) 0 0 / 300% 100%;
+    animation: shine 1.2s linear infinite;
+  }
+  .line {
+    width: 60%;
+    height: 0.9rem;
+  }
+  @keyframes shine {
+    to {
+      background-position: -150% 0;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    [part='skeleton'],
+    .line {
+      animation: none;
+    }
+  }
+  .sr {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;
