@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import { ApiError } from '../errors.ts';
 
 export interface AssetDirs {
-  /** vite's output: codepay-checkout.js and its chunks. */
+  /** vite's output: codepay-checkout.js and the chunk it loads lazily. */
   distDir: string;
   /** The demo page and its script. */
   demoDir: string;
@@ -55,7 +55,10 @@ export function assetRouter(dirs: AssetDirs): Router {
   };
 
   const script = 'application/javascript; charset=utf-8';
-  router.get('/codepay-checkout.js', serve(join(dirs.distDir, 'codepay-checkout.js'), script, 'public, max-age=300', true));
+  // The entry and the chunk it loads lazily (order flow, QR encoder): fixed names, short caching.
+  for (const file of ['codepay-checkout.js', 'codepay-checkout-flow.js']) {
+    router.get(`/${file}`, serve(join(dirs.distDir, file), script, 'public, max-age=300', true));
+  }
   router.get('/', serve(join(dirs.demoDir, 'index.html'), 'text/html; charset=utf-8', 'no-cache', false));
   router.get('/demo.js', serve(join(dirs.demoDir, 'demo.js'), script, 'no-cache', false));
   return router;

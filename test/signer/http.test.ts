@@ -1,7 +1,7 @@
 /** HTTP hygiene at a real signer: CORS, bodies, errors, headers, rate limit, and the key kept secret. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_MERCHANT_KEY } from '../../server/sandbox/credentials.ts';
-import { createOrder, payAtSandbox, postJson, requestJson } from '../support/http.ts';
+import { createOrder, payAtSandbox, postJson } from '../support/http.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const SHOP = 'https://shop.example.com';
