@@ -12,17 +12,18 @@ function isCreateOrderFault(value: unknown): value is CreateOrderFault {
   return (CREATE_ORDER_FAULTS as readonly unknown[]).includes(value);
 }
 
+/** Read when they act: creat_order faults per request, notify ones per attempt, the rest at payment. */
 export interface Faults {
   createOrder?: CreateOrderFault;
   /** creat_order waits this many ms before answering. */
   slowMs?: number;
   /** Every notify attempt is POSTed twice at the same time. */
   duplicateNotify?: boolean;
-  /** The first notify attempt waits this many ms after the payment. */
+  /** The first notify attempt waits this many ms after the payment (read at payment). */
   notifyDelayMs?: number;
   /** Notifies carry a wrong sign. */
   badSignature?: boolean;
-  /** The buyer pays one cent more than the order's money, so the notify's money differs. */
+  /** The buyer pays one cent more than the order's money, so the notify's money differs (read at payment). */
   differentMoney?: boolean;
 }
 

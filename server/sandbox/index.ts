@@ -112,7 +112,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     basePath,
     async close() {
       closing.abort();
-      await runtime.notifier.stop();
+      await runtime.notifier.close();
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './credentials.ts';
 import { createSandbox, parseRetrySchedule, type SandboxLog } from './index.ts';
 
@@ -22,6 +23,16 @@ function setting<T>(name: string, parse: (text: string) => T, fallback: T): T {
   }
 }
 
+function digits(text: string): string {
+  if (!/^\d{1,18}$/.test(text)) throw new TypeError('expected the merchant id, digits');
+  return text;
+}
+
+function httpUrl(text: string): string {
+  if (!/^https?:\/\/[^/]/.test(text)) throw new TypeError('expected an http(s) URL');
+  return text;
+}
+
 function port(text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || value > 65535) throw new TypeError('expected a port number from 0 to 65535');
@@ -35,15 +46,15 @@ const consoleLog: SandboxLog = {
 };
 
 const host = setting('SANDBOX_HOST', String, '127.0.0.1');
-const merchantId = setting('CODEPAY_ID', String, SANDBOX_MERCHANT_ID);
+const merchantId = setting('CODEPAY_ID', digits, SANDBOX_MERCHANT_ID);
 const { app, close } = (() => {
   try {
     return createSandbox({
       merchantId,
       merchantKey: setting('CODEPAY_KEY', String, SANDBOX_MERCHANT_KEY),
       merchantToken: setting('CODEPAY_TOKEN', String, SANDBOX_MERCHANT_TOKEN),
-      publicBaseUrl: setting<string | undefined>('SANDBOX_PUBLIC_URL', String, undefined),
-      defaultNotifyUrl: setting<string | undefined>('SANDBOX_NOTIFY_URL', String, undefined),
+      publicBaseUrl: setting<string | undefined>('SANDBOX_PUBLIC_URL', httpUrl, undefined),
+      defaultNotifyUrl: setting<string | undefined>('SANDBOX_NOTIFY_URL', httpUrl, undefined),
       retrySchedule: setting('SANDBOX_RETRY_SCHEDULE', parseRetrySchedule, undefined),
       log: consoleLog,
     });
@@ -59,6 +70,14 @@ server.listen(setting('SANDBOX_PORT', port, 8788), host, () => {
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   console.log(`CodePay sandbox gateway listening on http://${shown}:${address.port}`);
   console.log(`  creat_order: http://${shown}:${address.port}/creat_order/   (merchant id ${merchantId})`);
+  if (address.address === '0.0.0.0' || address.address === '::') {
+    // QR codes carry the Host a client used; a phone needs one of these, or SANDBOX_PUBLIC_URL.
+    const lan = Object.values(networkInterfaces())
+      .flat()
+      .filter((net) => net && net.family === 'IPv4' && !net.internal)
+      .map((net) => `http://${net!.address}:${address.port}`);
+    if (lan.length > 0) console.log(`  on the local network: ${lan.join(', ')}`);
+  }
 });
 
 async function shutdown(signal: string): Promise<void> {

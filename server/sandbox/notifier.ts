@@ -83,6 +83,8 @@ export class Notifier {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private aborter = new AbortController();
+  /** After close() nothing new is scheduled, so no timer outlives the sandbox. */
+  private closed = false;
 
   constructor(private readonly options: NotifierOptions) {}
 
@@ -114,6 +116,11 @@ export class Notifier {
     this.aborter = new AbortController();
   }
 
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.stop();
+  }
+
   async clear(): Promise<void> {
     await this.stop();
     this.attempts.length = 0;
@@ -121,6 +128,7 @@ export class Notifier {
   }
 
   private later(ms: number, task: () => Promise<void>): void {
+    if (this.closed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       const running = task().finally(() => this.inFlight.delete(running));
