@@ -57,14 +57,16 @@ function absoluteHttpUrl(text: string): boolean {
 type Checked = { ok: true; type: Channel; price: number; outTime: number } | { ok: false; msg: string };
 
 function checkParameters(params: Params): Checked {
-  const type = Number(params.type || '1');
-  if (!/^\d$/.test(params.type || '1') || !isChannel(type)) return { ok: false, msg: 'type error' };
+  const typeText = params.type || '1';
+  const type = Number(typeText);
+  if (!/^\d$/.test(typeText) || !isChannel(type)) return { ok: false, msg: 'type error' };
   const price = parseAmount(params.price);
   if (price === undefined || !inGatewayRange(price)) return { ok: false, msg: 'price error' };
   if (!params.pay_id) return { ok: false, msg: 'pay_id error' };
   if ([...params.pay_id].length > MAX_PAY_ID) return { ok: false, msg: 'too long' };
-  const outTime = params.outTime ? Number(params.outTime) : DEFAULT_OUT_TIME;
-  if (!/^\d{1,6}$/.test(params.outTime || '360') || outTime < 1) return { ok: false, msg: 'outTime error' };
+  const outTimeText = params.outTime || String(DEFAULT_OUT_TIME);
+  const outTime = Number(outTimeText);
+  if (!/^\d{1,6}$/.test(outTimeText) || outTime < 1) return { ok: false, msg: 'outTime error' };
   for (const name of ['notify_url', 'return_url']) {
     if (params[name] && !absoluteHttpUrl(params[name])) return { ok: false, msg: `${name} error` };
   }
@@ -116,8 +118,12 @@ async function playFault(ctx: Context, runtime: Runtime, payId: string): Promise
       // Never answer: hold the request until the client gives up or the sandbox closes.
       ctx.respond = false;
       await new Promise<void>((resolve) => {
-        ctx.res.once('close', resolve);
-        runtime.closing.addEventListener('abort', () => resolve(), { once: true });
+        const done = () => {
+          runtime.closing.removeEventListener('abort', done);
+          resolve();
+        };
+        ctx.res.once('close', done);
+        runtime.closing.addEventListener('abort', done, { once: true });
       });
       ctx.req.socket.destroy();
       return true;
