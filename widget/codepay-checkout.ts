@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import type { Channel, ConfigView, OrderView } from '../shared/api.ts';
 import { CheckoutError, getConfig, type CheckoutErrorDetail } from './api-client.ts';
 import { channelName, formatMoney, pickLocale, t, type Locale } from './i18n.ts';
-import type { OrderFlow } from './order-flow.ts';
+import type { OrderFlow } from './flow.ts';
 import { styles } from './styles.ts';
 
 export type CheckoutStatus = 'idle' | 'loading' | 'pending' | 'paid' | 'expired' | 'error';
@@ -11,7 +11,7 @@ export type CheckoutStatus = 'idle' | 'loading' | 'pending' | 'paid' | 'expired'
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
 /** The order flow and the QR encoder: fetched at the first order, not with the first paint. */
-const loadFlow = () => import('./order-flow.ts');
+const loadFlow = () => import('./flow.ts');
 
 /**
  * A CodePay (码支付) checkout: the amount and a pay button, then a QR code that follows the order's
@@ -92,13 +92,16 @@ export class CodepayCheckout extends LitElement {
   /** Reflected, so a page can style `codepay-checkout[status=paid]`. Read-only. */
   declare status: CheckoutStatus;
 
+  /** @internal */
   declare _config?: ConfigView;
+  /** @internal */
   declare _channel?: Channel;
-  /** The polite live region's text: status changes and a few countdown marks. */
+  /** @internal The polite live region's text: status changes and a few countdown marks. */
   declare _note: string;
+  /** @internal */
   declare _error?: CheckoutError;
 
-  /** The built-in locale in use (internal: read by the order flow). */
+  /** @internal The built-in locale in use, read by the order flow. */
   _lang: Locale = 'en';
   #flow?: OrderFlow;
   #retry?: () => void;
@@ -111,7 +114,7 @@ export class CodepayCheckout extends LitElement {
     this._note = '';
   }
 
-  /** The signer's base URL (internal). */
+  /** @internal The signer's base URL. */
   get _endpoint(): string {
     return (this.endpoint || SCRIPT_ORIGIN).replace(/\/+$/, '');
   }
@@ -171,7 +174,7 @@ export class CodepayCheckout extends LitElement {
     return this.type ?? this._channel ?? this._config?.channels[0];
   }
 
-  /** Back to a blank state (internal); answers to anything started before are ignored from now on. */
+  /** @internal Back to a blank state; answers to anything started before are ignored from now on. */
   _reset(status: CheckoutStatus = 'idle'): number {
     this.#run++;
     this.#flow?.drop();
@@ -182,7 +185,7 @@ export class CodepayCheckout extends LitElement {
     return this.#run;
   }
 
-  /** Shows an error and fires `codepay-error` (internal); `retry` backs the retry button. */
+  /** @internal Shows an error and fires `codepay-error`; `retry` backs the retry button. */
   _fail(error: unknown, retry?: () => void): void {
     const failure = error instanceof CheckoutError ? error : new CheckoutError('INTERNAL', String(error));
     this.#flow?.drop();
@@ -198,12 +201,12 @@ export class CodepayCheckout extends LitElement {
     return error.code === 'NETWORK' ? t(this._lang, 'network') : error.message || error.code;
   }
 
-  /** Fires one of the element's events (internal); false when a cancelable one was canceled. */
+  /** @internal Fires one of the element's events; false when a cancelable one was canceled. */
   _emit<K extends keyof CheckoutEventMap>(type: K, detail: CheckoutEventMap[K]['detail'], cancelable = false): boolean {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 
-  /** A button with the shared `button` part and its own `{name}-button` part (internal). */
+  /** @internal A button with the shared `button` part and its own `{name}-button` part. */
   _button(name: string, label: string, onClick: () => void): TemplateResult {
     return html`<button part="button ${name}-button" @click=${onClick}>${label}</button>`;
   }

@@ -9,7 +9,7 @@ export type Locale = (typeof LOCALES)[number];
 
 type Table = Record<string, readonly [string, string, string]>;
 
-/** What the first paint and errors need; the order flow brings its own table (see order-flow.ts). */
+/** What the first paint and errors need; the order flow brings its own table (see flow.ts). */
 export const SHELL_STRINGS = {
   pay: ['Pay {a}', '支付 {a}', '支付 {a}'],
   method: ['Payment method', '支付方式', '付款方式'],

@@ -1,0 +1,34 @@
+/**
+ * Node side of the browser tests: a real signer with the sandbox gateway (and a second one whose
+ * orders expire in seconds), on 127.0.0.1 random ports. Tests get their URLs through `inject`.
+ */
+import type { TestProject } from 'vitest/node';
+import { startStack, type Stack } from '../support/stack.ts';
+
+const env = {
+  ALLOWED_ORIGINS: '*',
+  PRICE_MIN: '0.01',
+  PRICE_MAX: '500',
+  PRODUCTS: JSON.stringify({ tea: { name: 'Green tea', price: '9.90' }, book: { name: 'Field guide', price: '39.00' } }),
+};
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    signerUrl: string;
+    /** A signer whose orders live 3 s (ORDER_TTL), for expiry. */
+    shortSignerUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stacks: Stack[] = [];
+  const main = await startStack({ env });
+  stacks.push(main);
+  const short = await startStack({ env: { ...env, ORDER_TTL: '3' } });
+  stacks.push(short);
+  project.provide('signerUrl', main.url);
+  project.provide('shortSignerUrl', short.url);
+  return async () => {
+    await Promise.all(stacks.map((stack) => stack.stop({ removeData: true })));
+  };
+}
