@@ -112,3 +112,27 @@ describe('creat_order validation (status -2 with the reason)', () => {
     expect(await getJson(`${signedUrl({ price: '1', pay_id: 'r', page: '4' })}&price=2`)).toEqual({ status: -2, msg: 'param error' });
   });
 });
+
+describe('secrets', () => {
+  it('never returns the merchant key or token, in answers, pages or listings', async () => {
+    const order = await getJson(signedUrl({ price: '3', pay_id: 'secret', page: '4' }));
+    const texts = [];
+    for (const [path, init] of [
+      [`/pay/${order.order_id}`, {}],
+      [`/pay/${order.order_id}`, { method: 'POST' }],
+      [`/qr/${order.order_id}.png`, {}],
+      [`/ispay?id=${MERCHANT_ID}&token=${MERCHANT_TOKEN}&order_id=${order.order_id}`, {}],
+      ['/_control/orders', {}],
+      ['/_control/payments', {}],
+      ['/_control/attempts', {}],
+      ['/_control/faults', {}],
+    ] as const) {
+      texts.push(await (await fetch(`${gateway.url}${path}`, init)).text());
+    }
+    texts.push(await (await fetch(signedUrl({ price: '3', pay_id: 'secret-page' }))).text());
+    for (const text of texts) {
+      expect(text).not.toContain(MERCHANT_KEY);
+      expect(text).not.toContain(MERCHANT_TOKEN);
+    }
+  });
+});
