@@ -47,6 +47,7 @@ export function qrcodeUrl(ctx: Context, runtime: Runtime, orderId: string): stri
 /** Resolves after ms, or early when the signal aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
     function done(): void {
