@@ -6,6 +6,8 @@ import type { Context } from 'koa';
 import type Router from '@koa/router';
 import QRCode from 'qrcode';
 import { formatCents } from '../../shared/money.ts';
+import { signedQuery } from '../codepay/protocol.ts';
+import { notifyFields } from './notifier.ts';
 import { payPage } from './pages.ts';
 import { payUrl, type Runtime } from './runtime.ts';
 import type { Order, Payment } from './state.ts';
@@ -20,7 +22,14 @@ function findOrder(ctx: Context, runtime: Runtime): Order | undefined {
   return order;
 }
 
-function paymentView(payment: Payment, duplicate: boolean) {
+/** The merchant's return_url with the payment's fields signed as in the notify: the synchronous notify. */
+function returnLink(order: Order, payment: Payment | undefined, runtime: Runtime): string {
+  if (!payment || !order.returnUrl) return '';
+  const separator = order.returnUrl.includes('?') ? '&' : '?';
+  return `${order.returnUrl}${separator}${signedQuery(notifyFields(payment), runtime.merchantKey)}`;
+}
+
+function paymentView(payment: Payment, duplicate: boolean, returnTo: string) {
   return {
     paid: true,
     duplicate,
@@ -30,6 +39,8 @@ function paymentView(payment: Payment, duplicate: boolean) {
     money: formatCents(payment.money),
     pay_time: payment.payTime,
     late: payment.late,
+    /** Where the page's "back to the merchant" link goes ('' without a return_url). */
+    return_link: returnTo,
   };
 }
 
@@ -46,7 +57,8 @@ function showPage(ctx: Context, runtime: Runtime): void {
   if (!order) return;
   ctx.type = 'text/html; charset=utf-8';
   ctx.set('cache-control', 'no-store');
-  ctx.body = payPage(order, runtime.state.paymentOf(order.orderId), runtime.state.isExpired(order));
+  const payment = runtime.state.paymentOf(order.orderId);
+  ctx.body = payPage(order, payment, runtime.state.isExpired(order), returnLink(order, payment, runtime));
 }
 
 function pay(ctx: Context, runtime: Runtime): void {
@@ -57,10 +69,10 @@ function pay(ctx: Context, runtime: Runtime): void {
   if (created) runtime.notifier.start(payment);
   ctx.set('cache-control', 'no-store');
   if (ctx.accepts('html', 'json') === 'json') {
-    ctx.body = paymentView(payment, !created);
+    ctx.body = paymentView(payment, !created, returnLink(order, payment, runtime));
   } else {
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = payPage(order, payment, runtime.state.isExpired(order));
+    ctx.body = payPage(order, payment, runtime.state.isExpired(order), returnLink(order, payment, runtime));
   }
 }
 

@@ -42,16 +42,19 @@ function describeOrder(order: Order): string {
 <p class="note">订单 order ${escapeHtml(order.orderId)} · ${escapeHtml(order.payId)}</p>`;
 }
 
-function describePayment(payment: Payment, returnUrl: string): string {
+function describePayment(payment: Payment, returnLink: string): string {
   const late = payment.late ? '<p class="warn">订单已过期后付款 (late payment: the order had expired)</p>' : '';
-  const back = returnUrl ? `<p><a href="${escapeHtml(returnUrl)}">返回商户 Back to the merchant</a></p>` : '';
+  const back = returnLink ? `<p><a href="${escapeHtml(returnLink)}">返回商户 Back to the merchant</a></p>` : '';
   return `<p class="ok">已支付 Paid ¥${formatCents(payment.money)}</p>${late}
 <p class="note">流水号 pay_no ${escapeHtml(payment.payNo)}</p>${back}`;
 }
 
-/** The buyer's page, the target of the QR code: a plain form that POSTs to its own URL. */
-export function payPage(order: Order, payment: Payment | undefined, expired: boolean): string {
-  if (payment) return layout('已支付 Paid', describeOrder(order) + describePayment(payment, order.returnUrl));
+/**
+ * The buyer's page, the target of the QR code: a plain form that POSTs to its own URL. Once paid, it
+ * links back to the merchant's return_url with the signed payment fields (`returnLink`, '' for none).
+ */
+export function payPage(order: Order, payment: Payment | undefined, expired: boolean, returnLink = ''): string {
+  if (payment) return layout('已支付 Paid', describeOrder(order) + describePayment(payment, returnLink));
   const warning = expired
     ? '<p class="warn">二维码已过期，仍可付款 (expired: paying now is a late payment)</p>'
     : `<p class="note">请在 ${new Date(order.endTime * 1000).toISOString()} 前付款 (pay before then)</p>`;

@@ -2,19 +2,18 @@
  * Test support for the sandbox gateway: a real sandbox listening on 127.0.0.1 port 0, the CodePay
  * document's PHP examples run with `php`, and merchant notify handlers that record what they got.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REFERENCE_DIR, runPhp } from './php.ts';
 import { createSandbox, type NotifyAttempt, type Sandbox, type SandboxOptions } from '../../server/sandbox/index.ts';
 
 export const MERCHANT_ID = '20002';
 export const MERCHANT_KEY = 'test-key-0123456789';
 export const MERCHANT_TOKEN = 'test-token-abc';
-const REFERENCE = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -57,13 +56,13 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
 /** The document's create_order.php: prints the signed creat_order URL. */
 export function phpCreateOrderUrl(gateway: string, extra: Record<string, string>, key = MERCHANT_KEY): string {
   const pairs = Object.entries(extra).map(([name, value]) => `${name}=${value}`);
-  return execFileSync('php', [join(REFERENCE, 'create_order.php'), MERCHANT_ID, key, gateway, ...pairs], { encoding: 'utf8' });
+  return runPhp('create_order.php', [MERCHANT_ID, key, gateway, ...pairs]);
 }
 
 /** sign_notify.php, playing the CodePay cloud: the urlencoded body with its sign. */
 export function phpSignNotify(fields: Record<string, string>, key = MERCHANT_KEY): string {
   const pairs = Object.entries(fields).map(([name, value]) => `${name}=${value}`);
-  return execFileSync('php', [join(REFERENCE, 'sign_notify.php'), key, ...pairs], { encoding: 'utf8' });
+  return runPhp('sign_notify.php', [key, ...pairs]);
 }
 
 export async function getJson(url: string): Promise<Record<string, unknown>> {
@@ -133,7 +132,7 @@ export interface PhpHandler {
 /** The document's notify.php under `php -S`, on a port PHP picks. */
 export async function startPhpNotify(key = MERCHANT_KEY): Promise<PhpHandler> {
   const log = join(mkdtempSync(join(tmpdir(), 'sandbox-notify-')), 'notify.log');
-  const child: ChildProcess = spawn('php', ['-S', '127.0.0.1:0', join(REFERENCE, 'notify.php')], {
+  const child: ChildProcess = spawn('php', ['-S', '127.0.0.1:0', join(REFERENCE_DIR, 'notify.php')], {
     env: { ...process.env, CODEPAY_KEY: key, NOTIFY_LOG: log },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
