@@ -1,0 +1,83 @@
+/**
+ * A storm of buyers: each creates an order at the signer (over and over while the signer is down,
+ * as a buyer presses pay again) and pays it at the sandbox the way a phone does. Meanwhile the
+ * signer is SIGKILLed each time the number of payments passes one of `killAt`, and restarted.
+ */
+import type { OrderView } from '../../shared/api.ts';
+import { payAtSandbox, postJson } from '../support/http.ts';
+
+export interface StormOptions {
+  signerUrl: string;
+  /** How many orders buyers get to see (and pay). */
+  orders: number;
+  concurrency: number;
+  /** Kill the signer when the payment count reaches each of these. */
+  killAt: number[];
+  /** SIGKILLs the signer and starts it again on the same data and port. */
+  crashAndRestart: () => Promise<void>;
+}
+
+export interface Shown {
+  order: OrderView;
+  payNo: string;
+}
+
+export interface StormResult {
+  /** Orders a buyer saw (201) and paid, by id. */
+  shown: Map<string, Shown>;
+  /** Create requests that got no answer or a 5xx because the signer was down. */
+  createRetries: number;
+  kills: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Any amount from 1.00 to 200.00, on any channel: the sandbox gives each open order its own money. */
+function randomOrder(): { price: string; type: number } {
+  return { price: (100 + Math.floor(Math.random() * 19_901)) / 100 + '', type: 1 + Math.floor(Math.random() * 3) };
+}
+
+export async function runStorm(options: StormOptions): Promise<StormResult> {
+  const result: StormResult = { shown: new Map(), createRetries: 0, kills: 0 };
+  let claimed = 0;
+  let paid = 0;
+
+  const create = async (): Promise<OrderView> => {
+    for (;;) {
+      const answer = await postJson<OrderView>(`${options.signerUrl}/api/orders`, randomOrder()).catch(() => undefined);
+      if (answer?.status === 201) return answer.body;
+      if (answer && answer.status < 500) throw new Error(`order refused: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+      result.createRetries++;
+      await sleep(50);
+    }
+  };
+
+  const buyer = async () => {
+    while (claimed < options.orders) {
+      claimed++;
+      const order = await create();
+      const payment = await payAtSandbox(order.qr!.payload!);
+      result.shown.set(order.id, { order, payNo: payment.pay_no });
+      paid++;
+    }
+  };
+
+  let stopped = false;
+  const killer = async () => {
+    for (const threshold of options.killAt) {
+      while (paid < threshold && !stopped) await sleep(10);
+      if (stopped) return;
+      await options.crashAndRestart();
+      result.kills++;
+    }
+  };
+
+  const killing = killer();
+  try {
+    await Promise.all(Array.from({ length: options.concurrency }, buyer));
+  } finally {
+    stopped = true;
+    await killing;
+  }
+  return result;
+}

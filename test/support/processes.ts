@@ -1,0 +1,106 @@
+/**
+ * The signer and the sandbox as separate operating-system processes, as they run in production:
+ * started, killed with SIGKILL, restarted on the same data and port. Every child is started in its
+ * own process group, so killing it (by its id) also kills whatever it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface Child {
+  pid: number;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+  exited: Promise<number | null>;
+  /** Signals the child's whole process group; resolves when the child has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+const children = new Set<Child>();
+
+/** Starts `command args` in ROOT with the environment given (on top of ours). */
+export function startProcess(command: string, args: string[], env: Record<string, string>): Child {
+  const process_: ChildProcess = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  process_.stdout!.on('data', (chunk) => (output += chunk));
+  process_.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => process_.once('exit', (code) => resolve(code)));
+  const child: Child = {
+    pid: process_.pid!,
+    output: () => output,
+    exited,
+    async kill(signal) {
+      if (process_.exitCode === null && process_.signalCode === null) {
+        try {
+          process.kill(-child.pid, signal);
+        } catch {
+          // the group is gone already
+        }
+      }
+      await exited;
+      children.delete(child);
+    },
+  };
+  children.add(child);
+  return child;
+}
+
+/** SIGKILLs every child still running: for afterAll, so no test leaves a process behind. */
+export async function killAll(): Promise<void> {
+  await Promise.all([...children].map((child) => child.kill('SIGKILL')));
+}
+
+/** A TypeScript entry point run by node itself (one process: a SIGKILL reaches the server). */
+export function startTs(script: string, env: Record<string, string>): Child {
+  return startProcess(process.execPath, ['--import', 'tsx', script], env);
+}
+
+/** A port nobody listens on right now, for a server that must come back on the same port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits for a line of output matching `pattern`; fails if the child exits first or after `timeoutMs`. */
+export async function waitForOutput(child: Child, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpExecArray> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void child.exited.then(() => (exited = true));
+  for (;;) {
+    const match = pattern.exec(child.output());
+    if (match) return match;
+    if (exited) throw new Error(`the process exited before printing ${pattern}: ${child.output().slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms: ${child.output().slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** `npm run sandbox` on a port the system picks; resolves with its base URL. */
+export async function startSandboxProcess(env: Record<string, string>): Promise<{ child: Child; url: string }> {
+  const child = startProcess('npm', ['run', '--silent', 'sandbox'], { SANDBOX_PORT: '0', ...env });
+  const [, url] = await waitForOutput(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  return { child, url };
+}
+
+/** `server/main.ts` (what `npm start` runs after its build); resolves once /healthz answers. */
+export async function startSignerProcess(env: Record<string, string>): Promise<Child> {
+  const child = startTs('server/main.ts', env);
+  const url = `http://127.0.0.1:${env.PORT}`;
+  await waitForOutput(child, /codepay-checkout signer: /);
+  const health = await fetch(`${url}/healthz`);
+  if (health.status !== 200) throw new Error(`the signer at ${url} is not healthy: HTTP ${health.status}`);
+  return child;
+}
