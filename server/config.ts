@@ -6,7 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
-import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY } from './sandbox/credentials.ts';
+import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './sandbox/credentials.ts';
 import { parseRetrySchedule } from './sandbox/notifier.ts';
 
 export class ConfigError extends Error {}
@@ -46,6 +46,18 @@ export interface Config {
   trustProxy: boolean;
   /** Seconds between the sandbox's notify re-sends (sandbox mode only). */
   sandboxRetrySchedule: number[] | undefined;
+  /** The merchant's webhook: signed JSON events from a durable outbox; null for none. */
+  webhook: { url: string; secret: string } | null;
+  /** The first wait before a failed event is sent again; it doubles each time, for three days. */
+  webhookRetryBaseMs: number;
+  /** The gateway's order status query (ispay); null where the gateway has none. */
+  ispayUrl: string | null;
+  /** CodePay's plain token, sent to ispay beside the signature. */
+  merchantToken: string | null;
+  /** Seconds between reconciliation passes over pending and recently expired orders; 0: off. */
+  reconcileIntervalSeconds: number;
+  /** Where the buyer lands after paying (the gateway's return_url goes through /api/return). */
+  returnUrls: { success: string; failure: string } | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -168,6 +180,35 @@ function retrySchedule(raw: string | undefined): number[] | undefined {
   }
 }
 
+function webhook(env: Env): Config['webhook'] {
+  if (!env.MERCHANT_WEBHOOK_URL) {
+    if (env.MERCHANT_WEBHOOK_SECRET) fail('MERCHANT_WEBHOOK_URL', 'is needed when MERCHANT_WEBHOOK_SECRET is set');
+    return null;
+  }
+  const url = httpUrl('MERCHANT_WEBHOOK_URL', env.MERCHANT_WEBHOOK_URL);
+  const secret = env.MERCHANT_WEBHOOK_SECRET ?? '';
+  if (secret.length < 16) fail('MERCHANT_WEBHOOK_SECRET', 'must be at least 16 characters long (it signs every webhook)');
+  return { url, secret };
+}
+
+/** CodePay serves ispay beside creat_order: https://host:port/creat_order/ -> https://host:port/ispay */
+function ispayUrl(env: Env, gatewayUrl: string | null): string | null {
+  if (env.CODEPAY_ISPAY_URL === 'off') return null;
+  if (env.CODEPAY_ISPAY_URL) return httpUrl('CODEPAY_ISPAY_URL', env.CODEPAY_ISPAY_URL);
+  if (gatewayUrl === null) return null;
+  const url = new URL(gatewayUrl);
+  url.pathname = url.pathname.replace(/creat_order\/?$/, 'ispay');
+  url.search = '';
+  return url.pathname.endsWith('/ispay') ? url.href : null;
+}
+
+function returnUrls(env: Env): Config['returnUrls'] {
+  if (!env.RETURN_SUCCESS_URL && !env.RETURN_FAILURE_URL) return null;
+  if (!env.RETURN_SUCCESS_URL) fail('RETURN_SUCCESS_URL', 'is needed when RETURN_FAILURE_URL is set');
+  const success = httpUrl('RETURN_SUCCESS_URL', env.RETURN_SUCCESS_URL);
+  return { success, failure: env.RETURN_FAILURE_URL ? httpUrl('RETURN_FAILURE_URL', env.RETURN_FAILURE_URL) : success };
+}
+
 export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): Config {
   const env: Env = { ...readDotEnv(resolve(cwd, '.env')), ...processEnv };
   const gatewayUrl = env.CODEPAY_GATEWAY ? httpUrl('CODEPAY_GATEWAY', env.CODEPAY_GATEWAY) : null;
@@ -197,5 +238,12 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     sandboxRetrySchedule: retrySchedule(env.SANDBOX_RETRY_SCHEDULE),
+    webhook: webhook(env),
+    webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1, 3_600_000),
+    // In sandbox mode the signer knows its ispay URL only once it listens: the signer fills it in.
+    ispayUrl: ispayUrl(env, gatewayUrl),
+    merchantToken: env.CODEPAY_TOKEN || (sandbox && !env.CODEPAY_KEY ? SANDBOX_MERCHANT_TOKEN : null),
+    reconcileIntervalSeconds: integer(env, 'RECONCILE_INTERVAL', 30, 0, 86_400),
+    returnUrls: returnUrls(env),
   };
 }

@@ -13,7 +13,10 @@ import { EventStreams } from './http/sse.ts';
 import { createLogger, type Logger } from './log.ts';
 import { StatusPublisher } from './orders/publisher.ts';
 import { OrderService } from './orders/service.ts';
+import { DEFAULT_RETRY, OutboxDispatcher, type Deliver } from './outbox/dispatcher.ts';
+import type { Destination, MerchantEvent } from './outbox/events.ts';
 import { createSandbox } from './sandbox/index.ts';
+import { webhookSender } from './webhooks/sender.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/types.ts';
 
@@ -30,11 +33,19 @@ export interface Signer {
   store: Store;
   publisher: StatusPublisher;
   orders: OrderService;
+  dispatcher: OutboxDispatcher;
   close(): Promise<void>;
 }
 
 export interface SignerOptions {
+  /**
+   * Called for each order paid (also paid late), from the durable outbox: a hook that throws is
+   * called again later with backoff, like a webhook, so the payment is never lost to it.
+   */
+  onPaid?: (event: MerchantEvent) => unknown;
   log?: Logger;
+  /** How often the outbox is checked for due events (it is also kicked after each payment). */
+  dispatchIntervalMs?: number;
   /** How often unpaid orders are expired. */
   sweepIntervalMs?: number;
   heartbeatMs?: number;
@@ -80,6 +91,17 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
           log: log.child({ component: 'sandbox' }),
         })
       : undefined;
+  const deliver: Partial<Record<Destination, Deliver>> = {};
+  if (config.webhook) deliver.webhook = webhookSender({ ...config.webhook, timeoutMs: 10_000 });
+  const onPaid = options.onPaid;
+  if (onPaid) deliver.hook = async (event) => void (await onPaid(JSON.parse(event.payload)));
+  const dispatcher = new OutboxDispatcher({
+    store,
+    deliver,
+    retry: { ...DEFAULT_RETRY, baseDelayMs: config.webhookRetryBaseMs },
+    log: log.child({ component: 'outbox' }),
+    now,
+  });
   const publisher = new StatusPublisher();
   const streams = new EventStreams(options.heartbeatMs ?? 15_000);
   const orders = new OrderService({
@@ -88,9 +110,15 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
     log,
     gateway: createGatewayClient({
       url: config.gatewayUrl ?? `${url}${SANDBOX_PATH}/creat_order/`,
+      ispayUrl: sandbox ? `${url}${SANDBOX_PATH}/ispay` : config.ispayUrl,
+      merchantId: config.merchantId,
       merchantKey: config.merchantKey,
+      merchantToken: config.merchantToken,
       timeoutMs: config.gatewayTimeoutMs,
     }),
+    destinations: Object.keys(deliver) as Destination[],
+    onEventsWritten: () => dispatcher.kick(),
+    returnUrl: config.returnUrls ? `${publicUrl}/api/return` : undefined,
     merchantId: config.merchantId,
     merchantKey: config.merchantKey,
     notifyUrl: `${publicUrl}/api/notify`,
@@ -116,11 +144,22 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
     orders.sweep().catch((error) => log.error('sweep failed', { error }));
   }, options.sweepIntervalMs ?? 1_000);
   sweeper.unref();
+  dispatcher.start(options.dispatchIntervalMs ?? 5_000);
+  const reconciler =
+    config.reconcileIntervalSeconds > 0
+      ? setInterval(() => {
+          orders
+            .reconcile({ recheckAfterMs: config.reconcileIntervalSeconds * 1000 })
+            .catch((error) => log.error('reconcile failed', { error }));
+        }, config.reconcileIntervalSeconds * 1000)
+      : undefined;
+  reconciler?.unref();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       clearInterval(sweeper);
+      clearInterval(reconciler);
       // Stop accepting, let in-flight requests finish, end the streams that would never finish.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       streams.closeAll();
@@ -131,9 +170,10 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
       await closed;
       clearInterval(idleSweep);
       clearTimeout(deadline);
+      await dispatcher.stop();
       await sandbox?.close();
       await store.close();
     })());
 
-  return { url, publicUrl, store, publisher, orders, close };
+  return { url, publicUrl, store, publisher, orders, dispatcher, close };
 }

@@ -151,3 +151,24 @@ export function parseCreateOrderAnswer(body: unknown): CreateOrderAnswer {
     endTime,
   };
 }
+
+/** What ispay says of one order: paid (with the payment's fields), not paid, or an error. */
+export type IspayAnswer =
+  | { paid: true; payNo: string; money: Cents | undefined; fields: Params }
+  | { paid: false }
+  | { error: string };
+
+/** ispay answers status 1 (paid, with pay_no), 0 (not paid), or a negative status with `msg`. */
+export function parseIspayAnswer(body: unknown): IspayAnswer {
+  if (typeof body !== 'object' || body === null) return { error: 'ispay did not answer with a JSON object' };
+  const answer = body as Record<string, unknown>;
+  const status = integerField(answer.status);
+  if (status === 0) return { paid: false };
+  if (status !== 1) return { error: `ispay answered status ${String(answer.status)}: ${String(answer.msg ?? '').slice(0, 100)}` };
+  const fields: Params = {};
+  for (const [name, value] of Object.entries(answer)) {
+    if (typeof value === 'string' || typeof value === 'number') fields[name] = String(value);
+  }
+  if (!fields.pay_no) return { error: 'ispay said paid but gave no pay_no' };
+  return { paid: true, payNo: fields.pay_no, money: parseAmount(answer.money), fields };
+}

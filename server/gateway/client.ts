@@ -1,11 +1,15 @@
 /** Talks to the CodePay gateway over HTTP: creat_order with a signed GET, answered as JSON (page=4). */
 import { ApiError } from '../errors.ts';
-import { parseCreateOrderAnswer, signedQuery, type Params } from '../codepay/protocol.ts';
+import { parseCreateOrderAnswer, parseIspayAnswer, signedQuery, type IspayAnswer, type Params } from '../codepay/protocol.ts';
 
 export interface GatewayOptions {
   /** The creat_order URL, e.g. https://codepay.fateqq.com:51888/creat_order/ */
   url: string;
+  /** The ispay URL, or null where the gateway has none. */
+  ispayUrl: string | null;
+  merchantId: string;
   merchantKey: string;
+  merchantToken: string | null;
   timeoutMs: number;
 }
 
@@ -14,6 +18,8 @@ export type CreatedAtGateway = Extract<ReturnType<typeof parseCreateOrderAnswer>
 export interface GatewayClient {
   readonly url: string;
   createOrder(params: Params): Promise<CreatedAtGateway>;
+  /** Asks ispay whether the order was paid; undefined without an ispay URL. */
+  isPaid(order: { payId: string; gatewayOrderId: string | null }): Promise<IspayAnswer | undefined>;
 }
 
 function isTimeout(error: unknown): boolean {
@@ -52,6 +58,21 @@ export function createGatewayClient(options: GatewayOptions): GatewayClient {
       const answer = parseCreateOrderAnswer(parseJson(text));
       if (!answer.ok) throw new ApiError(answer.code, answer.message);
       return answer;
+    },
+    async isPaid(order) {
+      if (!options.ispayUrl) return undefined;
+      const params: Params = { id: options.merchantId, pay_id: order.payId };
+      if (order.gatewayOrderId) params.order_id = order.gatewayOrderId;
+      if (options.merchantToken) params.token = options.merchantToken;
+      const separator = options.ispayUrl.includes('?') ? '&' : '?';
+      try {
+        const response = await fetch(`${options.ispayUrl}${separator}${signedQuery(params, options.merchantKey)}`, {
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
+        return parseIspayAnswer(parseJson(await response.text()));
+      } catch (error) {
+        return { error: isTimeout(error) ? 'ispay timed out' : 'ispay could not be reached' };
+      }
     },
   };
 }

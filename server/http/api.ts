@@ -114,6 +114,16 @@ export function apiRouter(deps: ApiDeps): Router {
     ctx.body = image.body;
   });
 
+  // The buyer back from the gateway: signed like a notify, so it is recorded the same way.
+  router.get('/return', async (ctx) => {
+    const pages = config.returnUrls;
+    if (!pages) throw new ApiError('NOT_FOUND', 'No return pages are configured (RETURN_SUCCESS_URL).');
+    const result = await orders.receiveReturn(ctx.querystring);
+    const target = new URL(result?.order?.status === 'paid' ? pages.success : pages.failure);
+    if (result?.order) target.searchParams.set('order', result.order.id);
+    ctx.redirect(target.href);
+  });
+
   router.post('/notify', form, async (ctx) => {
     const raw = ctx.request.rawBody;
     const { answer } = typeof raw === 'string' ? await orders.receiveNotify(raw) : { answer: 'fail' as const };

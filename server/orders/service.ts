@@ -1,12 +1,13 @@
 /** Orders: create at the gateway, receive its notify, expire what nobody paid. */
 import { randomBytes } from 'node:crypto';
 import { parseAmount } from '../../shared/money.ts';
-import { createOrderParams, parseForm, verify } from '../codepay/protocol.ts';
+import { createOrderParams, parseForm, verify, type Params } from '../codepay/protocol.ts';
 import { ApiError } from '../errors.ts';
 import type { GatewayClient } from '../gateway/client.ts';
 import { resolveQr } from '../gateway/qr.ts';
 import type { Logger } from '../log.ts';
-import type { OrderRecord, PaymentResult, Store } from '../store/types.ts';
+import { outboxRows, paymentEvent, type Destination } from '../outbox/events.ts';
+import type { EventsFor, OrderRecord, PaymentResult, Store } from '../store/types.ts';
 import type { StatusPublisher } from './publisher.ts';
 import type { CreateOrderCommand } from './request.ts';
 
@@ -18,8 +19,16 @@ export interface OrderServiceOptions {
   merchantId: string;
   merchantKey: string;
   notifyUrl: string;
+  /** The signer's /api/return, given to the gateway when the merchant set return pages. */
+  returnUrl?: string;
   orderTtlSeconds: number;
   gatewayTimeoutMs: number;
+  /** Where merchant events go; each payment writes one outbox row per destination. */
+  destinations?: readonly Destination[];
+  /** Called after a commit that wrote outbox rows (to deliver them now, not at the next poll). */
+  onEventsWritten?: () => void;
+  /** How long after expiry reconciliation keeps asking about an order. */
+  reconcileHorizonMs?: number;
   now?: () => number;
 }
 
@@ -54,6 +63,7 @@ export class OrderService {
           price: command.price,
           param: command.param ?? undefined,
           notifyUrl: this.options.notifyUrl,
+          returnUrl: this.options.returnUrl,
           outTime: this.options.orderTtlSeconds,
         }),
       );
@@ -82,32 +92,91 @@ export class OrderService {
     return this.options.store.getOrder(id);
   }
 
-  /**
-   * Verifies a notify over every non-empty field received and records it in one transaction.
-   * `success` only after the commit, also for a duplicate; `fail` for anything unverified.
-   */
-  async receiveNotify(rawBody: string): Promise<{ answer: NotifyAnswer; result?: PaymentResult }> {
-    const params = parseForm(rawBody);
-    if (!params || !params.pay_no || !params.pay_id || !verify(params, this.options.merchantKey)) {
-      this.options.log.warn('notify refused: not signed by the gateway');
-      return { answer: 'fail' };
-    }
+  /** Gateway-signed fields (notify or return): every non-empty field verified, pay_no required. */
+  private signedPayment(body: string): Params | undefined {
+    const params = parseForm(body);
+    if (!params || !params.pay_no || !params.pay_id || !verify(params, this.options.merchantKey)) return undefined;
     const { sign: _sign, ...fields } = params;
-    const result = await this.options.store.recordPayment({
-      payNo: params.pay_no,
-      payId: params.pay_id,
-      money: parseAmount(params.money) ?? null,
-      fields,
-      receivedAt: this.now(),
-    });
+    return fields;
+  }
+
+  private readonly eventsFor: EventsFor = ({ outcome, order, payment }) => {
+    const destinations = this.options.destinations ?? [];
+    if (destinations.length === 0) return [];
+    const now = this.now();
+    const event = paymentEvent({ payNo: payment.payNo, money: payment.money, outcome, fields: payment.fields }, order, now);
+    return outboxRows(event, destinations, now);
+  };
+
+  /** Records a payment the gateway vouched for and moves its order, with its events, in one transaction. */
+  private async record(fields: Params, via: 'notify' | 'return' | 'ispay'): Promise<PaymentResult> {
+    const result = await this.options.store.recordPayment(
+      { payNo: fields.pay_no, payId: fields.pay_id, money: parseAmount(fields.money) ?? null, fields, receivedAt: this.now() },
+      this.eventsFor,
+    );
     if (result.statusChanged && result.order) this.options.publisher.publish(result.order);
-    this.options.log.info('notify recorded', {
-      payNo: params.pay_no,
+    if (!result.duplicate) this.options.onEventsWritten?.();
+    this.options.log.info('payment recorded', {
+      via,
+      payNo: fields.pay_no,
       orderId: result.order?.id ?? null,
       outcome: result.outcome,
       duplicate: result.duplicate,
     });
-    return { answer: 'success', result };
+    return result;
+  }
+
+  /**
+   * The gateway's notify: `success` only after the commit, also for a duplicate; `fail` for
+   * anything not signed by the gateway, so that it is sent again.
+   */
+  async receiveNotify(rawBody: string): Promise<{ answer: NotifyAnswer; result?: PaymentResult }> {
+    const fields = this.signedPayment(rawBody);
+    if (!fields) {
+      this.options.log.warn('notify refused: not signed by the gateway');
+      return { answer: 'fail' };
+    }
+    return { answer: 'success', result: await this.record(fields, 'notify') };
+  }
+
+  /** The buyer back from the gateway (return_url) with the same signed fields: recorded like a notify. */
+  async receiveReturn(query: string): Promise<PaymentResult | undefined> {
+    const fields = this.signedPayment(query);
+    return fields && this.record(fields, 'return');
+  }
+
+  /**
+   * Asks the gateway's ispay about pending orders near expiry and orders that expired lately; a paid
+   * answer goes the notify's way. Returns how many payments it found. `horizonMs` widens the look back.
+   */
+  async reconcile(options: { horizonMs?: number; recheckAfterMs?: number; limit?: number } = {}): Promise<number> {
+    const { store, gateway } = this.options;
+    const now = this.now();
+    const horizon = options.horizonMs ?? this.options.reconcileHorizonMs ?? 15 * 60_000;
+    const orders = await store.ordersToCheck(now, horizon, now - (options.recheckAfterMs ?? 0), options.limit ?? 50);
+    let found = 0;
+    for (const order of orders) {
+      const answer = await gateway.isPaid({ payId: order.id, gatewayOrderId: order.gatewayOrderId });
+      if (!answer || 'error' in answer) {
+        if (answer) this.options.log.warn('reconcile: ispay failed', { orderId: order.id, error: answer.error });
+        continue;
+      }
+      if (!answer.paid) continue;
+      const result = await this.record({ ...answer.fields, pay_id: order.id, pay_no: answer.payNo }, 'ispay');
+      if (!result.duplicate) found++;
+    }
+    await store.markChecked(orders.map((order) => order.id), now);
+    return found;
+  }
+
+  /** The merchant looked at a payment in review: accept it (paid, with its events) or reject it. */
+  async resolveReview(id: string, decision: 'accept' | 'reject'): Promise<OrderRecord | undefined> {
+    const order = await this.options.store.resolveReview(id, decision, this.now(), this.eventsFor);
+    if (order) {
+      this.options.publisher.publish(order);
+      this.options.onEventsWritten?.();
+    }
+    return order;
   }
 
   /** Expires unpaid orders and fails orders left `creating` by a crash or a lost gateway call. */

@@ -30,4 +30,20 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      received_at INTEGER NOT NULL
    ) STRICT;
    CREATE INDEX payments_by_order ON payments (order_id);`,
+  `CREATE TABLE outbox (
+     id TEXT NOT NULL,
+     destination TEXT NOT NULL,
+     type TEXT NOT NULL,
+     order_id TEXT,
+     payload TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL,
+     delivered_at INTEGER,
+     given_up_at INTEGER,
+     last_error TEXT,
+     PRIMARY KEY (id, destination)
+   ) STRICT;
+   CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;
+   ALTER TABLE orders ADD COLUMN checked_at INTEGER;`,
 ];

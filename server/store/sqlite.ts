@@ -5,7 +5,20 @@ import { dirname } from 'node:path';
 import type { Channel, OrderStatus } from '../../shared/api.ts';
 import { settlePayment, type PaymentOutcome } from '../orders/settle.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
-import type { GatewayOrder, IncomingPayment, NewOrder, OrderRecord, PaymentRecord, PaymentResult, Store } from './types.ts';
+import type { Destination, EventType, NewOutboxEvent } from '../outbox/events.ts';
+import type {
+  EventsFor,
+  GatewayOrder,
+  IncomingPayment,
+  NewOrder,
+  OrderFilter,
+  OrderRecord,
+  OutboxRecord,
+  PaymentFilter,
+  PaymentRecord,
+  PaymentResult,
+  Store,
+} from './types.ts';
 
 interface OrderRow {
   id: string;
@@ -56,6 +69,53 @@ function toOrder(row: OrderRow): OrderRecord {
     expiresAt: row.expires_at,
     paidAt: row.paid_at,
   };
+}
+
+interface OutboxRow {
+  id: string;
+  destination: string;
+  type: string;
+  order_id: string | null;
+  payload: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  delivered_at: number | null;
+  given_up_at: number | null;
+  last_error: string | null;
+}
+
+function toPayment(row: PaymentRow): PaymentRecord {
+  return {
+    payNo: row.pay_no,
+    orderId: row.order_id,
+    outcome: row.outcome as PaymentOutcome,
+    money: row.money,
+    fields: JSON.parse(row.fields),
+    receivedAt: row.received_at,
+  };
+}
+
+function toOutbox(row: OutboxRow): OutboxRecord {
+  return {
+    id: row.id,
+    destination: row.destination as Destination,
+    type: row.type as EventType,
+    orderId: row.order_id,
+    payload: row.payload,
+    createdAt: row.created_at,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    deliveredAt: row.delivered_at,
+    givenUpAt: row.given_up_at,
+    lastError: row.last_error,
+  };
+}
+
+/** A WHERE clause from the filters that are set; values go in as parameters, never into the SQL. */
+function where(conditions: [boolean, string][]): string {
+  const chosen = conditions.filter(([on]) => on).map(([, sql]) => sql);
+  return chosen.length > 0 ? `WHERE ${chosen.join(' AND ')}` : '';
 }
 
 function migrate(db: Database.Database): void {
@@ -110,10 +170,46 @@ export function openSqliteStore(file: string): Store {
   const settleOrder = db.prepare(
     `UPDATE orders SET status = @status, late = @late, paid_at = @paidAt, updated_at = @now WHERE id = @id RETURNING *`,
   );
+  const insertEvent = db.prepare(
+    `INSERT INTO outbox (id, destination, type, order_id, payload, created_at, next_attempt_at)
+     VALUES (@id, @destination, @type, @orderId, @payload, @createdAt, @createdAt)`,
+  );
+  const resolveReview = db.prepare(
+    `UPDATE orders SET status = @status, paid_at = CASE @status WHEN 'paid' THEN @now ELSE paid_at END,
+       error_code = CASE @status WHEN 'failed' THEN 'REVIEW_REJECTED' ELSE error_code END, updated_at = @now
+     WHERE id = @id AND status = 'review' RETURNING *`,
+  );
+  const paymentsOfOrder = db.prepare('SELECT * FROM payments WHERE order_id = ? ORDER BY received_at');
+  const ordersToCheck = db.prepare(
+    `SELECT * FROM orders
+     WHERE ((status = 'pending' AND expires_at <= @soon) OR (status = 'expired' AND expires_at >= @horizon))
+       AND (checked_at IS NULL OR checked_at < @checkedBefore)
+     ORDER BY checked_at IS NOT NULL, checked_at, expires_at LIMIT @limit`,
+  );
+  const markChecked = db.prepare('UPDATE orders SET checked_at = ? WHERE id = ?');
+  const dueEvents = db.prepare(
+    `SELECT * FROM outbox WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ?
+     ORDER BY next_attempt_at LIMIT ?`,
+  );
+  const eventDelivered = db.prepare(
+    'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND destination = ?',
+  );
+  const eventFailed = db.prepare(
+    `UPDATE outbox SET attempts = attempts + 1, last_error = @error,
+       next_attempt_at = COALESCE(@next, next_attempt_at), given_up_at = CASE WHEN @next IS NULL THEN @now END
+     WHERE id = @id AND destination = @destination`,
+  );
+  const requeueEvent = db.prepare(
+    'UPDATE outbox SET delivered_at = NULL, given_up_at = NULL, next_attempt_at = ? WHERE id = ?',
+  );
   const orderCounts = db.prepare('SELECT status AS key, COUNT(*) AS count FROM orders GROUP BY status');
   const paymentCounts = db.prepare('SELECT outcome AS key, COUNT(*) AS count FROM payments GROUP BY outcome');
 
-  const recordPayment = db.transaction((payment: IncomingPayment): PaymentResult => {
+  const insertEvents = (rows: NewOutboxEvent[]) => {
+    for (const row of rows) insertEvent.run(row);
+  };
+
+  const recordPayment = db.transaction((payment: IncomingPayment, eventsFor: EventsFor | undefined): PaymentResult => {
     const known = selectPayment.get(payment.payNo) as PaymentRow | undefined;
     if (known) {
       const order = known.order_id ? (selectOrder.get(known.order_id) as OrderRow | undefined) : undefined;
@@ -140,8 +236,54 @@ export function openSqliteStore(file: string): Store {
       }) as OrderRow;
       order = toOrder(settled);
     }
+    if (eventsFor) insertEvents(eventsFor({ outcome, order, payment }));
     return { duplicate: false, outcome, order, statusChanged: nextStatus !== undefined };
   });
+
+  const resolve = db.transaction((id: string, decision: 'accept' | 'reject', now: number, eventsFor: EventsFor | undefined) => {
+    const row = resolveReview.get({ id, status: decision === 'accept' ? 'paid' : 'failed', now }) as OrderRow | undefined;
+    if (!row) return undefined;
+    const order = toOrder(row);
+    const payment = (paymentsOfOrder.all(id) as PaymentRow[]).map(toPayment).find((each) => each.outcome === 'review');
+    if (decision === 'accept' && payment && eventsFor) {
+      insertEvents(eventsFor({ outcome: 'paid', order, payment: { ...payment, payId: id } }));
+    }
+    return order;
+  });
+
+  const listOrders = (filter: OrderFilter) =>
+    db
+      .prepare(
+        `SELECT * FROM orders ${where([
+          [filter.status !== undefined, 'status = @status'],
+          [filter.late !== undefined, 'late = @late'],
+          [filter.since !== undefined, 'created_at >= @since'],
+          [filter.until !== undefined, 'created_at < @until'],
+        ])} ORDER BY created_at DESC LIMIT @limit`,
+      )
+      .all({ ...filter, late: filter.late === undefined ? undefined : Number(filter.late), limit: filter.limit ?? -1 }) as OrderRow[];
+
+  const listPayments = (filter: PaymentFilter) =>
+    db
+      .prepare(
+        `SELECT * FROM payments ${where([
+          [filter.outcome !== undefined, 'outcome = @outcome'],
+          [filter.orderId !== undefined, 'order_id = @orderId'],
+          [filter.since !== undefined, 'received_at >= @since'],
+          [filter.until !== undefined, 'received_at < @until'],
+        ])} ORDER BY received_at DESC LIMIT @limit`,
+      )
+      .all({ ...filter, limit: filter.limit ?? -1 }) as PaymentRow[];
+
+  const listEvents = (filter: { orderId?: string; undelivered?: boolean; limit?: number }) =>
+    db
+      .prepare(
+        `SELECT * FROM outbox ${where([
+          [filter.orderId !== undefined, 'order_id = @orderId'],
+          [filter.undelivered === true, 'delivered_at IS NULL'],
+        ])} ORDER BY created_at DESC LIMIT @limit`,
+      )
+      .all({ orderId: filter.orderId, limit: filter.limit ?? -1 }) as OutboxRow[];
 
   const tally = (rows: unknown[]) =>
     Object.fromEntries((rows as { key: string; count: number }[]).map(({ key, count }) => [key, count]));
@@ -160,21 +302,44 @@ export function openSqliteStore(file: string): Store {
     async getOrder(id: string) {
       return optional(selectOrder.get(id));
     },
-    async recordPayment(payment: IncomingPayment) {
-      return recordPayment.immediate(payment);
+    async recordPayment(payment: IncomingPayment, eventsFor?: EventsFor) {
+      return recordPayment.immediate(payment, eventsFor);
+    },
+    async resolveReview(id, decision, now, eventsFor) {
+      return resolve.immediate(id, decision, now, eventsFor);
     },
     async getPayment(payNo: string) {
       const row = selectPayment.get(payNo) as PaymentRow | undefined;
-      if (!row) return undefined;
-      const record: PaymentRecord = {
-        payNo: row.pay_no,
-        orderId: row.order_id,
-        outcome: row.outcome as PaymentOutcome,
-        money: row.money,
-        fields: JSON.parse(row.fields),
-        receivedAt: row.received_at,
-      };
-      return record;
+      return row && toPayment(row);
+    },
+    async listOrders(filter) {
+      return listOrders(filter).map(toOrder);
+    },
+    async listPayments(filter) {
+      return listPayments(filter).map(toPayment);
+    },
+    async ordersToCheck(now, horizonMs, checkedBefore, limit) {
+      // Pending orders are worth a look from shortly before they expire.
+      const rows = ordersToCheck.all({ soon: now + 30_000, horizon: now - horizonMs, checkedBefore, limit }) as OrderRow[];
+      return rows.map(toOrder);
+    },
+    async markChecked(ids, now) {
+      db.transaction(() => ids.forEach((id) => markChecked.run(now, id)))();
+    },
+    async dueEvents(now, limit) {
+      return (dueEvents.all(now, limit) as OutboxRow[]).map(toOutbox);
+    },
+    async markEventDelivered(id, destination, now) {
+      eventDelivered.run(now, id, destination);
+    },
+    async markEventFailed(id, destination, error, nextAttemptAt, now) {
+      eventFailed.run({ id, destination, error: error.slice(0, 500), next: nextAttemptAt, now });
+    },
+    async requeueEvent(id, now) {
+      return requeueEvent.run(now, id).changes;
+    },
+    async listEvents(filter) {
+      return listEvents(filter).map(toOutbox);
     },
     async expireDue(now: number) {
       return (expireDue.all({ now }) as OrderRow[]).map(toOrder);

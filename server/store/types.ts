@@ -3,6 +3,7 @@ import type { Channel, OrderStatus } from '../../shared/api.ts';
 import type { Cents } from '../../shared/money.ts';
 import type { Params } from '../codepay/protocol.ts';
 import type { PaymentOutcome } from '../orders/settle.ts';
+import type { Destination, EventType, NewOutboxEvent } from '../outbox/events.ts';
 
 export interface OrderRecord {
   id: string;
@@ -71,6 +72,39 @@ export interface PaymentResult {
   statusChanged: boolean;
 }
 
+/** Builds the outbox rows for a settled payment; called inside the payment's transaction. */
+export type EventsFor = (settled: { outcome: PaymentOutcome; order: OrderRecord | undefined; payment: IncomingPayment }) => NewOutboxEvent[];
+
+export interface OutboxRecord {
+  id: string;
+  destination: Destination;
+  type: EventType;
+  orderId: string | null;
+  payload: string;
+  createdAt: number;
+  attempts: number;
+  nextAttemptAt: number;
+  deliveredAt: number | null;
+  givenUpAt: number | null;
+  lastError: string | null;
+}
+
+export interface OrderFilter {
+  status?: OrderStatus;
+  late?: boolean;
+  since?: number;
+  until?: number;
+  limit?: number;
+}
+
+export interface PaymentFilter {
+  outcome?: PaymentOutcome;
+  orderId?: string;
+  since?: number;
+  until?: number;
+  limit?: number;
+}
+
 export interface Store {
   insertOrder(order: NewOrder): Promise<OrderRecord>;
   /** creating -> pending with the gateway's answer; only the answer's fields when the order moved on already. */
@@ -79,7 +113,22 @@ export interface Store {
   markFailed(id: string, errorCode: string, now: number): Promise<OrderRecord | undefined>;
   getOrder(id: string): Promise<OrderRecord | undefined>;
   /** Records the payment and moves its order, in one transaction; a known pay_no changes nothing. */
-  recordPayment(payment: IncomingPayment): Promise<PaymentResult>;
+  recordPayment(payment: IncomingPayment, eventsFor?: EventsFor): Promise<PaymentResult>;
+  /** review -> paid (accept, with its events) or -> failed (reject). */
+  resolveReview(id: string, decision: 'accept' | 'reject', now: number, eventsFor?: EventsFor): Promise<OrderRecord | undefined>;
+  listOrders(filter: OrderFilter): Promise<OrderRecord[]>;
+  listPayments(filter: PaymentFilter): Promise<PaymentRecord[]>;
+  /** Orders worth asking the gateway about: pending near expiry, or expired within `horizonMs`, not checked since `checkedBefore`. */
+  ordersToCheck(now: number, horizonMs: number, checkedBefore: number, limit: number): Promise<OrderRecord[]>;
+  markChecked(ids: string[], now: number): Promise<void>;
+  /** Undelivered events whose time has come, oldest first. */
+  dueEvents(now: number, limit: number): Promise<OutboxRecord[]>;
+  markEventDelivered(id: string, destination: Destination, now: number): Promise<void>;
+  /** A failed attempt: try again at `nextAttemptAt`, or give up when it is null. */
+  markEventFailed(id: string, destination: Destination, error: string, nextAttemptAt: number | null, now: number): Promise<void>;
+  /** Sends an event again (admin), delivered or not; returns how many rows were queued. */
+  requeueEvent(id: string, now: number): Promise<number>;
+  listEvents(filter: { orderId?: string; undelivered?: boolean; limit?: number }): Promise<OutboxRecord[]>;
   getPayment(payNo: string): Promise<PaymentRecord | undefined>;
   /** pending orders past expiresAt -> expired; returns the orders it moved. */
   expireDue(now: number): Promise<OrderRecord[]>;

@@ -1,0 +1,90 @@
+/**
+ * The merchant's events: what happened to a payment, as JSON, written to the outbox in the same
+ * transaction as the payment, so an event can be late but never lost.
+ */
+import { randomBytes } from 'node:crypto';
+import type { OrderView } from '../../shared/api.ts';
+import { formatCents } from '../../shared/money.ts';
+import type { PaymentOutcome } from '../orders/settle.ts';
+import { toOrderView } from '../orders/view.ts';
+import type { OrderRecord } from '../store/types.ts';
+
+/** Where events go: the merchant's webhook URL, and/or the onPaid hook of a signer run as a library. */
+export type Destination = 'webhook' | 'hook';
+
+export type EventType = 'order.paid' | 'order.paid_late' | 'order.review' | 'payment.orphan' | 'payment.extra';
+
+const TYPE_OF_OUTCOME: Record<PaymentOutcome, EventType> = {
+  paid: 'order.paid',
+  late: 'order.paid_late',
+  review: 'order.review',
+  orphan: 'payment.orphan',
+  extra: 'payment.extra',
+};
+
+export interface PaymentSummary {
+  payNo: string;
+  money: number | null;
+  outcome: PaymentOutcome;
+  fields: Record<string, string>;
+}
+
+/** The body the merchant receives: `id` is stable across re-sends, so a receiver drops duplicates. */
+export interface MerchantEvent {
+  id: string;
+  type: EventType;
+  /** Unix seconds. */
+  created: number;
+  data: {
+    order: OrderView | null;
+    payment: { pay_no: string; money: string | null; outcome: PaymentOutcome; pay_time: string | null; param: string | null };
+  };
+}
+
+export interface NewOutboxEvent {
+  id: string;
+  destination: Destination;
+  type: EventType;
+  orderId: string | null;
+  payload: string;
+  createdAt: number;
+}
+
+export function newEventId(): string {
+  return `evt_${randomBytes(12).toString('base64url')}`;
+}
+
+export function paymentEvent(payment: PaymentSummary, order: OrderRecord | undefined, now: number, id = newEventId()): MerchantEvent {
+  return {
+    id,
+    type: TYPE_OF_OUTCOME[payment.outcome],
+    created: Math.floor(now / 1000),
+    data: {
+      order: order ? toOrderView(order, now) : null,
+      payment: {
+        pay_no: payment.payNo,
+        money: payment.money === null ? null : formatCents(payment.money),
+        outcome: payment.outcome,
+        pay_time: payment.fields.pay_time ?? null,
+        param: payment.fields.param ?? null,
+      },
+    },
+  };
+}
+
+/** The onPaid hook hears of money that settled an order; the webhook hears of everything. */
+const HOOK_TYPES: readonly EventType[] = ['order.paid', 'order.paid_late'];
+
+/** One outbox row per destination that takes this event, all with the same event id. */
+export function outboxRows(event: MerchantEvent, destinations: readonly Destination[], now: number): NewOutboxEvent[] {
+  const payload = JSON.stringify(event);
+  const takers = destinations.filter((destination) => destination === 'webhook' || HOOK_TYPES.includes(event.type));
+  return takers.map((destination) => ({
+    id: event.id,
+    destination,
+    type: event.type,
+    orderId: event.data.order?.id ?? null,
+    payload,
+    createdAt: now,
+  }));
+}
