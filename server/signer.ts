@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
-import { createGatewayClient } from './gateway/client.ts';
+import { gatewayClientFor } from './gateway/client.ts';
 import { createApp } from './http/app.ts';
 import { EventStreams } from './http/sse.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -108,14 +108,7 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
     store,
     publisher,
     log,
-    gateway: createGatewayClient({
-      url: config.gatewayUrl ?? `${url}${SANDBOX_PATH}/creat_order/`,
-      ispayUrl: sandbox ? `${url}${SANDBOX_PATH}/ispay` : config.ispayUrl,
-      merchantId: config.merchantId,
-      merchantKey: config.merchantKey,
-      merchantToken: config.merchantToken,
-      timeoutMs: config.gatewayTimeoutMs,
-    }),
+    gateway: gatewayClientFor(config, url),
     destinations: Object.keys(deliver) as Destination[],
     onEventsWritten: () => dispatcher.kick(),
     returnUrl: config.returnUrls ? `${publicUrl}/api/return` : undefined,

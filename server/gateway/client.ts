@@ -1,4 +1,5 @@
 /** Talks to the CodePay gateway over HTTP: creat_order with a signed GET, answered as JSON (page=4). */
+import type { Config } from '../config.ts';
 import { ApiError } from '../errors.ts';
 import { parseCreateOrderAnswer, parseIspayAnswer, signedQuery, type IspayAnswer, type Params } from '../codepay/protocol.ts';
 
@@ -75,4 +76,17 @@ export function createGatewayClient(options: GatewayOptions): GatewayClient {
       }
     },
   };
+}
+
+/** The configured gateway, or in sandbox mode the sandbox mounted in the signer at `signerUrl`. */
+export function gatewayClientFor(config: Config, signerUrl: string): GatewayClient {
+  const sandbox = `${signerUrl}/sandbox`;
+  return createGatewayClient({
+    url: config.gatewayUrl ?? `${sandbox}/creat_order/`,
+    ispayUrl: config.gatewayUrl === null ? `${sandbox}/ispay` : config.ispayUrl,
+    merchantId: config.merchantId,
+    merchantKey: config.merchantKey,
+    merchantToken: config.merchantToken,
+    timeoutMs: config.gatewayTimeoutMs,
+  });
 }

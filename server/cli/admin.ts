@@ -1,0 +1,36 @@
+/** What the admin commands work on: the signer's own store and order service, opened from its configuration. */
+import { join } from 'node:path';
+import type { Config } from '../config.ts';
+import { gatewayClientFor } from '../gateway/client.ts';
+import { createLogger } from '../log.ts';
+import { StatusPublisher } from '../orders/publisher.ts';
+import { OrderService } from '../orders/service.ts';
+import { openSqliteStore } from '../store/sqlite.ts';
+import type { Store } from '../store/types.ts';
+
+export interface Admin {
+  store: Store;
+  orders: OrderService;
+  close(): Promise<void>;
+}
+
+/** Opens the same database a running signer uses (SQLite WAL lets both work at once). */
+export function openAdmin(config: Config, writeLog: (line: string) => void): Admin {
+  const store = openSqliteStore(join(config.dataDir, 'codepay.sqlite'));
+  // In sandbox mode the gateway is the running signer's own /sandbox.
+  const signerUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const orders = new OrderService({
+    store,
+    publisher: new StatusPublisher(),
+    log: createLogger({ secrets: [config.merchantKey], write: writeLog }),
+    gateway: gatewayClientFor(config, signerUrl),
+    merchantId: config.merchantId,
+    merchantKey: config.merchantKey,
+    notifyUrl: `${signerUrl}/api/notify`,
+    orderTtlSeconds: config.orderTtlSeconds,
+    gatewayTimeoutMs: config.gatewayTimeoutMs,
+    // Events it writes are delivered by the running signer's outbox.
+    destinations: config.webhook ? ['webhook'] : [],
+  });
+  return { store, orders, close: () => store.close() };
+}
