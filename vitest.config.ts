@@ -22,6 +22,8 @@ export default defineConfig({
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+          // The sandbox's fault switches are global: one file at a time.
+          fileParallelism: false,
           browser: {
             enabled: true,
             headless: true,
@@ -31,10 +33,13 @@ export default defineConfig({
                 executablePath: '/usr/bin/chromium',
                 args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
               },
+              contextOptions: { permissions: ['clipboard-read', 'clipboard-write'] },
             }),
             instances: [{ browser: 'chromium' }],
-            viewport: { width: 480, height: 720 },
+              viewport: { width: 480, height: 720 },
             commands,
+            // Failure screenshots with the others, in the git-ignored test/output/.
+            screenshotDirectory: 'test/output/failures',
           },
         },
       },

@@ -183,14 +183,16 @@ export class OrderFlow implements ReactiveController {
     return t(lang, 'scan', { c: channelName(lang, view.type), a: formatMoney(lang, view.money ?? view.price) });
   }
 
-  async #copy(money: string): Promise<void> {
-    await navigator.clipboard.writeText(money);
-    this.#copied = true;
-    this.#host.requestUpdate();
-    setTimeout(() => {
-      this.#copied = false;
+  #copy(money: string): void {
+    const copied = (on: boolean) => () => {
+      this.#copied = on;
       this.#host.requestUpdate();
-    }, 2000);
+    };
+    // Without clipboard permission nothing changes: the amount stays on screen to type.
+    navigator.clipboard.writeText(money).then(() => {
+      copied(true)();
+      setTimeout(copied(false), 2000);
+    }, copied(false));
   }
 
   /** The body of the card in the pending, paid and expired states. */
@@ -247,7 +249,7 @@ export class OrderFlow implements ReactiveController {
             ${t(lang, 'exact', { a: formatMoney(lang, money) })}${this.#host._button(
               'copy',
               t(lang, this.#copied ? 'copied' : 'copy'),
-              () => void this.#copy(money),
+              () => this.#copy(money),
             )}
           </p>`
         : nothing}

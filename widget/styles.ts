@@ -13,7 +13,6 @@ export const styles = css`
     --_fg: var(--codepay-color, light-dark(#1a1a1a, #f0f0f0));
     --_muted: var(--codepay-muted-color, light-dark(#5c5c5c, #a8a8a8));
     --_line: var(--codepay-border-color, light-dark(#e2e2e2, #3b3c40));
-    --_accent: var(--codepay-accent, var(--_ch));
     --_ch: #1677ff;
     --_on: #fff;
     display: block;
@@ -40,9 +39,12 @@ export const styles = css`
     --_on: #000;
   }
   [part='base'] {
+    /* Here, not on :host: var(--_ch) must resolve where the channel class sets it. */
+    --_accent: var(--codepay-accent, var(--_ch));
     box-sizing: border-box;
     padding: 1.25rem;
     border: 1px solid var(--_line);
+    border-top: 4px solid var(--_accent);
     border-radius: var(--codepay-radius, 12px);
     background: var(--codepay-background, light-dark(#fff, #1e1f22));
     text-align: center;
@@ -60,30 +62,46 @@ export const styles = css`
   }
   [part='channels'] {
     display: flex;
-    gap: 0.5rem;
+    flex-wrap: wrap;
+    gap: 0.4rem;
     margin: 0 0 1rem;
     padding: 0;
     border: 0;
   }
   [part='channel'] {
-    flex: 1;
+    flex: 1 1 0;
+    min-width: max-content;
     display: flex;
     align-items: center;
     justify-content: center;
     gap: 0.35rem;
-    padding: 0.5rem 0.25rem;
+    padding: 0.5rem 0.4rem;
     border: 1px solid var(--_line);
     border-radius: calc(var(--codepay-radius, 12px) * 0.6);
     cursor: pointer;
-    font-size: 0.9rem;
+    font-size: 0.85rem;
+    white-space: nowrap;
+  }
+  /* A dot in the channel's colour instead of the radio's circle (the radio stays, for keyboards). */
+  [part='channel']::before {
+    content: '';
+    width: 0.6rem;
+    height: 0.6rem;
+    border-radius: 50%;
+    background: var(--_ch);
   }
   [part='channel']:has(:checked) {
     border-color: var(--_ch);
     box-shadow: inset 0 0 0 1px var(--_ch);
   }
+  [part='channel']:has(:focus-visible) {
+    outline: 2px solid var(--_ch);
+    outline-offset: 2px;
+  }
   [part='channel'] input {
-    accent-color: var(--_ch);
-    margin: 0;
+    position: absolute;
+    opacity: 0;
+    pointer-events: none;
   }
   button,
   a[part~='button'] {
@@ -103,8 +121,7 @@ export const styles = css`
     cursor: pointer;
   }
   button:focus-visible,
-  a:focus-visible,
-  input:focus-visible {
+  a:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }

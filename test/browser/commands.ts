@@ -2,6 +2,7 @@
  * Browser commands: they run in Node, for what a page can't do itself: talk to the sandbox's
  * control and payment routes (no CORS there), and cut the network the way a proxy would.
  */
+import type {} from '@vitest/browser-playwright'; // types `context.page` as Playwright's Page
 import type { BrowserCommand } from 'vitest/node';
 
 interface NodeResponse {
@@ -25,16 +26,76 @@ const nodeFetch: BrowserCommand<[url: string, init?: { method?: string; body?: s
 
 /** Makes every request whose URL matches `pattern` (a RegExp source) fail, or lets them through again. */
 const blockRequests: BrowserCommand<[pattern: string | null]> = async (context, pattern) => {
-  const page = (context as unknown as { page: import('playwright-core').Page }).page;
+  const { page } = context;
   await page.unrouteAll({ behavior: 'ignoreErrors' });
   if (pattern) await page.route(new RegExp(pattern), (route) => route.abort('connectionreset'));
 };
 
-export const commands = { nodeFetch, blockRequests };
+/** Emulates the system's `prefers-color-scheme`. */
+const colorScheme: BrowserCommand<[scheme: 'light' | 'dark']> = async (context, scheme) => {
+  await context.page.emulateMedia({ colorScheme: scheme });
+};
+
+interface DemoRun {
+  csp: string | null;
+  /** Console errors and uncaught exceptions (a CSP violation is reported as a console error). */
+  errors: string[];
+  statuses: string[];
+  donationAmount: string;
+  events: string[];
+}
+
+/**
+ * The signer's demo page in a tab of its own, with the built bundle and the signer's strict
+ * Content-Security-Policy: loads, takes a donation, pays it through the sandbox.
+ */
+const runDemo: BrowserCommand<[signerUrl: string, screenshot: string]> = async (context, signerUrl, screenshot) => {
+  const tab = await context.context.newPage();
+  const errors: string[] = [];
+  tab.on('console', (message) => {
+    // The browser asks for /favicon.ico by itself; the demo has none.
+    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) {
+      errors.push(`${message.text()} ${message.location().url}`);
+    }
+  });
+  tab.on('pageerror', (error) => errors.push(error.message));
+  try {
+    const response = await tab.goto(`${signerUrl}/`);
+    const checkouts = tab.locator('codepay-checkout');
+    await tab.locator('codepay-checkout[status=idle] >> [part=channel]').first().waitFor();
+    await tab.fill('#amount', '12.34');
+    const donation = tab.locator('#donation');
+    const order = tab.evaluate(
+      () =>
+        new Promise<{ qr: { payload: string } }>((resolve) =>
+          document.addEventListener('codepay-order', (event) => resolve((event as CustomEvent).detail), { once: true }),
+        ),
+    );
+    await donation.locator('[part~=pay-button]').click();
+    await tab.locator('#donation[status=pending] >> [part=qr]').waitFor();
+    const donationAmount = (await donation.locator('[part=amount]').textContent()) ?? '';
+    await fetch((await order).qr.payload, { method: 'POST' });
+    await tab.locator('#donation[status=paid]').waitFor();
+    await tab.screenshot({ path: screenshot, fullPage: true });
+    return {
+      csp: response?.headers()['content-security-policy'] ?? null,
+      errors,
+      statuses: await checkouts.evaluateAll((els) => els.map((el) => el.getAttribute('status') ?? '')),
+      donationAmount,
+      events: (await tab.locator('#log').textContent())?.trim().split('\n') ?? [],
+    } satisfies DemoRun;
+  } finally {
+    await tab.close();
+  }
+};
+
+export const commands = { nodeFetch, blockRequests, colorScheme, runDemo };
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
     nodeFetch(url: string, init?: { method?: string; body?: string; accept?: string }): Promise<NodeResponse>;
     blockRequests(pattern: string | null): Promise<void>;
+    colorScheme(scheme: 'light' | 'dark'): Promise<void>;
+    runDemo(signerUrl: string, screenshot: string): Promise<DemoRun>;
   }
 }

@@ -1,7 +1,9 @@
 /**
- * Node side of the browser tests: a real signer with the sandbox gateway (and a second one whose
- * orders expire in seconds), on 127.0.0.1 random ports. Tests get their URLs through `inject`.
+ * Node side of the browser tests: the widget's bundle built, a real signer with the sandbox gateway
+ * (and a second one whose orders expire in seconds) on 127.0.0.1 random ports. Tests get their URLs
+ * through `inject`.
  */
+import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -9,7 +11,8 @@ const env = {
   ALLOWED_ORIGINS: '*',
   PRICE_MIN: '0.01',
   PRICE_MAX: '500',
-  PRODUCTS: JSON.stringify({ tea: { name: 'Green tea', price: '9.90' }, book: { name: 'Field guide', price: '39.00' } }),
+  PRODUCTS: JSON.stringify({ tea: { name: 'Green tea', price: '9.90' }, notebook: { name: 'Notebook', price: '39.00' } }),
+  GATEWAY_TIMEOUT_MS: '1500',
 };
 
 declare module 'vitest' {
@@ -21,6 +24,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The demo test loads the built bundle from the signer, as a shop's page would.
+  await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { emptyOutDir: false } });
   const stacks: Stack[] = [];
   const main = await startStack({ env });
   stacks.push(main);

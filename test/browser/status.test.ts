@@ -1,0 +1,80 @@
+/** How the widget learns the order's status: SSE, polling when a stream can't be held, pauses, drops. */
+import { afterEach, expect, test } from 'vitest';
+import { commands } from 'vitest/browser';
+import { cleanup, mount, pay, waitFor } from './helpers.ts';
+
+const EVENTS_URL = '/api/orders/[^/]+/events';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function setHidden(hidden: boolean): void {
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+afterEach(async () => {
+  cleanup();
+  await commands.blockRequests(null);
+  delete (document as { hidden?: boolean }).hidden; // back to the prototype's getter
+});
+
+/** The order's requests so far, by kind. */
+function requests(id: string): { stream: number; poll: number } {
+  const entries = performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname);
+  return {
+    stream: entries.filter((path) => path === `/api/orders/${id}/events`).length,
+    poll: entries.filter((path) => path === `/api/orders/${id}`).length,
+  };
+}
+
+test('SSE: paid arrives over the stream, without polling', async () => {
+  const { el, order } = mount({ price: '7.00' });
+  await el.start();
+  await waitFor(el, 'pending');
+  await sleep(300);
+  await pay(order());
+  await waitFor(el, 'paid', 3000);
+  expect(requests(order().id).poll).toBe(0);
+});
+
+test('falls back to polling when the stream cannot be held', async () => {
+  await commands.blockRequests(EVENTS_URL);
+  const { el, order } = mount({ price: '7.10' });
+  await el.start();
+  await waitFor(el, 'pending');
+  await expect.poll(() => requests(order().id).poll, { timeout: 8000 }).toBeGreaterThan(0);
+  await pay(order());
+  await waitFor(el, 'paid', 15_000);
+});
+
+test('polling pauses while the tab is hidden and checks at once when it returns', async () => {
+  await commands.blockRequests(EVENTS_URL);
+  const { el, order } = mount({ price: '7.20' });
+  await el.start();
+  await waitFor(el, 'pending');
+  await expect.poll(() => requests(order().id).poll, { timeout: 8000 }).toBeGreaterThan(0);
+  setHidden(true);
+  await sleep(200); // let a poll already in flight land
+  const polls = requests(order().id).poll;
+  await pay(order());
+  await sleep(4000);
+  expect(el.status).toBe('pending');
+  expect(requests(order().id).poll).toBe(polls);
+  setHidden(false);
+  await waitFor(el, 'paid', 2000);
+});
+
+test('after a network drop, the `online` event reconnects at once instead of waiting out the backoff', async () => {
+  await commands.blockRequests(EVENTS_URL);
+  const { el, order } = mount({ price: '7.30' });
+  await el.start();
+  await waitFor(el, 'pending');
+  // The network goes: the stream already failed, now every poll fails and the backoff grows.
+  await commands.blockRequests('/api/orders/');
+  await sleep(6000);
+  await pay(order());
+  const streams = requests(order().id).stream;
+  await commands.blockRequests(null);
+  window.dispatchEvent(new Event('online'));
+  await waitFor(el, 'paid', 1500);
+  expect(requests(order().id).stream).toBe(streams + 1); // back on the stream, not polling
+});
