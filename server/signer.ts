@@ -4,7 +4,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import { gatewayClientFor } from './gateway/client.ts';
@@ -20,7 +21,13 @@ import { webhookSender } from './webhooks/sender.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/types.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The package folder (holding dist/ and widget/), from the source or from the built library alike. */
+function packageRoot(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
+}
+const ROOT = packageRoot();
 const SANDBOX_PATH = '/sandbox';
 /** How long in-flight requests may take to finish at shutdown. */
 const SHUTDOWN_GRACE_MS = 10_000;
