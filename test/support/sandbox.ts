@@ -2,13 +2,12 @@
  * Test support for the sandbox gateway: a real sandbox listening on 127.0.0.1 port 0, the CodePay
  * document's PHP examples run with `php`, and merchant notify handlers that record what they got.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REFERENCE_DIR, runPhp } from './php.ts';
+import { REFERENCE_DIR, runPhp, startPhpServer } from './php.ts';
 import { createSandbox, type NotifyAttempt, type Sandbox, type SandboxOptions } from '../../server/sandbox/index.ts';
 
 export const MERCHANT_ID = '20002';
@@ -132,23 +131,9 @@ export interface PhpHandler {
 /** The document's notify.php under `php -S`, on a port PHP picks. */
 export async function startPhpNotify(key = MERCHANT_KEY): Promise<PhpHandler> {
   const log = join(mkdtempSync(join(tmpdir(), 'sandbox-notify-')), 'notify.log');
-  const child: ChildProcess = spawn('php', ['-S', '127.0.0.1:0', join(REFERENCE_DIR, 'notify.php')], {
-    env: { ...process.env, CODEPAY_KEY: key, NOTIFY_LOG: log },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const match = /\((http:\/\/127\.0\.0\.1:\d+)\) started/.exec(output);
-      if (match) resolve(`${match[1]}/notify.php`);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`php -S exited (${code}): ${output}`)));
-  });
+  const server = await startPhpServer(join(REFERENCE_DIR, 'notify.php'), { CODEPAY_KEY: key, NOTIFY_LOG: log });
   return {
-    url,
+    url: `${server.url}/notify.php`,
     verified: () =>
       existsSync(log)
         ? readFileSync(log, 'utf8')
@@ -156,11 +141,6 @@ export async function startPhpNotify(key = MERCHANT_KEY): Promise<PhpHandler> {
             .filter(Boolean)
             .map((line) => JSON.parse(line) as Record<string, string>)
         : [],
-    close: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    close: server.close,
   };
 }
