@@ -18,6 +18,7 @@ const squeeze: Record<string, (text: string) => string> = {
       .replace(/\s*\n\s*/g, ' '),
   css: (text) =>
     text
+      .replace(/\/\*[^]*?\*\//g, '')
       .replace(/\s+/g, ' ')
       .replace(/ ?([{};,>]) ?/g, '$1')
       .replace(/: /g, ':')

@@ -24,6 +24,7 @@ export default defineConfig({
           hookTimeout: 30_000,
           // The sandbox's fault switches are global: one file at a time.
           fileParallelism: false,
+          attachmentsDir: 'test/output/attachments',
           browser: {
             enabled: true,
             headless: true,

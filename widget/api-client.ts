@@ -1,6 +1,6 @@
 /** The signer's HTTP API as the widget calls it; every failure becomes a CheckoutError. */
 import type { ConfigView, CreateOrderRequest, OrderView } from '../shared/api.ts';
-import { ERRORS, isErrorCode, type ErrorCode } from '../shared/errors.ts';
+import type { ErrorCode } from '../shared/errors.ts';
 
 /**
  * Codes the widget adds for order states that are not HTTP errors: a `failed` order (the gateway
@@ -15,18 +15,16 @@ export interface CheckoutErrorDetail {
   retryable: boolean;
 }
 
+/**
+ * A failed call or order. Whether retrying can help is looked up when the error is shown (flow.ts),
+ * which keeps the table of codes out of the first load.
+ */
 export class CheckoutError extends Error {
   readonly code: CheckoutErrorCode;
-  readonly retryable: boolean;
 
   constructor(code: CheckoutErrorCode, message = '') {
     super(message);
     this.code = code;
-    this.retryable = isErrorCode(code) && ERRORS[code].retryable;
-  }
-
-  get detail(): CheckoutErrorDetail {
-    return { code: this.code, message: this.message, retryable: this.retryable };
   }
 }
 
@@ -43,8 +41,10 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
   const body = await response.json().catch(() => undefined);
   if (response.ok && body) return body as T;
   const error = body?.error;
-  const fallback: ErrorCode = response.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
-  throw new CheckoutError(isErrorCode(error?.code) ? error.code : fallback, error?.message ?? response.statusText);
+  throw new CheckoutError(
+    error?.code ?? (response.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'),
+    error?.message ?? response.statusText,
+  );
 }
 
 /** One config request per signer, shared by every element on the page; a failure is not cached. */

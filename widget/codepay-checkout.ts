@@ -1,8 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Channel, ConfigView, OrderView } from '../shared/api.ts';
-import { CheckoutError, getConfig, type CheckoutErrorDetail } from './api-client.ts';
-import { channelName, formatMoney, pickLocale, t, type Locale } from './i18n.ts';
+import { getConfig, type CheckoutErrorDetail } from './api-client.ts';
 import type { OrderFlow } from './flow.ts';
+import { channelName, formatMoney, pickLocale, t, type Locale } from './i18n.ts';
 import { styles } from './styles.ts';
 
 export type CheckoutStatus = 'idle' | 'loading' | 'pending' | 'paid' | 'expired' | 'error';
@@ -10,7 +10,10 @@ export type CheckoutStatus = 'idle' | 'loading' | 'pending' | 'paid' | 'expired'
 /** Where the script was loaded from: the signer that serves it, unless `endpoint` says otherwise. */
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
-/** The order flow and the QR encoder: fetched at the first order, not with the first paint. */
+/**
+ * Everything past the idle state (order, QR encoder, status stream, errors) is a chunk of its own,
+ * fetched at the first order or error, so the first paint stays small.
+ */
 const loadFlow = () => import('./flow.ts');
 
 /**
@@ -70,7 +73,6 @@ export class CodepayCheckout extends LitElement {
     _config: { state: true },
     _channel: { state: true },
     _note: { state: true },
-    _error: { state: true },
   };
 
   /** The price to ask for, "9.90" (unused when `product` is set: the signer prices products). */
@@ -98,13 +100,10 @@ export class CodepayCheckout extends LitElement {
   declare _channel?: Channel;
   /** @internal The polite live region's text: status changes and a few countdown marks. */
   declare _note: string;
-  /** @internal */
-  declare _error?: CheckoutError;
 
   /** @internal The built-in locale in use, read by the order flow. */
   _lang: Locale = 'en';
   #flow?: OrderFlow;
-  #retry?: () => void;
   /** Counts resets, so a late answer to an abandoned request changes nothing. */
   #run = 0;
 
@@ -136,38 +135,56 @@ export class CodepayCheckout extends LitElement {
   async start(): Promise<void> {
     if (this.status === 'loading' || this.status === 'pending' || this.status === 'paid') return;
     const run = this._reset('loading');
+    const retry = () => void this.start();
     try {
       // The flow's code is fetched while the configuration arrives.
-      const [{ OrderFlow }, config] = await Promise.all([loadFlow(), getConfig(this._endpoint)]);
-      if (run !== this.#run) return;
+      const [flow, config] = await Promise.all([this.#flowFor(run), getConfig(this._endpoint)]);
       this._config = config;
-      this.#flow = new OrderFlow(this);
-      this.#flow.create({
+      flow?.create({
         ...(this.product ? { product: this.product } : { price: this.price }),
         type: this.#channel(),
         param: this.param || undefined,
       });
     } catch (error) {
-      if (run === this.#run) this._fail(error, () => void this.start());
+      this.#fail(run, error, retry);
     }
   }
 
   /** Idle: the configuration (channels, products), or the merchant's order. */
   #begin(): void {
     const run = this.#run;
-    const fail = (error: unknown) => run === this.#run && this._fail(error, () => this._reset());
+    const retry = () => this._reset();
     if (this.order) {
       const id = this.order;
       this.status = 'loading';
-      this._note = t(this._lang, 'loading');
-      loadFlow().then(({ OrderFlow }) => {
-        if (run !== this.#run) return;
-        this.#flow = new OrderFlow(this);
-        this.#flow.load(id);
-      }, fail);
+      this.#flowFor(run).then((flow) => flow?.load(id), (error) => this.#fail(run, error, retry));
     } else {
-      getConfig(this._endpoint).then((config) => run === this.#run && (this._config = config), fail);
+      getConfig(this._endpoint).then(
+        (config) => run === this.#run && (this._config = config),
+        (error) => this.#fail(run, error, retry),
+      );
     }
+  }
+
+  /** A new flow for this run, or undefined when the run was abandoned meanwhile. */
+  async #flowFor(run: number): Promise<OrderFlow | undefined> {
+    const { OrderFlow } = await loadFlow();
+    if (run !== this.#run) return undefined;
+    this.#flow?.drop();
+    return (this.#flow = new OrderFlow(this));
+  }
+
+  /** Shows the error through a flow; without the flow's code (offline), back to the pay button. */
+  #fail(run: number, error: unknown, retry: () => void): void {
+    if (run !== this.#run) return;
+    this.#flowFor(run).then(
+      (flow) => flow?.fail(error, retry),
+      () => {
+        this._reset();
+        // NETWORK is retryable (shared/errors.ts): the pay button is the retry.
+        this._emit('codepay-error', { code: 'NETWORK', message: String(error), retryable: true });
+      },
+    );
   }
 
   #channel(): Channel | undefined {
@@ -178,27 +195,11 @@ export class CodepayCheckout extends LitElement {
   _reset(status: CheckoutStatus = 'idle'): number {
     this.#run++;
     this.#flow?.drop();
-    this.#flow = this._error = undefined;
+    this.#flow = undefined;
     this.status = status;
-    this._note = status === 'loading' ? t(this._lang, 'loading') : '';
+    this._note = '';
     if (status === 'idle' && this.isConnected) this.#begin();
     return this.#run;
-  }
-
-  /** @internal Shows an error and fires `codepay-error`; `retry` backs the retry button. */
-  _fail(error: unknown, retry?: () => void): void {
-    const failure = error instanceof CheckoutError ? error : new CheckoutError('INTERNAL', String(error));
-    this.#flow?.drop();
-    this.#flow = undefined;
-    this._error = failure;
-    this.#retry = retry;
-    this.status = 'error';
-    this._note = this.#errorMessage(failure);
-    this._emit('codepay-error', failure.detail);
-  }
-
-  #errorMessage(error: CheckoutError): string {
-    return error.code === 'NETWORK' ? t(this._lang, 'network') : error.message || error.code;
   }
 
   /** @internal Fires one of the element's events; false when a cancelable one was canceled. */
@@ -211,62 +212,40 @@ export class CodepayCheckout extends LitElement {
     return html`<button part="button ${name}-button" @click=${onClick}>${label}</button>`;
   }
 
-  #money(amount: string): string {
-    return formatMoney(this._lang, amount);
-  }
-
   protected override render(): TemplateResult {
-    const product = this._config?.products.find((p) => p.id === this.product);
-    const price = product?.price ?? this.price;
-    const name = product?.name ?? this.product;
-    return html`<div part="base" class="c${this.#channel()}">
+    const lang = this._lang;
+    const view = this.#flow?.view;
+    const product = this._config?.products.find((p) => p.id === (view?.product ?? this.product));
+    const price = view?.price ?? product?.price ?? this.price;
+    const money = price ? formatMoney(lang, price) : '';
+    const channels = this.type ? [] : (this._config?.channels ?? []);
+    const current = this.#channel();
+    const name = product?.name ?? view?.product ?? this.product;
+    return html`<div part="base" class="c${view?.type ?? current}">
       <slot name="header"></slot>
-      <p part="amount">${price ? this.#money(price) : nothing}${name ? html`<small>${name}</small>` : nothing}</p>
-      ${this.#body(price)}
+      <p part="amount">${money}${name ? html`<small>${name}</small>` : nothing}</p>
+      ${this.status !== 'idle'
+        ? (this.#flow?.render() ?? html`<div class="body"></div>`)
+        : html`${channels.length > 1
+              ? html`<fieldset part="channels">
+                  <legend class="sr">${t(lang, 'method')}</legend>
+                  ${channels.map(
+                    (c) =>
+                      html`<label part="channel" class="c${c}"
+                        ><input
+                          type="radio"
+                          name="channel"
+                          .checked=${c === current}
+                          @change=${() => (this._channel = c)}
+                        />${channelName(lang, c)}</label
+                      >`,
+                  )}
+                </fieldset>`
+              : nothing}
+            ${this._button('pay', t(lang, 'pay', { a: money }), () => void this.start())}`}
       <slot name="footer"></slot>
       <div class="sr" role="status">${this._note}</div>
     </div>`;
-  }
-
-  #body(price: string | undefined): unknown {
-    const lang = this._lang;
-    switch (this.status) {
-      case 'idle': {
-        const channels = this.type ? [] : (this._config?.channels ?? []);
-        const current = this.#channel();
-        return html`${channels.length > 1
-          ? html`<fieldset part="channels">
-              <legend class="sr">${t(lang, 'method')}</legend>
-              ${channels.map(
-                (c) =>
-                  html`<label part="channel" class="c${c}"
-                    ><input type="radio" name="channel" .checked=${c === current} @change=${() => (this._channel = c)} />${channelName(
-                      lang,
-                      c,
-                    )}</label
-                  >`,
-              )}
-            </fieldset>`
-          : nothing}
-        ${this._button('pay', t(lang, 'pay', { a: price ? this.#money(price) : '' }), () => void this.start())}`;
-      }
-      case 'error': {
-        const error = this._error!;
-        return html`<div class="body">
-          <p part="message">${this.#errorMessage(error)}</p>
-          ${error.retryable && this.#retry ? this._button('retry', t(lang, 'retry'), this.#retry) : nothing}
-        </div>`;
-      }
-      default:
-        return (
-          this.#flow?.render() ??
-          html`<div class="body" aria-busy="true">
-            <div part="skeleton"></div>
-            <div class="line"></div>
-            <div class="line"></div>
-          </div>`
-        );
-    }
   }
 }
 

@@ -1,7 +1,35 @@
 import { css } from 'lit';
 
-/** The pending and paid states, adopted by the lazily loaded order flow. */
+/** Every state but idle, adopted by the lazily loaded order flow. */
 export const flowStyles = css`
+  [part='message'] {
+    margin: 0;
+  }
+  [part='skeleton'] {
+    width: var(--_qr);
+    height: var(--_qr);
+  }
+  [part='skeleton'],
+  .line {
+    border-radius: 6px;
+    background: linear-gradient(90deg, var(--_line) 40%, transparent 50%, var(--_line) 60%) 0 0 / 300% 100%;
+    animation: shine 1.2s linear infinite;
+  }
+  .line {
+    width: 60%;
+    height: 0.9rem;
+  }
+  @keyframes shine {
+    to {
+      background-position: -150% 0;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    [part='skeleton'],
+    .line {
+      animation: none;
+    }
+  }
   [part~='copy-button'] {
     display: inline;
     width: auto;

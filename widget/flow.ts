@@ -1,12 +1,13 @@
 /**
  * Everything after the pay button, loaded lazily with the QR encoder (`qrcode`) so the first paint
- * stays small:
- * one order's life from `pending` to `paid` or `expired`, its QR, countdown and status stream.
- * One instance per order; the element drops it on reset, and a dropped flow changes nothing.
+ * stays small: one order's life from `loading` to `paid`, `expired` or `error`, with its QR,
+ * countdown and status stream, and the errors. One instance per attempt; the element drops it on
+ * reset, and a dropped flow changes nothing.
  */
 import { adoptStyles, html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import { isFinalStatus, type CreateOrderRequest, type OrderView } from '../shared/api.ts';
-import { CheckoutError, createOrder, getOrder } from './api-client.ts';
+import { ERRORS, isErrorCode } from '../shared/errors.ts';
+import { CheckoutError, createOrder, getOrder, type CheckoutErrorDetail } from './api-client.ts';
 import type { CodepayCheckout } from './codepay-checkout.ts';
 import { Countdown, formatClock } from './countdown.ts';
 import { flowStyles } from './flow-styles.ts';
@@ -15,6 +16,9 @@ import { QUIET_ZONE, encodeQr, type QrShape } from './qr.ts';
 import { watchOrder, type StatusWatch } from './status-stream.ts';
 
 const t = translator({
+  loading: ['Loading', '加载中', '載入中'],
+  retry: ['Try again', '重试', '重試'],
+  network: ["Can't reach the payment server", '无法连接支付服务', '無法連線付款服務'],
   scan: ['Scan with {c} to pay {a}', '请用{c}扫码支付 {a}', '請用{c}掃碼支付 {a}'],
   exact: ['Please pay exactly {a}', '请准确支付 {a}', '請準確支付 {a}'],
   copy: ['Copy amount', '复制金额', '複製金額'],
@@ -43,6 +47,8 @@ export class OrderFlow implements ReactiveController {
   #renewable = false;
   #copied = false;
   #dropped = false;
+  #error?: CheckoutErrorDetail;
+  #retry?: () => void;
 
   constructor(host: CodepayCheckout) {
     this.#host = host;
@@ -54,6 +60,11 @@ export class OrderFlow implements ReactiveController {
     }
   }
 
+  /** The order, once the signer has answered. */
+  get view(): OrderView | undefined {
+    return this.#view;
+  }
+
   create(request: CreateOrderRequest): void {
     const host = this.#host;
     this.#open(createOrder(host._endpoint, request), () => void host.start());
@@ -62,6 +73,23 @@ export class OrderFlow implements ReactiveController {
   load(id: string): void {
     const host = this.#host;
     this.#open(getOrder(host._endpoint, id), () => host._reset());
+  }
+
+  /** Shows an error, fires `codepay-error`; `retry` backs the retry button where retrying can help. */
+  fail(error: unknown, retry?: () => void): void {
+    const host = this.#host;
+    const { code, message } = error instanceof CheckoutError ? error : new CheckoutError('INTERNAL', String(error));
+    this.#stop();
+    this.#error = {
+      code,
+      message: code === 'NETWORK' ? t(host._lang, 'network') : message || code,
+      retryable: isErrorCode(code) && ERRORS[code].retryable,
+    };
+    this.#retry = retry;
+    host.status = 'error';
+    host._note = this.#error.message;
+    host._emit('codepay-error', this.#error);
+    host.requestUpdate();
   }
 
   /** Stops every timer and stream; later answers are ignored. */
@@ -81,6 +109,7 @@ export class OrderFlow implements ReactiveController {
   }
 
   #open(request: Promise<OrderView>, retry: () => void): void {
+    this.#host._note = t(this.#host._lang, 'loading');
     request.then(
       (view) => {
         if (this.#dropped) return;
@@ -89,7 +118,7 @@ export class OrderFlow implements ReactiveController {
         this.#apply(view);
         if (!isFinalStatus(view.status)) this.#follow(view);
       },
-      (error) => this.#dropped || this.#host._fail(error, retry),
+      (error) => this.#dropped || this.fail(error, retry),
     );
   }
 
@@ -126,10 +155,10 @@ export class OrderFlow implements ReactiveController {
         this.#expire();
         break;
       case 'failed':
-        host._fail(new CheckoutError('ORDER_FAILED', t(host._lang, 'failed')));
+        this.fail(new CheckoutError('ORDER_FAILED', t(host._lang, 'failed')));
         break;
       case 'review':
-        host._fail(new CheckoutError('PAYMENT_REVIEW', t(host._lang, 'review')));
+        this.fail(new CheckoutError('PAYMENT_REVIEW', t(host._lang, 'review')));
     }
     host.requestUpdate();
   }
@@ -139,16 +168,16 @@ export class OrderFlow implements ReactiveController {
     try {
       if (payload) this.#qr = encodeQr(payload);
     } catch (error) {
-      this.#host._fail(new CheckoutError('INTERNAL', String(error))); // a payload too long for a QR
+      this.fail(new CheckoutError('INTERNAL', String(error))); // a payload too long for a QR
     }
   }
 
   /** Counts down each second while pending; speaks only at a few marks. */
   #tick(): void {
     clearInterval(this.#ticker);
-    let before = Infinity; // no mark is "crossed" on the first step
+    let before = this.#countdown!.secondsLeft(); // no mark is "crossed" on the first step
     const step = (): void => {
-      const left = (this.#left = this.#countdown?.secondsLeft() ?? 0);
+      const left = (this.#left = this.#countdown!.secondsLeft());
       const mark = Countdown.crossed(before, left);
       before = left;
       if (mark) this.#host._note = t(this.#host._lang, 'left', { t: formatClock(mark) });
@@ -195,13 +224,18 @@ export class OrderFlow implements ReactiveController {
     }, copied(false));
   }
 
-  /** The body of the card in the pending, paid and expired states. */
-  render(): TemplateResult | undefined {
+  /** The body of the card in every state but idle. */
+  render(): TemplateResult {
     const host = this.#host;
     const lang = host._lang;
     const view = this.#view;
-    if (!view) return undefined;
-    switch (host.status) {
+    const error = this.#error;
+    switch (error ? 'error' : view ? host.status : 'loading') {
+      case 'error':
+        return html`<div class="body">
+          <p part="message">${error!.message}</p>
+          ${error!.retryable && this.#retry ? host._button('retry', t(lang, 'retry'), this.#retry) : nothing}
+        </div>`;
       case 'paid':
         return html`<div class="body">
           <slot name="success"
@@ -217,9 +251,14 @@ export class OrderFlow implements ReactiveController {
           ${this.#renewable ? host._button('renew', t(lang, 'renew'), () => void host.start()) : nothing}
         </div>`;
       case 'pending':
-        return html`<div class="body">${this.#pending(view)}</div>`;
+        return html`<div class="body">${this.#pending(view!)}</div>`;
+      default: // loading: the size of the pending state, so nothing jumps
+        return html`<div class="body" aria-busy="true">
+          <div part="skeleton"></div>
+          <div class="line"></div>
+          <div class="line"></div>
+        </div>`;
     }
-    return undefined;
   }
 
   #pending(view: OrderView): TemplateResult {

@@ -9,16 +9,13 @@ export type Locale = (typeof LOCALES)[number];
 
 type Table = Record<string, readonly [string, string, string]>;
 
-/** What the first paint and errors need; the order flow brings its own table (see flow.ts). */
-export const SHELL_STRINGS = {
+/** What the first paint needs; the order flow brings its own table (flow.ts). */
+const SHELL_STRINGS = {
   pay: ['Pay {a}', '支付 {a}', '支付 {a}'],
   method: ['Payment method', '支付方式', '付款方式'],
   c1: ['Alipay', '支付宝', '支付寶'],
   c2: ['QQ Wallet', 'QQ钱包', 'QQ錢包'],
   c3: ['WeChat Pay', '微信支付', '微信支付'],
-  loading: ['Loading', '加载中', '載入中'],
-  retry: ['Try again', '重试', '重試'],
-  network: ["Can't reach the payment server", '无法连接支付服务', '無法連線付款服務'],
 } satisfies Table;
 
 /** A translate function over one table: `t(locale, key, {a: '¥9.90'})`. */

@@ -6,7 +6,7 @@
  */
 import { css } from 'lit';
 
-/** The card, the idle and loading states, and errors: what the first paint needs. */
+/** The card and the idle state: what the first paint needs. */
 export const styles = css`
   :host {
     --_qr: var(--codepay-qr-size, 200px);
@@ -18,7 +18,7 @@ export const styles = css`
     display: block;
     max-width: var(--codepay-width, 20rem);
     color-scheme: light dark;
-    font: 15px/1.4 var(--codepay-font, system-ui, -apple-system, 'PingFang SC', 'Microsoft YaHei', sans-serif);
+    font: 15px/1.4 var(--codepay-font, system-ui, sans-serif);
     color: var(--_fg);
   }
   :host([theme='light']) {
@@ -132,34 +132,6 @@ export const styles = css`
     justify-content: center;
     gap: 0.5rem;
     min-height: calc(var(--_qr) + 5rem);
-  }
-  [part='message'] {
-    margin: 0;
-  }
-  [part='skeleton'] {
-    width: var(--_qr);
-    height: var(--_qr);
-  }
-  [part='skeleton'],
-  .line {
-    border-radius: 6px;
-    background: linear-gradient(90deg, var(--_line) 40%, transparent 50%, var(--_line) 60%) 0 0 / 300% 100%;
-    animation: shine 1.2s linear infinite;
-  }
-  .line {
-    width: 60%;
-    height: 0.9rem;
-  }
-  @keyframes shine {
-    to {
-      background-position: -150% 0;
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    [part='skeleton'],
-    .line {
-      animation: none;
-    }
   }
   .sr {
     position: absolute;
