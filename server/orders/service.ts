@@ -32,9 +32,12 @@ export interface OrderServiceOptions {
   now?: () => number;
 }
 
-/** The CodePay pay_id: 144 random bits, URL-safe, 24 characters. */
+/**
+ * The CodePay pay_id: 144 random bits in hex (36 characters): URL-safe, and never starting with '-'
+ * (which a command line would take for an option and a spreadsheet for a formula).
+ */
 export function newOrderId(): string {
-  return randomBytes(18).toString('base64url');
+  return randomBytes(18).toString('hex');
 }
 
 export type NotifyAnswer = 'success' | 'fail';
