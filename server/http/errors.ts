@@ -4,8 +4,14 @@ import { ApiError } from '../errors.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { ErrorBody } from '../../shared/errors.ts';
 
+/** zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR) and brotli's (ERR__ERROR_FORMAT_…): a body that claims a compression it lacks. */
+const DECOMPRESSION_ERROR = /^(Z_|ERR__ERROR_)/;
+
 /** Errors thrown by Koa itself and by the body parser carry an HTTP status; give them our codes. */
-function fromHttpError(error: { status?: unknown; type?: unknown }): ApiError | undefined {
+function fromHttpError(error: { status?: unknown; type?: unknown; code?: unknown }): ApiError | undefined {
+  if (typeof error.code === 'string' && DECOMPRESSION_ERROR.test(error.code)) {
+    return new ApiError('BAD_REQUEST', 'The request body could not be decompressed (Content-Encoding).');
+  }
   const byStatus: Record<number, [ErrorCode, string]> = {
     400: ['BAD_REQUEST', 'The request body could not be read: send valid JSON.'],
     404: ['NOT_FOUND', 'There is nothing at this address.'],
@@ -24,6 +30,9 @@ export function sendError(ctx: Context, error: ApiError): void {
   ctx.status = error.status;
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
   ctx.body = body;
+  // Refused before the whole body arrived (too large, not decompressible): what is left of it would
+  // be read as the next request on this connection, so the connection ends with this answer.
+  if (!ctx.req.complete) ctx.set('Connection', 'close');
 }
 
 export function errorMiddleware() {

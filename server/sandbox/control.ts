@@ -16,7 +16,11 @@ async function readJson(ctx: Context): Promise<unknown> {
   let size = 0;
   for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) ctx.throw(413, 'body too large');
+    if (size > MAX_BODY) {
+      // The rest of the body stays unread: the connection cannot carry another request.
+      ctx.set('Connection', 'close');
+      ctx.throw(413, 'body too large');
+    }
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
