@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Channel, ConfigView, OrderView } from '../shared/api.ts';
-import { getConfig, type CheckoutErrorDetail } from './api-client.ts';
+import { getConfig } from './api-client.ts';
+import type { CheckoutErrorDetail } from './errors.ts';
 import type { OrderFlow } from './flow.ts';
 import { channelName, formatMoney, pickLocale, t, type Locale } from './i18n.ts';
 import { styles } from './styles.ts';
@@ -174,14 +175,16 @@ export class CodepayCheckout extends LitElement {
     return (this.#flow = new OrderFlow(this));
   }
 
-  /** Shows the error through a flow; without the flow's code (offline), back to the pay button. */
+  /**
+   * Shows the error through a flow. Without the flow's code (offline), the pay button stays as the
+   * way to try again: NETWORK is retryable (shared/errors.ts).
+   */
   #fail(run: number, error: unknown, retry: () => void): void {
     if (run !== this.#run) return;
     this.#flowFor(run).then(
       (flow) => flow?.fail(error, retry),
       () => {
-        this._reset();
-        // NETWORK is retryable (shared/errors.ts): the pay button is the retry.
+        this.status = 'error';
         this._emit('codepay-error', { code: 'NETWORK', message: String(error), retryable: true });
       },
     );
@@ -224,8 +227,8 @@ export class CodepayCheckout extends LitElement {
     return html`<div part="base" class="c${view?.type ?? current}">
       <slot name="header"></slot>
       <p part="amount">${money}${name ? html`<small>${name}</small>` : nothing}</p>
-      ${this.status !== 'idle'
-        ? (this.#flow?.render() ?? html`<div class="body"></div>`)
+      ${this.#flow && this.status !== 'idle'
+        ? this.#flow.render()
         : html`${channels.length > 1
               ? html`<fieldset part="channels">
                   <legend class="sr">${t(lang, 'method')}</legend>

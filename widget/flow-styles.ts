@@ -2,6 +2,14 @@ import { css } from 'lit';
 
 /** Every state but idle, adopted by the lazily loaded order flow. */
 export const flowStyles = css`
+  .body {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: 0.5rem;
+    min-height: calc(var(--_qr) + 5rem);
+  }
   [part='message'] {
     margin: 0;
   }

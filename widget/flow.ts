@@ -6,10 +6,10 @@
  */
 import { adoptStyles, html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import { isFinalStatus, type CreateOrderRequest, type OrderView } from '../shared/api.ts';
-import { ERRORS, isErrorCode } from '../shared/errors.ts';
-import { CheckoutError, createOrder, getOrder, type CheckoutErrorDetail } from './api-client.ts';
+import { createOrder, getOrder } from './api-client.ts';
 import type { CodepayCheckout } from './codepay-checkout.ts';
 import { Countdown, formatClock } from './countdown.ts';
+import { errorDetail, explain, type CheckoutErrorCode, type CheckoutErrorDetail } from './errors.ts';
 import { flowStyles } from './flow-styles.ts';
 import { channelName, formatMoney, translator } from './i18n.ts';
 import { QUIET_ZONE, encodeQr, type QrShape } from './qr.ts';
@@ -75,21 +75,10 @@ export class OrderFlow implements ReactiveController {
     this.#open(getOrder(host._endpoint, id), () => host._reset());
   }
 
-  /** Shows an error, fires `codepay-error`; `retry` backs the retry button where retrying can help. */
-  fail(error: unknown, retry?: () => void): void {
-    const host = this.#host;
-    const { code, message } = error instanceof CheckoutError ? error : new CheckoutError('INTERNAL', String(error));
+  /** Shows a failed call's error; `retry` backs the retry button where retrying can help. */
+  fail(failure: unknown, retry?: () => void): void {
     this.#stop();
-    this.#error = {
-      code,
-      message: code === 'NETWORK' ? t(host._lang, 'network') : message || code,
-      retryable: isErrorCode(code) && ERRORS[code].retryable,
-    };
-    this.#retry = retry;
-    host.status = 'error';
-    host._note = this.#error.message;
-    host._emit('codepay-error', this.#error);
-    host.requestUpdate();
+    void explain(failure).then(({ code, message }) => this.#dropped || this.#fail(code, message, retry));
   }
 
   /** Stops every timer and stream; later answers are ignored. */
@@ -118,7 +107,7 @@ export class OrderFlow implements ReactiveController {
         this.#apply(view);
         if (!isFinalStatus(view.status)) this.#follow(view);
       },
-      (error) => this.#dropped || this.fail(error, retry),
+      (failure) => this.#dropped || this.fail(failure, retry),
     );
   }
 
@@ -142,8 +131,8 @@ export class OrderFlow implements ReactiveController {
         if (host.status === 'pending' || host.status === 'expired') break;
         host.status = 'pending';
         host._note = `${t(host._lang, 'wait')}. ${this.#scanLabel(view)}`;
-        this.#draw(view);
         this.#tick();
+        this.#draw(view); // after the ticker starts, so that a failure here also stops it
         break;
       case 'paid':
         this.#stop();
@@ -155,11 +144,23 @@ export class OrderFlow implements ReactiveController {
         this.#expire();
         break;
       case 'failed':
-        this.fail(new CheckoutError('ORDER_FAILED', t(host._lang, 'failed')));
+        this.#fail('ORDER_FAILED', t(host._lang, 'failed'));
         break;
       case 'review':
-        this.fail(new CheckoutError('PAYMENT_REVIEW', t(host._lang, 'review')));
+        this.#fail('PAYMENT_REVIEW', t(host._lang, 'review'));
     }
+    host.requestUpdate();
+  }
+
+  /** Shows an error and fires `codepay-error`. */
+  #fail(code: CheckoutErrorCode, message: string, retry?: () => void): void {
+    const host = this.#host;
+    this.#stop();
+    this.#error = errorDetail(code, code === 'NETWORK' ? t(host._lang, 'network') : message || code);
+    this.#retry = retry;
+    host.status = 'error';
+    host._note = this.#error.message;
+    host._emit('codepay-error', this.#error);
     host.requestUpdate();
   }
 
@@ -168,7 +169,7 @@ export class OrderFlow implements ReactiveController {
     try {
       if (payload) this.#qr = encodeQr(payload);
     } catch (error) {
-      this.fail(new CheckoutError('INTERNAL', String(error))); // a payload too long for a QR
+      this.#fail('INTERNAL', String(error)); // a payload too long for a QR
     }
   }
 

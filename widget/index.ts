@@ -3,6 +3,6 @@ import { CodepayCheckout } from './codepay-checkout.ts';
 
 export { CodepayCheckout };
 export type { CheckoutEventMap, CheckoutStatus } from './codepay-checkout.ts';
-export type { CheckoutErrorCode, CheckoutErrorDetail } from './api-client.ts';
+export type { CheckoutErrorCode, CheckoutErrorDetail } from './errors.ts';
 
 if (!customElements.get('codepay-checkout')) customElements.define('codepay-checkout', CodepayCheckout);

@@ -125,14 +125,6 @@ export const styles = css`
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
-  .body {
-    display: flex;
-    flex-direction: column;
-    align-items: center;
-    justify-content: center;
-    gap: 0.5rem;
-    min-height: calc(var(--_qr) + 5rem);
-  }
   .sr {
     position: absolute;
     width: 1px;
