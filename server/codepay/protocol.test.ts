@@ -7,7 +7,9 @@ import {
   parseForm,
   phpUrlencode,
   sign,
+  signedQuery,
   verify,
+  type Params,
 } from './protocol.ts';
 
 describe('canonical string', () => {
@@ -107,5 +109,63 @@ describe("the gateway's answer", () => {
     expect(parseCreateOrderAnswer({ ...ok, qrcode: '' })).toMatchObject({ ok: false, code: 'GATEWAY_BAD_RESPONSE' });
     expect(parseCreateOrderAnswer({ ...ok, money: '1e3' })).toMatchObject({ ok: false, code: 'GATEWAY_BAD_RESPONSE' });
     expect(parseCreateOrderAnswer({ ...ok, status: 7 })).toMatchObject({ ok: false, code: 'GATEWAY_BAD_RESPONSE' });
+  });
+});
+
+describe('properties over any Unicode', () => {
+  // Any code point, astral ones included (what a buyer may type into `param`).
+  const text = fc.string({ unit: 'binary', maxLength: 20 });
+  const params = fc.dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }), text, { maxKeys: 12 });
+  const key = fc.string({ unit: 'binary', minLength: 6, maxLength: 40 });
+  const nonEmpty = (fields: Params) => Object.keys(fields).filter((name) => name !== 'sign' && fields[name] !== '');
+
+  it('orders keys by their UTF-8 bytes, not by JavaScript string order', () => {
+    // U+FFFF sorts after U+10000 in UTF-16 code units, before it in UTF-8 bytes (and in PHP).
+    expect(canonicalString({ '\u{10000}': 'b', '\uffff': 'a' })).toBe('\uffff=a&\u{10000}=b');
+    fc.assert(
+      fc.property(params, (fields) => {
+        const hex = (name: string) => Buffer.from(name, 'utf8').toString('hex');
+        const names = nonEmpty(fields).sort((a, b) => (hex(a) < hex(b) ? -1 : hex(a) > hex(b) ? 1 : 0));
+        expect(canonicalString(fields)).toBe(names.map((name) => `${name}=${fields[name]}`).join('&'));
+      }),
+    );
+  });
+
+  it('the query string carries exactly the fields signed, and they verify on the other side', () => {
+    fc.assert(
+      fc.property(params, key, (fields, secret) => {
+        const received = parseForm(signedQuery(fields, secret));
+        const sent = Object.fromEntries(nonEmpty(fields).map((name) => [name, fields[name]]));
+        expect(received).toEqual({ ...sent, sign: sign(fields, secret) });
+        expect(verify(received!, secret)).toBe(true);
+      }),
+    );
+  });
+
+  it('refuses a signed set with one field changed, removed or added', () => {
+    const signedWithChange = fc
+      .tuple(params, key, fc.nat(), text.filter((value) => value !== ''), fc.constantFrom('change', 'remove', 'add'))
+      .filter(([fields]) => nonEmpty(fields).length > 0);
+    fc.assert(
+      fc.property(signedWithChange, ([fields, secret, pick, value, how]) => {
+        const signed: Params = { ...fields, sign: sign(fields, secret) };
+        const names = nonEmpty(fields);
+        const name = names[pick % names.length];
+        const tampered: Params = { ...signed };
+        if (how === 'remove') delete tampered[name];
+        else if (how === 'change') tampered[name] = fields[name] === value ? `${value}x` : value;
+        else tampered[`${name}\u0001`] = value;
+        expect(verify(tampered, secret)).toBe(false);
+      }),
+    );
+  });
+
+  it('never throws on what a stranger sends, and accepts nothing unsigned', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), key, (body, secret) => {
+        const fields = parseForm(body);
+        if (fields) expect(verify(fields, secret)).toBe(false);
+      }),
+    );
   });
 });
