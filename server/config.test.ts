@@ -24,9 +24,10 @@ function refusal(env: Record<string, string>): string {
 }
 
 describe('loadConfig', () => {
-  it('defaults to the sandbox with any amount allowed', () => {
+  it('defaults to the sandbox with any amount allowed and the demo products', () => {
     const config = load({});
     expect(config.gatewayUrl).toBeNull();
+    expect(config.pricePolicy.products.get('tea')).toEqual({ name: 'Green tea · 绿茶', price: 990 });
     expect(config.port).toBe(8787);
     expect(config.host).toBe('127.0.0.1');
     expect(config.pricePolicy.openAmount).toEqual({ min: 1, max: 9_999_999 });

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
 import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './sandbox/credentials.ts';
+import { SANDBOX_DEMO_PRODUCTS } from './sandbox/demo-catalogue.ts';
 import { parseRetrySchedule } from './sandbox/notifier.ts';
 
 export class ConfigError extends Error {}
@@ -148,7 +149,8 @@ function pricePolicy(env: Env, sandbox: boolean, cwd: string): PricePolicy {
   const hasRange = Boolean(env.PRICE_MIN || env.PRICE_MAX);
   if (!hasRange && catalogue.size === 0) {
     if (!sandbox) fail('PRODUCTS', 'a real gateway needs a price policy: set PRODUCTS and/or PRICE_MIN and PRICE_MAX');
-    return { products: catalogue, openAmount: { min: MIN_CENTS, max: MAX_CENTS } };
+    // The sandbox out of the box: the demo page's products, and any amount the gateway takes.
+    return { products: products(JSON.stringify(SANDBOX_DEMO_PRODUCTS), cwd), openAmount: { min: MIN_CENTS, max: MAX_CENTS } };
   }
   if (!hasRange) return { products: catalogue, openAmount: null };
   const min = env.PRICE_MIN ? amount('PRICE_MIN', env.PRICE_MIN) : MIN_CENTS;

@@ -27,7 +27,10 @@ describe('with no price configuration (the sandbox default)', () => {
       channels: [1, 2, 3],
       currency: 'CNY',
       openAmount: { min: '0.01', max: '99999.99' },
-      products: [],
+      products: [
+        { id: 'tea', name: 'Green tea · 绿茶', price: '9.90' },
+        { id: 'notebook', name: 'Notebook · 笔记本', price: '39.00' },
+      ],
       sandbox: true,
     });
   });
