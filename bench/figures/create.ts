@@ -1,0 +1,53 @@
+/**
+ * Orders created/s through the signer (POST /api/orders: store, signed creat_order, QR resolved)
+ * against the in-process sandbox, and the sandbox's creat_order called directly in the same process.
+ */
+import type { Request } from 'autocannon';
+import type { ServerProcess } from '../lib/child.ts';
+import { ratioOf, type BenchContext, type Figure } from '../lib/figure.ts';
+import { compare, type LoadTarget } from '../lib/load.ts';
+import { preparedSequence } from '../lib/request-pool.ts';
+import { creatOrderQuery, spreadPrice } from '../lib/signer-client.ts';
+
+const CONNECTIONS = 16;
+
+function viaSigner(url: string): LoadTarget {
+  let n = 1_000_000;
+  const request: Request = {
+    method: 'POST',
+    path: '/api/orders',
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (req) => ({ ...req, body: JSON.stringify({ price: spreadPrice(n++), type: 1 }) }),
+  };
+  return { url, connections: CONNECTIONS, requests: [request] };
+}
+
+function direct(url: string, prepared: number): LoadTarget {
+  const nextPath = preparedSequence(
+    (n) => `/sandbox/creat_order/?${creatOrderQuery(`bench-direct-${n}`, spreadPrice(5_000_000 + n), `${url}/api/notify`)}`,
+    prepared,
+  );
+  const request: Request = { method: 'GET', setupRequest: (req) => ({ ...req, path: nextPath() }) };
+  return { url, connections: CONNECTIONS, requests: [request] };
+}
+
+export async function creations(ctx: BenchContext, signer: ServerProcess): Promise<Figure> {
+  const result = await compare(
+    viaSigner(signer.url),
+    direct(signer.url, ctx.quick ? 20_000 : 100_000),
+    ctx.quick ? { warmupSeconds: 1, rounds: 1, seconds: 2 } : { warmupSeconds: 2, rounds: 3, seconds: 4 },
+  );
+  const ratio = ratioOf(result.ours, result.baseline);
+  return {
+    key: 'create',
+    figure: 'orders created/s against the in-process sandbox',
+    ours: result.ours,
+    unit: 'orders/s',
+    baseline: result.baseline,
+    baselineName: "the sandbox's `creat_order` called directly",
+    ratio,
+    target: '≥ 0.5 × baseline',
+    met: ratio >= 0.5,
+    details: { connections: CONNECTIONS, oursRounds: result.oursRounds, baselineRounds: result.baselineRounds },
+  };
+}
