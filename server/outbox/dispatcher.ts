@@ -10,6 +10,9 @@ import type { Destination } from './events.ts';
 /** Delivers one event's JSON body; throws when it was not accepted. */
 export type Deliver = (event: OutboxRecord) => Promise<void>;
 
+/** Longer than one delivery may take (the webhook's timeout), so a claim outlives its attempt. */
+const CLAIM_LEASE_MS = 60_000;
+
 export interface RetryPolicy {
   /** The first wait; each failure doubles it, up to `maxDelayMs`. */
   baseDelayMs: number;
@@ -83,7 +86,7 @@ export class OutboxDispatcher {
   }
 
   private async pass(): Promise<void> {
-    const due = await this.options.store.dueEvents(this.now(), this.options.batchSize ?? 50);
+    const due = await this.options.store.claimDueEvents(this.now(), this.options.batchSize ?? 50, CLAIM_LEASE_MS);
     await Promise.all(due.map((event) => this.attempt(event)));
   }
 

@@ -46,4 +46,5 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    ) STRICT;
    CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;
    ALTER TABLE orders ADD COLUMN checked_at INTEGER;`,
+  `ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;`,
 ];

@@ -187,20 +187,24 @@ export function openSqliteStore(file: string): Store {
      ORDER BY checked_at IS NOT NULL, checked_at, expires_at LIMIT @limit`,
   );
   const markChecked = db.prepare('UPDATE orders SET checked_at = ? WHERE id = ?');
-  const dueEvents = db.prepare(
-    `SELECT * FROM outbox WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ?
-     ORDER BY next_attempt_at LIMIT ?`,
+  const claimDue = db.prepare(
+    `UPDATE outbox SET claimed_until = @until WHERE rowid IN (
+       SELECT rowid FROM outbox
+       WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= @now
+         AND (claimed_until IS NULL OR claimed_until <= @now)
+       ORDER BY next_attempt_at LIMIT @limit)
+     RETURNING *`,
   );
   const eventDelivered = db.prepare(
-    'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND destination = ?',
+    'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ? AND destination = ?',
   );
   const eventFailed = db.prepare(
-    `UPDATE outbox SET attempts = attempts + 1, last_error = @error,
+    `UPDATE outbox SET attempts = attempts + 1, last_error = @error, claimed_until = NULL,
        next_attempt_at = COALESCE(@next, next_attempt_at), given_up_at = CASE WHEN @next IS NULL THEN @now END
      WHERE id = @id AND destination = @destination`,
   );
   const requeueEvent = db.prepare(
-    'UPDATE outbox SET delivered_at = NULL, given_up_at = NULL, next_attempt_at = ? WHERE id = ?',
+    'UPDATE outbox SET delivered_at = NULL, given_up_at = NULL, claimed_until = NULL, next_attempt_at = ? WHERE id = ?',
   );
   const orderCounts = db.prepare('SELECT status AS key, COUNT(*) AS count FROM orders GROUP BY status');
   const paymentCounts = db.prepare('SELECT outcome AS key, COUNT(*) AS count FROM payments GROUP BY outcome');
@@ -326,8 +330,9 @@ export function openSqliteStore(file: string): Store {
     async markChecked(ids, now) {
       db.transaction(() => ids.forEach((id) => markChecked.run(now, id)))();
     },
-    async dueEvents(now, limit) {
-      return (dueEvents.all(now, limit) as OutboxRow[]).map(toOutbox);
+    async claimDueEvents(now, limit, leaseMs) {
+      const claimed = (claimDue.all({ now, limit, until: now + leaseMs }) as OutboxRow[]).map(toOutbox);
+      return claimed.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     },
     async markEventDelivered(id, destination, now) {
       eventDelivered.run(now, id, destination);

@@ -121,8 +121,11 @@ export interface Store {
   /** Orders worth asking the gateway about: pending near expiry, or expired within `horizonMs`, not checked since `checkedBefore`. */
   ordersToCheck(now: number, horizonMs: number, checkedBefore: number, limit: number): Promise<OrderRecord[]>;
   markChecked(ids: string[], now: number): Promise<void>;
-  /** Undelivered events whose time has come, oldest first. */
-  dueEvents(now: number, limit: number): Promise<OutboxRecord[]>;
+  /**
+   * Claims undelivered events whose time has come, oldest first, for `leaseMs`: another claim
+   * (another pass, another instance) skips them until they are marked or the lease runs out.
+   */
+  claimDueEvents(now: number, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
   markEventDelivered(id: string, destination: Destination, now: number): Promise<void>;
   /** A failed attempt: try again at `nextAttemptAt`, or give up when it is null. */
   markEventFailed(id: string, destination: Destination, error: string, nextAttemptAt: number | null, now: number): Promise<void>;
@@ -135,5 +138,11 @@ export interface Store {
   /** creating orders older than `before` (a crash or a lost gateway call) -> failed. */
   failStaleCreating(before: number, now: number): Promise<OrderRecord[]>;
   counts(): Promise<{ orders: Record<string, number>; payments: Record<string, number> }>;
+  /**
+   * Status changes committed by any instance sharing this database, for live status across
+   * instances; `resync` after a lost connection (changes in between were not seen). Absent where
+   * only one process can use the database.
+   */
+  watchChanges?(listener: { changed(orderId: string): void; resync(): void }): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

@@ -1,0 +1,164 @@
+/**
+ * What every store must do, whatever the database: the same suite runs against SQLite and
+ * PostgreSQL, on real databases.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Channel } from '../../shared/api.ts';
+import { outboxRows, paymentEvent } from '../../server/outbox/events.ts';
+import type { EventsFor, IncomingPayment, NewOrder, Store } from '../../server/store/types.ts';
+
+export interface StoreFactory {
+  /** A store on a fresh, empty database. */
+  open(): Promise<Store>;
+  /** Another store on the same database as the last one opened (a restart, or another instance). */
+  reopen(): Promise<Store>;
+}
+
+let sequence = 0;
+const unique = (prefix: string) => `${prefix}-${process.pid}-${Date.now()}-${sequence++}`;
+
+function newOrder(overrides: Partial<NewOrder> = {}): NewOrder {
+  return { id: unique('order'), price: 990, type: 1 as Channel, product: null, param: 'p', reference: 'R-1', createdAt: 1_000, ...overrides };
+}
+
+function payment(payId: string, money: number | null, overrides: Partial<IncomingPayment> = {}): IncomingPayment {
+  return { payNo: unique('pay'), payId, money, fields: { pay_id: payId, money: String(money) }, receivedAt: 5_000, ...overrides };
+}
+
+const webhookEvents: EventsFor = ({ outcome, order, payment: paid }) =>
+  outboxRows(paymentEvent({ payNo: paid.payNo, money: paid.money, outcome, fields: paid.fields }, order, 5_000), ['webhook'], 5_000);
+
+const gatewayAnswer = { money: 989, gatewayOrderId: 'G1', qrPayload: 'https://pay/1', qrImageUrl: 'https://qr/1.png', expiresAt: 10_000 };
+
+export function storeContract(name: string, factory: StoreFactory): void {
+  describe(`${name} store`, () => {
+    let store: Store;
+    beforeAll(async () => {
+      store = await factory.open();
+    });
+    afterAll(() => store.close());
+
+    async function pendingOrder(overrides: Partial<NewOrder> = {}) {
+      const order = await store.insertOrder(newOrder(overrides));
+      return (await store.markPending(order.id, gatewayAnswer, 2_000))!;
+    }
+
+    it('creates an order as creating, then pending with the gateway answer', async () => {
+      const inserted = await store.insertOrder(newOrder({ product: 'tea' }));
+      expect(inserted).toMatchObject({ status: 'creating', price: 990, money: null, product: 'tea', late: false, paidAt: null });
+      const pending = await store.markPending(inserted.id, gatewayAnswer, 2_000);
+      expect(pending).toMatchObject({ status: 'pending', money: 989, qrPayload: 'https://pay/1', expiresAt: 10_000, updatedAt: 2_000 });
+      expect(await store.getOrder(inserted.id)).toEqual(pending);
+      expect(await store.getOrder('missing')).toBeUndefined();
+    });
+
+    it('fails only orders still creating', async () => {
+      const creating = await store.insertOrder(newOrder());
+      expect(await store.markFailed(creating.id, 'GATEWAY_TIMEOUT', 3_000)).toMatchObject({ status: 'failed', errorCode: 'GATEWAY_TIMEOUT' });
+      const pending = await pendingOrder();
+      expect(await store.markFailed(pending.id, 'GATEWAY_TIMEOUT', 3_000)).toBeUndefined();
+      expect((await store.getOrder(pending.id))?.status).toBe('pending');
+    });
+
+    it('records a payment and moves its order, with its events, once', async () => {
+      const order = await pendingOrder();
+      const paid = payment(order.id, 989);
+      const first = await store.recordPayment(paid, webhookEvents);
+      expect(first).toMatchObject({ duplicate: false, outcome: 'paid', statusChanged: true, order: { status: 'paid', paidAt: 5_000 } });
+      const again = await store.recordPayment(paid, webhookEvents);
+      expect(again).toMatchObject({ duplicate: true, outcome: 'paid', statusChanged: false });
+      expect(await store.getPayment(paid.payNo)).toMatchObject({ orderId: order.id, outcome: 'paid', money: 989, fields: paid.fields });
+      expect(await store.listEvents({ orderId: order.id })).toHaveLength(1);
+    });
+
+    it('counts the same pay_no arriving many times at once exactly once', async () => {
+      const order = await pendingOrder();
+      const paid = payment(order.id, 989);
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.recordPayment(paid, webhookEvents)));
+      expect(results.filter((result) => !result.duplicate)).toHaveLength(1);
+      expect(await store.listPayments({ orderId: order.id })).toHaveLength(1);
+      expect(await store.listEvents({ orderId: order.id })).toHaveLength(1);
+    });
+
+    it('settles orphan, review, late and extra payments, and keeps every one', async () => {
+      const stray = payment('nobody', 100);
+      const orphan = await store.recordPayment(stray, webhookEvents);
+      expect(orphan).toMatchObject({ outcome: 'orphan', order: undefined, statusChanged: false });
+      const reviewed = await pendingOrder();
+      expect(await store.recordPayment(payment(reviewed.id, 990), webhookEvents)).toMatchObject({ outcome: 'review', order: { status: 'review' } });
+      const expiring = await pendingOrder();
+      expect((await store.expireDue(20_000)).map((order) => order.id)).toContain(expiring.id);
+      expect(await store.recordPayment(payment(expiring.id, 989), webhookEvents)).toMatchObject({ outcome: 'late', order: { status: 'paid', late: true } });
+      expect(await store.recordPayment(payment(expiring.id, 989), webhookEvents)).toMatchObject({ outcome: 'extra', statusChanged: false });
+      expect((await store.listPayments({ orderId: expiring.id })).map((each) => each.outcome).sort()).toEqual(['extra', 'late']);
+      expect((await store.listPayments({ outcome: 'orphan' })).map((each) => each.payNo)).toContain(stray.payNo);
+    });
+
+    it('resolves a review: accept pays it with an event, reject fails it', async () => {
+      const accepted = await pendingOrder();
+      await store.recordPayment(payment(accepted.id, 1), webhookEvents);
+      expect(await store.resolveReview(accepted.id, 'accept', 6_000, webhookEvents)).toMatchObject({ status: 'paid', paidAt: 6_000 });
+      expect((await store.listEvents({ orderId: accepted.id })).map((event) => event.type).sort()).toEqual(['order.paid', 'order.review']);
+      const rejected = await pendingOrder();
+      await store.recordPayment(payment(rejected.id, 1), webhookEvents);
+      expect(await store.resolveReview(rejected.id, 'reject', 6_000, webhookEvents)).toMatchObject({ status: 'failed' });
+      expect(await store.resolveReview(rejected.id, 'accept', 6_000, webhookEvents)).toBeUndefined();
+    });
+
+    it('fails orders left creating, and expires only pending orders that are due', async () => {
+      const stale = await store.insertOrder(newOrder({ createdAt: 100 }));
+      const fresh = await pendingOrder();
+      expect((await store.failStaleCreating(500, 7_000)).map((order) => order.id)).toContain(stale.id);
+      expect((await store.getOrder(stale.id))?.status).toBe('failed');
+      expect((await store.expireDue(9_999)).map((order) => order.id)).not.toContain(fresh.id);
+    });
+
+    it('claims due events once, retries failures later, and re-sends on request', async () => {
+      const order = await pendingOrder();
+      await store.recordPayment(payment(order.id, 989), webhookEvents);
+      const [event] = await store.listEvents({ orderId: order.id });
+      const claimed = await store.claimDueEvents(1e12, 1000, 60_000);
+      expect(claimed.map((each) => each.id)).toContain(event.id);
+      expect((await store.claimDueEvents(1e12, 1000, 60_000)).map((each) => each.id)).not.toContain(event.id);
+      await store.markEventFailed(event.id, 'webhook', 'HTTP 500', 2e12, 1e12);
+      expect((await store.listEvents({ orderId: order.id }))[0]).toMatchObject({ attempts: 1, lastError: 'HTTP 500', nextAttemptAt: 2e12 });
+      expect((await store.claimDueEvents(1.5e12, 1000, 60_000)).map((each) => each.id)).not.toContain(event.id);
+      expect((await store.claimDueEvents(2e12, 1000, 60_000)).map((each) => each.id)).toContain(event.id);
+      await store.markEventDelivered(event.id, 'webhook', 2e12);
+      expect((await store.listEvents({ orderId: order.id, undelivered: true }))).toHaveLength(0);
+      expect(await store.requeueEvent(event.id, 3e12)).toBe(1);
+      expect((await store.claimDueEvents(3e12, 1000, 60_000)).map((each) => each.id)).toContain(event.id);
+      await store.markEventFailed(event.id, 'webhook', 'gone', null, 3e12);
+      expect((await store.listEvents({ orderId: order.id }))[0].givenUpAt).toBe(3e12);
+    });
+
+    it('lists orders by filter, and the orders worth asking the gateway about', async () => {
+      const late = await store.insertOrder(newOrder({ createdAt: 50_000 }));
+      await store.markPending(late.id, { ...gatewayAnswer, expiresAt: 60_000 }, 50_000);
+      const found = await store.listOrders({ status: 'pending', since: 50_000, until: 50_001 });
+      expect(found.map((order) => order.id)).toEqual([late.id]);
+      expect((await store.listOrders({ limit: 2 })).length).toBe(2);
+      const toCheck = await store.ordersToCheck(45_000, 60_000, 45_000, 1000);
+      expect(toCheck.map((order) => order.id)).toContain(late.id);
+      await store.markChecked([late.id], 45_000);
+      expect((await store.ordersToCheck(45_000, 60_000, 45_000, 1000)).map((order) => order.id)).not.toContain(late.id);
+    });
+
+    it('keeps everything across a reopen', async () => {
+      const order = await pendingOrder();
+      const paid = payment(order.id, 989);
+      await store.recordPayment(paid, webhookEvents);
+      const again = await factory.reopen();
+      try {
+        expect(await again.getOrder(order.id)).toMatchObject({ status: 'paid' });
+        expect(await again.getPayment(paid.payNo)).toMatchObject({ outcome: 'paid' });
+        expect((await again.recordPayment(paid, webhookEvents)).duplicate).toBe(true);
+        const counts = await again.counts();
+        expect(counts.orders.paid).toBeGreaterThan(0);
+        expect(counts.payments.paid).toBeGreaterThan(0);
+      } finally {
+        await again.close();
+      }
+    });
+  });
+}

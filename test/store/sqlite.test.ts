@@ -1,0 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../../server/store/sqlite.ts';
+import { storeContract } from './contract.ts';
+
+let file = '';
+storeContract('SQLite', {
+  async open() {
+    file = join(mkdtempSync(join(tmpdir(), 'codepay-store-')), 'codepay.sqlite');
+    return openSqliteStore(file);
+  },
+  async reopen() {
+    return openSqliteStore(file);
+  },
+});
