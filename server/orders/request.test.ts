@@ -41,6 +41,8 @@ describe('parseCreateOrder', () => {
     expect(codeOf({ price: '9.90', type: 2 })).toBe('CHANNEL_NOT_ENABLED');
     expect(codeOf({ price: '9.90', param: 'x'.repeat(101) })).toBe('INVALID_PARAM');
     expect(codeOf({ price: '9.90', param: 'a\u0000b' })).toBe('INVALID_PARAM');
+    expect(codeOf({ price: '9.90', param: 'x&pay_id=someone-else' })).toBe('INVALID_PARAM');
+    expect(codeOf({ price: '9.90', param: 'a=b' }, true)).toBe('INVALID_PARAM');
     expect(codeOf({ price: '9.90', admin: true })).toBe('BAD_REQUEST');
     expect(codeOf([])).toBe('BAD_REQUEST');
     expect(codeOf('9.90')).toBe('BAD_REQUEST');

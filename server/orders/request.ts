@@ -25,6 +25,19 @@ function optionalText(body: Record<string, unknown>, field: string, maxLength: n
   return value;
 }
 
+/**
+ * `param` comes back inside the gateway's signed notify, whose signature joins raw values with `&`
+ * and `=`: with those in it, a buyer could move a field boundary and make a genuine signature
+ * vouch for another order's pay_id. So they are refused, as control characters are.
+ */
+const FIELD_SEPARATORS = /[&=]/;
+
+function param(body: Record<string, unknown>): string | null {
+  const value = optionalText(body, 'param', 100, 'INVALID_PARAM');
+  if (value !== null && FIELD_SEPARATORS.test(value)) throw new ApiError('INVALID_PARAM', '"param" must not contain "&" or "=".');
+  return value;
+}
+
 function channel(value: unknown, enabled: readonly Channel[]): Channel {
   if (value === undefined || value === null || value === '') return enabled[0];
   const number = typeof value === 'string' && /^[0-9]$/.test(value) ? Number(value) : value;
@@ -87,7 +100,7 @@ export function parseCreateOrder(
     price: settlePrice(options.policy, requestedPrice(fields.price), product, options.trusted),
     product,
     type: channel(fields.type, options.channels),
-    param: optionalText(fields, 'param', 100, 'INVALID_PARAM'),
+    param: param(fields),
     reference,
   };
 }
