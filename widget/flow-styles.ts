@@ -8,7 +8,8 @@ export const flowStyles = css`
     align-items: center;
     justify-content: center;
     gap: 0.5rem;
-    min-height: calc(var(--_qr) + 5rem);
+    /* As tall as the pending state (QR, hint, notice, countdown): no state change moves the page. */
+    min-height: calc(var(--_qr) + 6rem);
   }
   [part='message'] {
     margin: 0;

@@ -21,7 +21,7 @@ const t = translator({
   network: ["Can't reach the payment server", '无法连接支付服务', '無法連線付款服務'],
   scan: ['Scan with {c} to pay {a}', '请用{c}扫码支付 {a}', '請用{c}掃碼支付 {a}'],
   exact: ['Please pay exactly {a}', '请准确支付 {a}', '請準確支付 {a}'],
-  copy: ['Copy amount', '复制金额', '複製金額'],
+  copy: ['Copy', '复制', '複製'],
   copied: ['Copied', '已复制', '已複製'],
   open: ['Open {c}', '打开{c}', '打開{c}'],
   left: ['{t} left', '剩余 {t}', '剩餘 {t}'],

@@ -42,7 +42,7 @@ export const styles = css`
     /* Here, not on :host: var(--_ch) must resolve where the channel class sets it. */
     --_accent: var(--codepay-accent, var(--_ch));
     box-sizing: border-box;
-    padding: 1.25rem;
+    padding: 1rem;
     border: 1px solid var(--_line);
     border-top: 4px solid var(--_accent);
     border-radius: var(--codepay-radius, 12px);
@@ -75,7 +75,7 @@ export const styles = css`
     align-items: center;
     justify-content: center;
     gap: 0.35rem;
-    padding: 0.5rem 0.4rem;
+    padding: 0.5rem 0.25rem;
     border: 1px solid var(--_line);
     border-radius: calc(var(--codepay-radius, 12px) * 0.6);
     cursor: pointer;

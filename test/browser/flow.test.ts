@@ -59,13 +59,13 @@ describe('to paid', () => {
     expect(bubbled).toHaveLength(1);
   });
 
-  test('a product: its name and price from the signer, the order carries it', async () => {
-    const { el, order } = mount({ product: 'tea', locale: 'en' });
+  test('a product: its name and price from the signer; the order carries it and `param`', async () => {
+    const { el, order } = mount({ product: 'tea', param: 'table 7', locale: 'en' });
     await expect.poll(() => part(el, 'amount')!.textContent).toContain('Green tea');
     expect(part(el, 'amount')!.textContent).toContain('¥9.90');
     await click(el, 'pay-button');
     await waitFor(el, 'pending');
-    expect(order()).toMatchObject({ product: 'tea', price: '9.90' });
+    expect(order()).toMatchObject({ product: 'tea', price: '9.90', param: 'table 7' });
   });
 
   test('`type` fixes the channel: no choice shown, the order uses it', async () => {
@@ -92,7 +92,7 @@ describe('to paid', () => {
     expect(part(el, 'notice')!.textContent).toContain(`Please pay exactly ¥${order().money}`);
     expect(part(el, 'qr')!.getAttribute('aria-label')).toBe(`Scan with Alipay to pay ¥${order().money}`);
     await click(el, 'copy-button');
-    await expect.poll(() => part(el, 'copy-button')!.textContent!.trim()).toBe('Copied');
+    await expect.poll(() => part(el, 'copy-button')!.textContent).toBe('Copied');
     expect(await navigator.clipboard.readText()).toBe(order().money);
   });
 

@@ -164,12 +164,15 @@ describe('every state, light and dark, zh-CN and en: axe-core finds nothing; scr
         await fault({ slowMs: 800 });
         const started = el.start();
         await waitFor(el, 'loading');
+        await expect.poll(() => part(el, 'skeleton')).not.toBeNull();
+        const loadingHeight = el.getBoundingClientRect().height;
         await noViolations(el, name('loading'));
         await shoot(el, name('loading'));
         await started;
         await waitFor(el, 'pending');
         await fault({});
         expect(part(el, 'notice'), 'money differs from price').not.toBeNull();
+        expect(el.getBoundingClientRect().height, 'the skeleton has the size of the QR state').toBe(loadingHeight);
         await noViolations(el, name('pending'));
         await shoot(el, name('pending'));
 
