@@ -14,24 +14,58 @@ export interface LoggerOptions {
   quiet?: boolean;
 }
 
-function serializeError(value: unknown): unknown {
+function serializeError(_key: string, value: unknown): unknown {
   return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
 }
 
+/** What every logger made from one createLogger call shares. */
+interface Sink {
+  write: (line: string) => void;
+  secrets: string[];
+  quiet: boolean;
+}
+
+/**
+ * A class rather than closures: a request's child logger lives as long as its request (for an
+ * event stream, minutes), so it should cost one small object.
+ */
+class JsonLogger implements Logger {
+  constructor(
+    private readonly sink: Sink,
+    private readonly bound: LogFields,
+  ) {}
+
+  private emit(level: string, message: string, fields: LogFields | undefined): void {
+    const { sink } = this;
+    if (sink.quiet) return;
+    const entry = { time: new Date().toISOString(), level, msg: message, ...this.bound, ...fields };
+    let line = JSON.stringify(entry, serializeError);
+    for (const secret of sink.secrets) if (line.includes(secret)) line = line.split(secret).join('[redacted]');
+    sink.write(line);
+  }
+
+  info(message: string, fields?: LogFields): void {
+    this.emit('info', message, fields);
+  }
+
+  warn(message: string, fields?: LogFields): void {
+    this.emit('warn', message, fields);
+  }
+
+  error(message: string, fields?: LogFields): void {
+    this.emit('error', message, fields);
+  }
+
+  child(fields: LogFields): Logger {
+    return new JsonLogger(this.sink, { ...this.bound, ...fields });
+  }
+}
+
 export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const secrets = options.secrets.filter((secret) => secret.length > 0);
-  const emit = (level: string, message: string, fields: LogFields = {}) => {
-    if (options.quiet) return;
-    const entry = { time: new Date().toISOString(), level, msg: message, ...bound, ...fields };
-    let line = JSON.stringify(entry, (_key, value) => serializeError(value));
-    for (const secret of secrets) line = line.split(secret).join('[redacted]');
-    write(line);
+  const sink: Sink = {
+    write: options.write ?? ((line: string) => process.stdout.write(`${line}\n`)),
+    secrets: options.secrets.filter((secret) => secret.length > 0),
+    quiet: options.quiet === true,
   };
-  return {
-    info: (message, fields) => emit('info', message, fields),
-    warn: (message, fields) => emit('warn', message, fields),
-    error: (message, fields) => emit('error', message, fields),
-    child: (fields) => createLogger(options, { ...bound, ...fields }),
-  };
+  return new JsonLogger(sink, bound);
 }
