@@ -11,6 +11,8 @@ export default defineConfig({
           environment: 'node',
           include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/browser/**', 'node_modules/**'],
+          // The merchant key watch: any test that sees the key in an answer, a log or an output fails.
+          setupFiles: ['test/support/key-watch-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
@@ -37,7 +39,7 @@ export default defineConfig({
               contextOptions: { permissions: ['clipboard-read', 'clipboard-write'] },
             }),
             instances: [{ browser: 'chromium' }],
-              viewport: { width: 480, height: 720 },
+            viewport: { width: 480, height: 720 },
             commands,
             // Failure screenshots with the others, in the git-ignored test/output/.
             screenshotDirectory: 'test/output/failures',

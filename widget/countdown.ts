@@ -10,15 +10,15 @@ const ANNOUNCE_AT = [60, 30, 10];
 export class Countdown {
   readonly #deadline: number;
 
-  /** `receivedAt`: the client's Date.now() when the view arrived. */
-  constructor(view: Pick<OrderView, 'expiresAt' | 'serverTime'>, receivedAt: number = Date.now()) {
-    const offset = view.serverTime - receivedAt; // signer clock minus client clock
+  /** Made as the view arrives: the client's clock now is the signer's `serverTime`. */
+  constructor(view: Pick<OrderView, 'expiresAt' | 'serverTime'>) {
+    const offset = view.serverTime - Date.now(); // signer clock minus client clock
     this.#deadline = view.expiresAt === null ? Infinity : view.expiresAt - offset;
   }
 
   /** Seconds left, by the client's clock corrected to the signer's. */
-  secondsLeft(now: number = Date.now()): number {
-    return Math.max(0, (this.#deadline - now) / 1000);
+  secondsLeft(): number {
+    return Math.max(0, (this.#deadline - Date.now()) / 1000);
   }
 
   /** The threshold crossed between two ticks, if any, to announce once. */

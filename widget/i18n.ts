@@ -4,7 +4,7 @@
  */
 import type { Channel } from '../shared/api.ts';
 
-export const LOCALES = ['en', 'zh-CN', 'zh-TW'] as const;
+const LOCALES = ['en', 'zh-CN', 'zh-TW'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 type Table = Record<string, readonly [string, string, string]>;
@@ -28,11 +28,14 @@ export const t = translator(SHELL_STRINGS);
 
 export const channelName = (locale: Locale, channel: Channel): string => t(locale, `c${channel}`);
 
-/** Maps a BCP 47 tag to a built-in locale: Traditional Chinese regions and scripts to zh-TW, other languages to en. */
-export function matchLocale(tag: string): Locale {
+/**
+ * Maps a BCP 47 tag to a built-in locale: Chinese in Traditional script (named, or implied by
+ * Taiwan, Hong Kong, Macau) to zh-TW, other Chinese to zh-CN, any other language to en.
+ */
+function matchLocale(tag: string): Locale {
   const lower = tag.toLowerCase();
   if (!lower.startsWith('zh')) return 'en';
-  return /hant|-(tw|hk|mo)\b/.test(lower) ? 'zh-TW' : 'zh-CN';
+  return !lower.includes('hans') && /hant|-(tw|hk|mo)\b/.test(lower) ? 'zh-TW' : 'zh-CN';
 }
 
 /**

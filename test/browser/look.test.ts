@@ -38,6 +38,7 @@ describe('language', () => {
       ['zh-Hant', '支付寶'],
       ['zh', '支付宝'],
       ['zh-SG', '支付宝'],
+      ['zh-Hans-HK', '支付宝'],
       ['en-GB', 'Alipay'],
       ['fr', 'Alipay'],
     ]) {
