@@ -4,6 +4,7 @@
  */
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
+import { crispQr } from './crisp-qr.ts';
 
 const MAX_IMAGE_BYTES = 1_000_000;
 
@@ -34,7 +35,10 @@ export function decodeQrPng(png: Buffer): string | undefined {
   try {
     const image = PNG.sync.read(png);
     const pixels = new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length);
-    return jsQR(pixels, image.width, image.height)?.data || undefined;
+    // A crisp image first, redrawn small (fast); the whole image when that does not read.
+    const small = crispQr({ data: pixels, width: image.width, height: image.height });
+    const fast = small && jsQR(small.data, small.width, small.height, { inversionAttempts: 'dontInvert' })?.data;
+    return fast || jsQR(pixels, image.width, image.height)?.data || undefined;
   } catch {
     return undefined;
   }
