@@ -11,7 +11,7 @@ import { creatOrderQuery, spreadPrice } from '../lib/signer-client.ts';
 
 const CONNECTIONS = 16;
 
-function viaSigner(url: string): LoadTarget {
+function viaSigner({ url, pid }: ServerProcess): LoadTarget {
   let n = 1_000_000;
   const request: Request = {
     method: 'POST',
@@ -19,22 +19,22 @@ function viaSigner(url: string): LoadTarget {
     headers: { 'content-type': 'application/json' },
     setupRequest: (req) => ({ ...req, body: JSON.stringify({ price: spreadPrice(n++), type: 1 }) }),
   };
-  return { url, connections: CONNECTIONS, requests: [request] };
+  return { url, pid, connections: CONNECTIONS, requests: [request] };
 }
 
-function direct(url: string, prepared: number): LoadTarget {
+function direct({ url, pid }: ServerProcess, prepared: number): LoadTarget {
   const nextPath = preparedSequence(
     (n) => `/sandbox/creat_order/?${creatOrderQuery(`bench-direct-${n}`, spreadPrice(5_000_000 + n), `${url}/api/notify`)}`,
     prepared,
   );
   const request: Request = { method: 'GET', setupRequest: (req) => ({ ...req, path: nextPath() }) };
-  return { url, connections: CONNECTIONS, requests: [request] };
+  return { url, pid, connections: CONNECTIONS, requests: [request] };
 }
 
 export async function creations(ctx: BenchContext, signer: ServerProcess): Promise<Figure> {
   const result = await compare(
-    viaSigner(signer.url),
-    direct(signer.url, ctx.quick ? 20_000 : 100_000),
+    viaSigner(signer),
+    direct(signer, ctx.quick ? 20_000 : 100_000),
     ctx.quick ? { warmupSeconds: 1, rounds: 1, seconds: 2 } : { warmupSeconds: 2, rounds: 3, seconds: 4 },
   );
   const ratio = ratioOf(result.ours, result.baseline);
@@ -48,6 +48,6 @@ export async function creations(ctx: BenchContext, signer: ServerProcess): Promi
     ratio,
     target: '≥ 0.5 × baseline',
     met: ratio >= 0.5,
-    details: { connections: CONNECTIONS, oursRounds: result.oursRounds, baselineRounds: result.baselineRounds },
+    details: { connections: CONNECTIONS, oursCpuMsPerAnswer: result.oursCpuMs, baselineCpuMsPerAnswer: result.baselineCpuMs, oursRounds: result.oursRounds, baselineRounds: result.baselineRounds },
   };
 }

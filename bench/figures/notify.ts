@@ -13,7 +13,7 @@ import { createOrders, freshPayNo, notifyBody } from '../lib/signer-client.ts';
 const CONNECTIONS = 50;
 const ORDERS = 200;
 
-function notifyTarget(url: string, orders: Awaited<ReturnType<typeof createOrders>>, prepared: number): LoadTarget {
+function notifyTarget(server: ServerProcess, orders: Awaited<ReturnType<typeof createOrders>>, prepared: number): LoadTarget {
   // A new pay_no each time: a duplicate would be answered without being stored again.
   const nextBody = preparedSequence((n) => notifyBody(orders[n % orders.length], freshPayNo()), prepared);
   const request: Request = {
@@ -22,7 +22,7 @@ function notifyTarget(url: string, orders: Awaited<ReturnType<typeof createOrder
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     setupRequest: (req) => ({ ...req, body: nextBody() }),
   };
-  return { url, connections: CONNECTIONS, requests: [request] };
+  return { url: server.url, pid: server.pid, connections: CONNECTIONS, requests: [request] };
 }
 
 export async function notifies(ctx: BenchContext, signer: ServerProcess): Promise<Figure> {
@@ -32,8 +32,8 @@ export async function notifies(ctx: BenchContext, signer: ServerProcess): Promis
     const orders = await createOrders(signer.url, ORDERS);
     const prepared = ctx.quick ? 20_000 : 100_000;
     const result = await compare(
-      notifyTarget(signer.url, orders, prepared),
-      notifyTarget(bare.url, orders, prepared),
+      notifyTarget(signer, orders, prepared),
+      notifyTarget(bare, orders, prepared),
       ctx.quick ? { warmupSeconds: 1, rounds: 1, seconds: 2 } : { warmupSeconds: 2, rounds: 3, seconds: 5 },
     );
     const ratio = ratioOf(result.ours, result.baseline);
@@ -47,7 +47,7 @@ export async function notifies(ctx: BenchContext, signer: ServerProcess): Promis
       ratio,
       target: '≥ 0.5 × baseline',
       met: ratio >= 0.5,
-      details: { connections: CONNECTIONS, oursRounds: result.oursRounds, baselineRounds: result.baselineRounds },
+      details: { connections: CONNECTIONS, oursCpuMsPerAnswer: result.oursCpuMs, baselineCpuMsPerAnswer: result.baselineCpuMs, oursRounds: result.oursRounds, baselineRounds: result.baselineRounds },
     };
   } finally {
     await bare.stop();

@@ -13,8 +13,8 @@ export async function orderRead(ctx: BenchContext, signer: ServerProcess): Promi
     const order = await createOrder(signer.url, 1);
     const path = `/api/orders/${order.id}`;
     const result = await compare(
-      { url: `${signer.url}${path}`, connections: CONNECTIONS },
-      { url: `${bare.url}${path}`, connections: CONNECTIONS },
+      { url: `${signer.url}${path}`, connections: CONNECTIONS, pid: signer.pid },
+      { url: `${bare.url}${path}`, connections: CONNECTIONS, pid: bare.pid },
       ctx.quick ? { warmupSeconds: 1, rounds: 1, seconds: 2 } : { warmupSeconds: 3, rounds: 3, seconds: 5 },
     );
     const ratio = ratioOf(result.ours, result.baseline);
@@ -28,7 +28,7 @@ export async function orderRead(ctx: BenchContext, signer: ServerProcess): Promi
       ratio,
       target: '≥ 0.75 × baseline',
       met: ratio >= 0.75,
-      details: { oursRounds: result.oursRounds, baselineRounds: result.baselineRounds },
+      details: { oursCpuMsPerAnswer: result.oursCpuMs, baselineCpuMsPerAnswer: result.baselineCpuMs, oursRounds: result.oursRounds, baselineRounds: result.baselineRounds },
     };
   } finally {
     await bare.stop();

@@ -3,9 +3,14 @@
  * baseline (so drift hits both alike), and the median of each side's rounds.
  */
 import autocannon from 'autocannon';
+import { cpuSeconds } from './proc.ts';
 import { median } from './stats.ts';
 
-export type LoadTarget = Pick<autocannon.Options, 'url' | 'method' | 'body' | 'headers' | 'requests'> & { connections: number };
+export type LoadTarget = Pick<autocannon.Options, 'url' | 'method' | 'body' | 'headers' | 'requests'> & {
+  connections: number;
+  /** The server's process, to weigh each request in CPU time. */
+  pid?: number;
+};
 
 export interface Round {
   /** Successful (2xx) answers per second. */
@@ -13,11 +18,16 @@ export interface Round {
   failed: number;
   p50: number;
   p99: number;
+  /** The server's CPU time per successful answer, in ms. */
+  cpuMs: number;
 }
 
 export interface Comparison {
   ours: number;
   baseline: number;
+  /** Median server CPU ms per answer. */
+  oursCpuMs: number;
+  baselineCpuMs: number;
   oursRounds: Round[];
   baselineRounds: Round[];
 }
@@ -28,9 +38,12 @@ export interface RoundPlan {
   seconds: number;
 }
 
-export async function measure(target: LoadTarget, seconds: number): Promise<Round> {
+export async function measure({ pid, ...target }: LoadTarget, seconds: number): Promise<Round> {
+  const cpuBefore = pid ? cpuSeconds(pid) : Number.NaN;
   const result = await autocannon({ ...target, duration: seconds, timeout: 10 });
+  const cpu = pid ? cpuSeconds(pid) - cpuBefore : Number.NaN;
   return {
+    cpuMs: (cpu * 1000) / result['2xx'],
     rps: result['2xx'] / result.duration,
     failed: result.non2xx + result.errors,
     p50: result.latency.p50,
@@ -50,6 +63,8 @@ export async function compare(ours: LoadTarget, baseline: LoadTarget, plan: Roun
   return {
     ours: median(oursRounds.map((r) => r.rps)),
     baseline: median(baselineRounds.map((r) => r.rps)),
+    oursCpuMs: median(oursRounds.map((r) => r.cpuMs)),
+    baselineCpuMs: median(baselineRounds.map((r) => r.cpuMs)),
     oursRounds,
     baselineRounds,
   };
