@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { watchSecret, witness } from './key-watch.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -31,7 +32,15 @@ export function startProcess(command: string, args: string[], env: Record<string
   let output = '';
   process_.stdout!.on('data', (chunk) => (output += chunk));
   process_.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => process_.once('exit', (code) => resolve(code)));
+  watchSecret(env.CODEPAY_KEY);
+  watchSecret(env.API_SECRET);
+  const exited = new Promise<number | null>((resolve) =>
+    // 'close': the child has exited and everything it printed has been read.
+    process_.once('close', (code) => {
+      witness(output, `output of ${[command, ...args].join(' ')}`);
+      resolve(code);
+    }),
+  );
   const child: Child = {
     pid: process_.pid!,
     output: () => output,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { startSigner, type Signer, type SignerOptions } from '../../server/signer.ts';
+import { watchSecret, witness } from './key-watch.ts';
 
 export interface Stack {
   signer: Signer;
@@ -40,8 +41,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     dataDir,
   );
+  watchSecret(config.merchantKey);
+  watchSecret(config.apiSecret);
   const logs: string[] = [];
-  const log = createLogger({ secrets: [config.merchantKey], write: (line) => logs.push(line) });
+  const log = createLogger({
+    secrets: [config.merchantKey],
+    write: (line) => {
+      logs.push(line);
+      witness(line, 'signer log');
+    },
+  });
   const signer = await startSigner(config, { sweepIntervalMs: 100, ...options, log });
   return {
     signer,
