@@ -49,7 +49,8 @@ beforeAll(async () => {
     PRICE_MIN: '1',
     PRICE_MAX: '200',
     RATE_LIMIT_PER_MINUTE: '1000000',
-    GATEWAY_TIMEOUT_MS: '5000',
+    // Orders a kill leaves `creating` are failed by the sweep 2 × this + 10 s after they began.
+    GATEWAY_TIMEOUT_MS: '1000',
   };
   signer = await startSignerProcess(signerEnv);
   // Every notify is sent twice at the same moment, on top of the re-sends the kills cause.
@@ -97,6 +98,8 @@ it(`loses and doubles no payment of ${ORDERS} while the signer is SIGKILLed ${KI
     'every notify delivered',
   );
   const attempts = (await requestJson<Attempt[]>(`${sandbox.url}/_control/attempts`)).body;
+  // Nothing stays `creating`: what a kill cut off in the middle of creat_order is failed by the restarted signer.
+  await eventually(async () => (readDatabase().orders.some((order) => order.status === 'creating') ? undefined : true), 30_000, 'no order left creating');
   await signer.kill('SIGTERM');
   expect(await signer.exited, 'a graceful stop').toBe(0);
   outputs.push(signer.output(), sandbox.child.output());
@@ -124,6 +127,7 @@ it(`loses and doubles no payment of ${ORDERS} while the signer is SIGKILLed ${KI
     'notify attempts refused or unanswered': attempts.filter((attempt) => !attempt.success).length,
     'create requests retried while down': storm.createRetries,
     'orders cut off by a kill before the buyer saw them': unseen.length,
+    '… of which failed by the sweep (none left creating)': unseen.filter((order) => order.status === 'failed').length,
     lost,
     duplicated,
     orphaned,
