@@ -8,10 +8,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { build } from 'vite';
 import { ROOT } from './processes.ts';
+import { startStack, type Stack } from './stack.ts';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -64,4 +65,70 @@ export async function startSite(page: () => string): Promise<Site> {
 export function readQr(png: Buffer): string | undefined {
   const image = PNG.sync.read(png);
   return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
+}
+
+/** A merchant's page: the widget by script tag from the signer; every widget event kept in `window.heard`. */
+export function shopHtml(signerUrl: string, attributes: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>A shop</title>
+<script type="module" src="${signerUrl}/codepay-checkout.js"></script></head>
+<body><h1>Green tea</h1><codepay-checkout ${attributes} locale="en"></codepay-checkout>
+<script>
+  window.heard = [];
+  for (const type of ['codepay-order', 'codepay-paid', 'codepay-expired', 'codepay-error'])
+    document.addEventListener(type, (event) => window.heard.push({ type, detail: event.detail }));
+</script></body></html>`;
+}
+
+export interface Heard {
+  type: string;
+  detail: { id?: string; code?: string; message?: string; retryable?: boolean; status?: string };
+}
+
+/** The widget events the shop page heard, in order. */
+export function heard(page: Page): Promise<Heard[]> {
+  return page.evaluate(() => (window as unknown as { heard: Heard[] }).heard);
+}
+
+/** The checkout on the page once its `status` attribute says so. */
+export function checkout(page: Page, status: string) {
+  return page.locator(`codepay-checkout[status=${status}]`);
+}
+
+export interface ShopHarness {
+  /** A signer (with the sandbox) that allows the shop's origin. */
+  signer(env?: Record<string, string>, dataDir?: string): Promise<Stack>;
+  /** A new tab on the shop's page, whose checkout loads from `stack` with these attributes. */
+  open(stack: Stack, attributes: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Chromium, a shop on its own origin, and the signers its page uses; all closed by close(). */
+export async function startShopHarness(): Promise<ShopHarness> {
+  await ensureWidgetBuilt();
+  let signerUrl = '';
+  let attributes = '';
+  const shop = await startSite(() => shopHtml(signerUrl, attributes));
+  const browser = await launchChromium();
+  const stacks: Stack[] = [];
+  return {
+    async signer(env = {}, dataDir) {
+      const stack = await startStack({ env: { ALLOWED_ORIGINS: shop.url, ...env }, dataDir });
+      stacks.push(stack);
+      return stack;
+    },
+    async open(stack, elementAttributes) {
+      signerUrl = stack.url;
+      attributes = elementAttributes;
+      const page = await browser.newPage();
+      await page.goto(shop.url);
+      if (new URL(page.url()).origin === new URL(stack.url).origin) throw new Error('the shop must be another origin');
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await shop.close();
+      await Promise.all(stacks.map((stack) => stack.stop({ removeData: true }).catch(() => undefined)));
+    },
+  };
 }
