@@ -31,8 +31,8 @@ function ours(figure: Figure): string {
     return `p50 ${number(p50, 1)} ms, p99 ${number(p99, 1)} ms`;
   }
   if (figure.key === 'watchers') {
-    const { rssGrowthKBPerWatcher, gotOwnPaidEvent } = figure.details as { rssGrowthKBPerWatcher: number; gotOwnPaidEvent: number };
-    return `${number(figure.ours)} held, ${number(rssGrowthKBPerWatcher, 1)} KB each (RSS), ${number(gotOwnPaidEvent)} got their own \`paid\``;
+    const { rssGrowthKBPerWatcher, heapGrowthKBPerWatcher, gotOwnPaidEvent } = figure.details as Record<string, number>;
+    return `${number(figure.ours)} held, ${number(rssGrowthKBPerWatcher, 1)} KB each (RSS; ${number(heapGrowthKBPerWatcher, 1)} KB heap), ${number(gotOwnPaidEvent)} got their own \`paid\``;
   }
   const digits = figure.unit.startsWith('KB') || figure.unit.startsWith('ms') ? 1 : 0;
   return `${number(figure.ours, digits)} ${figure.unit}`;
@@ -45,13 +45,16 @@ function baseline(figure: Figure): string {
 }
 
 export function markdownTable(figures: readonly Figure[], machine: Machine, seconds: number): string {
-  const rows = figures.map(
-    (f) => `| ${f.figure} | ${ours(f)} | ${baseline(f)} | ${f.ratio === undefined ? '—' : number(f.ratio, 2)} | ${f.target} | ${f.met ? 'yes' : '**no**'} |`,
-  );
+  const ratio = (f: Figure) =>
+    f.ratio === undefined ? '—' : `${number(f.ratio, 2)}${f.cpuRatio === undefined ? '' : ` (CPU ${number(f.cpuRatio, 2)})`}`;
+  const rows = figures.map((f) => `| ${f.figure} | ${ours(f)} | ${baseline(f)} | ${ratio(f)} | ${f.target} | ${f.met ? 'yes' : '**no**'} |`);
   return [
     '| figure | ours | baseline (same run) | ratio | target | met |',
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
+    '',
+    'Ratios are ours / baseline, medians of alternating rounds after a warm-up; "CPU" is baseline / ours in server CPU time per answer, ' +
+      'the ratio with the core to itself (a throughput target counts as met only when both reach it). KB = 1,024 bytes, gzip level 9.',
     '',
     `Machine: ${machine.nproc} × ${machine.cpu}, ${machine.memoryGB} GB, Node ${machine.node}` +
       `${machine.pinned ? '; servers on core 0, load generator on core 1 (taskset)' : ''}; the run took ${Math.round(seconds)} s.`,

@@ -10,6 +10,11 @@ export interface Figure {
   baselineName?: string;
   /** ours / baseline. */
   ratio?: number;
+  /**
+   * For throughput: baseline CPU per answer / ours, what the ratio would be with the server's core
+   * to itself. On a machine shared with other work requests/s wander; this does much less.
+   */
+  cpuRatio?: number;
   target: string;
   met: boolean;
   /** Anything else worth keeping: rounds, percentiles, counts. */
@@ -26,4 +31,9 @@ export interface BenchContext {
 
 export function ratioOf(ours: number, baseline: number): number {
   return baseline > 0 ? ours / baseline : Number.NaN;
+}
+
+/** A throughput target is met when both the measured ratio and the CPU-time ratio reach it. */
+export function throughputMet(ratio: number, cpuRatio: number, floor: number): boolean {
+  return ratio >= floor && (Number.isNaN(cpuRatio) || cpuRatio >= floor);
 }
