@@ -4,11 +4,11 @@
  */
 import type { Context } from 'koa';
 import type Router from '@koa/router';
-import QRCode from 'qrcode';
 import { formatCents } from '../../shared/money.ts';
 import { signedQuery } from '../codepay/protocol.ts';
 import { notifyFields } from './notifier.ts';
 import { payPage } from './pages.ts';
+import { qrPng } from './qr-png.ts';
 import { payUrl, type Runtime } from './runtime.ts';
 import type { Order, Payment } from './state.ts';
 
@@ -44,19 +44,12 @@ function paymentView(payment: Payment, duplicate: boolean, returnTo: string) {
   };
 }
 
-/**
- * The same black and white pixels as the default RGBA PNG, stored as greyscale with the "up" row
- * filter: a third of the bytes and of the time to encode, and quicker for a signer to read.
- * A new object each time: the renderer writes width and height into it.
- */
-const pngOptions = () => ({ filterType: 2, colorType: 0 }) as QRCode.QRCodeToBufferOptions['rendererOpts'];
-
 async function qrImage(ctx: Context, runtime: Runtime): Promise<void> {
   const order = findOrder(ctx, runtime);
   if (!order) return;
   ctx.type = 'image/png';
   ctx.set('cache-control', 'no-store');
-  ctx.body = await QRCode.toBuffer(payUrl(ctx, runtime, order.orderId), { type: 'png', margin: 2, scale: 6, rendererOpts: pngOptions() });
+  ctx.body = qrPng(payUrl(ctx, runtime, order.orderId), { margin: 2, scale: 6 });
 }
 
 function showPage(ctx: Context, runtime: Runtime): void {
