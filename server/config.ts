@@ -27,6 +27,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** postgres://… to keep orders in PostgreSQL (several signers may share it); null: SQLite in dataDir. */
+  databaseUrl: string | null;
   /** The signer's public base URL, from which notify_url is made; null: the listening address. */
   publicUrl: string | null;
   /** The creat_order URL of a real gateway; null: the built-in sandbox, mounted at /sandbox. */
@@ -182,6 +184,12 @@ function retrySchedule(raw: string | undefined): number[] | undefined {
   }
 }
 
+function databaseUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  if (!/^postgres(ql)?:\/\/./.test(raw)) fail('DATABASE_URL', 'must be a postgres:// URL (leave it unset for SQLite in DATA_DIR)');
+  return raw;
+}
+
 function webhook(env: Env): Config['webhook'] {
   if (!env.MERCHANT_WEBHOOK_URL) {
     if (env.MERCHANT_WEBHOOK_SECRET) fail('MERCHANT_WEBHOOK_URL', 'is needed when MERCHANT_WEBHOOK_SECRET is set');
@@ -227,6 +235,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 8787, 0, 65535),
     dataDir: resolve(cwd, env.DATA_DIR || 'data'),
+    databaseUrl: databaseUrl(env.DATABASE_URL),
     publicUrl,
     gatewayUrl,
     merchantId,

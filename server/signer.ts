@@ -18,7 +18,7 @@ import { DEFAULT_RETRY, OutboxDispatcher, type Deliver } from './outbox/dispatch
 import type { Destination, MerchantEvent } from './outbox/events.ts';
 import { createSandbox } from './sandbox/index.ts';
 import { webhookSender } from './webhooks/sender.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
 
 /** The package folder (holding dist/ and widget/), from the source or from the built library alike. */
@@ -73,7 +73,7 @@ function isUnder(url: string | undefined, prefix: string): boolean {
 export async function startSigner(config: Config, options: SignerOptions = {}): Promise<Signer> {
   const log = options.log ?? createLogger({ secrets: [config.merchantKey, config.apiSecret ?? ''] });
   const now = options.now ?? Date.now;
-  const store = openSqliteStore(join(config.dataDir, 'codepay.sqlite'));
+  const store = await openStore(config);
 
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
     res.statusCode = 503;
@@ -110,6 +110,18 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
     now,
   });
   const publisher = new StatusPublisher();
+  // Changes committed by other signers on the same database reach this one's watchers too.
+  const republish = (orderId: string) => {
+    if (!publisher.isWatched(orderId)) return;
+    store.getOrder(orderId).then(
+      (order) => order && publisher.publish(order),
+      (error) => log.warn('could not re-read a changed order', { orderId, error }),
+    );
+  };
+  const stopWatchingChanges = await store.watchChanges?.({
+    changed: republish,
+    resync: () => publisher.watchedOrders().forEach(republish),
+  });
   const streams = new EventStreams(options.heartbeatMs ?? 15_000);
   const orders = new OrderService({
     store,
@@ -171,6 +183,7 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
       clearInterval(idleSweep);
       clearTimeout(deadline);
       await dispatcher.stop();
+      await stopWatchingChanges?.();
       await sandbox?.close();
       await store.close();
     })());

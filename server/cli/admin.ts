@@ -1,11 +1,10 @@
 /** What the admin commands work on: the signer's own store and order service, opened from its configuration. */
-import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { gatewayClientFor } from '../gateway/client.ts';
 import { createLogger } from '../log.ts';
 import { StatusPublisher } from '../orders/publisher.ts';
 import { OrderService } from '../orders/service.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
+import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 
 export interface Admin {
@@ -14,9 +13,9 @@ export interface Admin {
   close(): Promise<void>;
 }
 
-/** Opens the same database a running signer uses (SQLite WAL lets both work at once). */
-export function openAdmin(config: Config, writeLog: (line: string) => void): Admin {
-  const store = openSqliteStore(join(config.dataDir, 'codepay.sqlite'));
+/** Opens the same database a running signer uses (SQLite's WAL, or PostgreSQL, lets both work at once). */
+export async function openAdmin(config: Config, writeLog: (line: string) => void): Promise<Admin> {
+  const store = await openStore(config);
   // In sandbox mode the gateway is the running signer's own /sandbox.
   const signerUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const orders = new OrderService({

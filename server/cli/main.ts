@@ -199,7 +199,7 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
   }
   let admin: Admin;
   try {
-    admin = openAdmin(loadConfig(), (line) => err(line));
+    admin = await openAdmin(loadConfig(), (line) => err(line));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     err(`codepay-checkout: configuration error: ${error.message}`);

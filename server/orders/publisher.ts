@@ -24,6 +24,15 @@ export class StatusPublisher {
     for (const watcher of this.watchers.get(order.id) ?? []) watcher(order);
   }
 
+  isWatched(orderId: string): boolean {
+    return this.watchers.has(orderId);
+  }
+
+  /** The orders someone is watching, to re-read after changes may have been missed. */
+  watchedOrders(): string[] {
+    return [...this.watchers.keys()];
+  }
+
   /** How many watchers are held: 0 when every stream has been closed. */
   get watcherCount(): number {
     let count = 0;

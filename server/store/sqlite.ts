@@ -2,121 +2,20 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Channel, OrderStatus } from '../../shared/api.ts';
 import { settlePayment, type PaymentOutcome } from '../orders/settle.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
-import type { Destination, EventType, NewOutboxEvent } from '../outbox/events.ts';
+import type { NewOutboxEvent } from '../outbox/events.ts';
+import { toOrder, toOutbox, toPayment, where, type OrderRow, type OutboxRow, type PaymentRow } from './rows.ts';
 import type {
   EventsFor,
   GatewayOrder,
   IncomingPayment,
   NewOrder,
   OrderFilter,
-  OrderRecord,
-  OutboxRecord,
   PaymentFilter,
-  PaymentRecord,
   PaymentResult,
   Store,
 } from './types.ts';
-
-interface OrderRow {
-  id: string;
-  status: string;
-  price: number;
-  money: number | null;
-  type: number;
-  product: string | null;
-  param: string | null;
-  reference: string | null;
-  gateway_order_id: string | null;
-  qr_payload: string | null;
-  qr_image_url: string | null;
-  error_code: string | null;
-  late: number;
-  created_at: number;
-  updated_at: number;
-  expires_at: number | null;
-  paid_at: number | null;
-}
-
-interface PaymentRow {
-  pay_no: string;
-  order_id: string | null;
-  outcome: string;
-  money: number | null;
-  fields: string;
-  received_at: number;
-}
-
-function toOrder(row: OrderRow): OrderRecord {
-  return {
-    id: row.id,
-    status: row.status as OrderStatus,
-    price: row.price,
-    money: row.money,
-    type: row.type as Channel,
-    product: row.product,
-    param: row.param,
-    reference: row.reference,
-    gatewayOrderId: row.gateway_order_id,
-    qrPayload: row.qr_payload,
-    qrImageUrl: row.qr_image_url,
-    errorCode: row.error_code,
-    late: row.late === 1,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    expiresAt: row.expires_at,
-    paidAt: row.paid_at,
-  };
-}
-
-interface OutboxRow {
-  id: string;
-  destination: string;
-  type: string;
-  order_id: string | null;
-  payload: string;
-  created_at: number;
-  attempts: number;
-  next_attempt_at: number;
-  delivered_at: number | null;
-  given_up_at: number | null;
-  last_error: string | null;
-}
-
-function toPayment(row: PaymentRow): PaymentRecord {
-  return {
-    payNo: row.pay_no,
-    orderId: row.order_id,
-    outcome: row.outcome as PaymentOutcome,
-    money: row.money,
-    fields: JSON.parse(row.fields),
-    receivedAt: row.received_at,
-  };
-}
-
-function toOutbox(row: OutboxRow): OutboxRecord {
-  return {
-    id: row.id,
-    destination: row.destination as Destination,
-    type: row.type as EventType,
-    orderId: row.order_id,
-    payload: row.payload,
-    createdAt: row.created_at,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    deliveredAt: row.delivered_at,
-    givenUpAt: row.given_up_at,
-    lastError: row.last_error,
-  };
-}
-
-/** A WHERE clause from the filters that are set; values go in as parameters, never into the SQL. */
-function where(conditions: [boolean, string][]): string {
-  const chosen = conditions.filter(([on]) => on).map(([, sql]) => sql);
-  return chosen.length > 0 ? `WHERE ${chosen.join(' AND ')}` : '';
-}
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT');

@@ -3,8 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
-import { sign } from '../../server/codepay/protocol.ts';
-import { SANDBOX_MERCHANT_KEY } from '../../server/sandbox/credentials.ts';
+import { signedForm } from '../support/notify.ts';
 import { createOrder, eventually, payAtSandbox, postForm, postJson, requestJson } from '../support/http.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -47,7 +46,7 @@ beforeAll(async () => {
   await payAtSandbox(review.qr!.payload!);
   unpaid = await createOrder(stack.url, { price: '1.00' });
   const orphan = { pay_id: 'nobody', money: '2.00', pay_no: 'ORPHAN-CLI', pay_time: '1800000000' };
-  await postForm(`${stack.url}/api/notify`, new URLSearchParams({ ...orphan, sign: sign(orphan, SANDBOX_MERCHANT_KEY) }).toString());
+  await postForm(`${stack.url}/api/notify`, signedForm(orphan));
   await eventually(async () => ((await statusOf(review.id)) === 'review' && (await statusOf(paid.id)) === 'paid' ? true : undefined));
 });
 afterAll(async () => {

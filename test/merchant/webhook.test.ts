@@ -2,8 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MerchantEvent } from '../../server/outbox/events.ts';
 import { signatureHeader, verifyWebhook, WebhookSignatureError } from '../../server/webhooks/signature.ts';
-import { sign } from '../../server/codepay/protocol.ts';
-import { SANDBOX_MERCHANT_KEY } from '../../server/sandbox/credentials.ts';
+import { signedForm } from '../support/notify.ts';
 import { createOrder, eventually, payAtSandbox, postForm, postJson } from '../support/http.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -92,7 +91,7 @@ describe('webhooks', () => {
     await eventually(async () => ((await stack!.signer.store.getOrder(late.id))?.status === 'expired' ? true : undefined));
     await payAtSandbox(late.qr!.payload!);
     const orphan = { pay_id: 'no-such-order', money: '1.00', price: '1.00', type: '1', pay_no: 'ORPHAN-1', pay_time: '1800000000' };
-    expect((await postForm(`${stack.url}/api/notify`, new URLSearchParams({ ...orphan, sign: sign(orphan, SANDBOX_MERCHANT_KEY) }).toString())).text).toBe('success');
+    expect((await postForm(`${stack.url}/api/notify`, signedForm(orphan))).text).toBe('success');
     await eventually(() => (events().length === 3 ? true : undefined), 10_000, 'three events');
     const byType = Object.fromEntries(events().map((event) => [event.type, event]));
     expect(byType['order.review'].data.order).toMatchObject({ id: review.id, status: 'review' });

@@ -1,9 +1,10 @@
 /** The gateway's notify at a real signer: paid, duplicate, forged, tampered, unknown, late, review. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
-import { sign, type Params } from '../../server/codepay/protocol.ts';
+import { sign } from '../../server/codepay/protocol.ts';
 import { SANDBOX_MERCHANT_KEY } from '../../server/sandbox/credentials.ts';
 import { createOrder, eventually, payAtSandbox, postForm, postJson, requestJson } from '../support/http.ts';
+import { notifyFor, signedForm } from '../support/notify.ts';
 import { runPhp } from '../support/php.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -13,23 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop({ removeData: true }));
 
-let payNoCounter = 0;
-function notifyFor(order: OrderView, overrides: Params = {}): Params {
-  return {
-    pay_id: order.id,
-    money: order.money!,
-    price: order.price,
-    type: String(order.type),
-    pay_no: `TEST${Date.now()}${payNoCounter++}`,
-    param: order.param ?? '',
-    pay_time: String(Math.floor(Date.now() / 1000)),
-    tag: '0',
-    chart: 'utf-8',
-    status: '2',
-    ...overrides,
-  };
-}
-const formOf = (fields: Params, key = SANDBOX_MERCHANT_KEY) => new URLSearchParams({ ...fields, sign: sign(fields, key) }).toString();
+const formOf = signedForm;
 const notify = (body: string) => postForm(`${stack.url}/api/notify`, body);
 const view = async (id: string) => (await requestJson<OrderView>(`${stack.url}/api/orders/${id}`)).body;
 const attemptsFor = async (id: string) => (await requestJson(`${stack.sandboxUrl}/_control/attempts?pay_id=${id}`)).body;
@@ -111,7 +96,7 @@ describe('POST /api/notify', () => {
   });
 
   it('keeps a payment for an order it does not know as an orphan, and answers success', async () => {
-    const fields = notifyFor({ id: 'unknown-order-id', money: '1.00', price: '1.00', type: 1, param: null } as OrderView);
+    const fields = notifyFor({ id: 'unknown-order-id', money: '1.00', price: '1.00', type: 1, param: null });
     expect(await notify(formOf(fields))).toEqual({ status: 200, text: 'success' });
     expect(await stack.signer.store.getPayment(fields.pay_no)).toMatchObject({ orderId: null, outcome: 'orphan', money: 100 });
   });
