@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import type { Request } from 'autocannon';
 import { startServer, type ServerProcess } from '../lib/child.ts';
-import { ratioOf, throughputMet, type BenchContext, type Figure } from '../lib/figure.ts';
+import type { BenchContext, Figure } from '../lib/figure.ts';
+import { throughputFigure } from '../lib/throughput-figure.ts';
 import { compare, type LoadTarget } from '../lib/load.ts';
 import { preparedSequence } from '../lib/request-pool.ts';
 import { createOrders, freshPayNo, notifyBody } from '../lib/signer-client.ts';
@@ -34,23 +35,16 @@ export async function notifies(ctx: BenchContext, signer: ServerProcess): Promis
     const result = await compare(
       notifyTarget(signer, orders, prepared),
       notifyTarget(bare, orders, prepared),
-      ctx.quick ? { warmupSeconds: 1, rounds: 1, seconds: 2 } : { warmupSeconds: 2, rounds: 3, seconds: 5 },
+      ctx.quick ? { warmupSeconds: 1, rounds: 1, seconds: 2 } : { warmupSeconds: 2, rounds: 5, seconds: 4 },
     );
-    const ratio = ratioOf(result.ours, result.baseline);
-    const cpuRatio = ratioOf(result.baselineCpuMs, result.oursCpuMs);
-    return {
+    return throughputFigure(result, {
       key: 'notify',
       figure: 'verified, durably stored notifies/s (distinct `pay_no`)',
-      ours: result.ours,
       unit: 'notifies/s',
-      baseline: result.baseline,
       baselineName: 'bare Koa + koa-bodyparser echoing the form',
-      ratio,
-      cpuRatio,
-      target: '≥ 0.5 × baseline',
-      met: throughputMet(ratio, cpuRatio, 0.5),
-      details: { connections: CONNECTIONS, oursCpuMsPerAnswer: result.oursCpuMs, baselineCpuMsPerAnswer: result.baselineCpuMs, oursRounds: result.oursRounds, baselineRounds: result.baselineRounds },
-    };
+      least: 0.5,
+      details: { connections: CONNECTIONS },
+    });
   } finally {
     await bare.stop();
   }
