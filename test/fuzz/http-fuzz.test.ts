@@ -37,6 +37,7 @@ beforeAll(async () => {
       PRICE_MAX: '500',
       PRODUCTS: JSON.stringify({ tea: { name: 'Green tea', price: '9.90' }, book: { name: 'Field guide', price: '39.00' } }),
       API_SECRET: 'fuzz-api-secret-0123456789abcdef',
+      RETURN_SUCCESS_URL: 'https://shop.example.com/thanks',
     },
   });
   known = await createOrder(stack.url, { price: '5.00' });
@@ -70,9 +71,15 @@ function families(): [number, fc.Arbitrary<Probe>][] {
       ),
     ],
     [
+      500,
+      fc
+        .tuple(query(NOTIFY_FIELDS), extraHeaders)
+        .map(([search, headers]) => ({ family: 'return page', method: 'GET', path: `/api/return${search}`, headers })),
+    ],
+    [
       800,
       fc
-        .tuple(method, fc.constantFrom('/api/config', '/healthz', '/', '/demo.js', '/codepay-checkout.js', '/codepay-checkout-flow.js', '/api', '/api/', '/api/orders', '/api/notify'), query(['x']), extraHeaders)
+        .tuple(method, fc.constantFrom('/favicon.ico', '/api/return', '/api/config', '/healthz', '/', '/demo.js', '/codepay-checkout.js', '/codepay-checkout-flow.js', '/api', '/api/', '/api/orders', '/api/notify'), query(['x']), extraHeaders)
         .map(([verb, path, search, headers]) => ({ family: 'fixed paths', method: verb, path: `${path}${search}`, headers })),
     ],
     [
