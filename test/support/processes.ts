@@ -71,16 +71,21 @@ export function startTs(script: string, env: Record<string, string>): Child {
   return startProcess(process.execPath, ['--import', 'tsx', script], env);
 }
 
-/** A port nobody listens on right now, for a server that must come back on the same port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+/**
+ * A port nobody listens on right now, for a server that must come back on the same port after a
+ * kill. Taken below the kernel's ephemeral range, so that no outgoing connection borrows it while
+ * the server is down.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * 20_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 /** Waits for a line of output matching `pattern`; fails if the child exits first or after `timeoutMs`. */
