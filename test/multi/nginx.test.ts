@@ -1,0 +1,89 @@
+/**
+ * The README's nginx example (deploy/nginx-codepay.conf), run by Debian's nginx in front of two
+ * signers on one PostgreSQL: orders, live status and notifies go through it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createOrder, eventually, payAtSandbox } from '../support/http.ts';
+import { startPostgres, type Postgres } from '../support/postgres.ts';
+import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY } from '../../server/sandbox/credentials.ts';
+import { freePort, killAll, startSandboxProcess } from '../support/processes.ts';
+import { openEvents } from '../support/sse.ts';
+import { startStack, type Stack } from '../support/stack.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../../deploy/nginx-codepay.conf', import.meta.url));
+
+let postgres: Postgres;
+let signers: Stack[] = [];
+let nginx: ChildProcess;
+let proxyUrl = '';
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+  const databaseUrl = await postgres.createDatabase();
+  const port = await freePort();
+  proxyUrl = `http://127.0.0.1:${port}`;
+  // One gateway for both signers, as in production: the sandbox as its own process.
+  const gateway = await startSandboxProcess({ SANDBOX_RETRY_SCHEDULE: '0.2,0.5,1' });
+  const env = {
+    DATABASE_URL: databaseUrl,
+    TRUST_PROXY: '1',
+    PUBLIC_URL: proxyUrl,
+    CODEPAY_GATEWAY: `${gateway.url}/creat_order/`,
+    CODEPAY_ID: SANDBOX_MERCHANT_ID,
+    CODEPAY_KEY: SANDBOX_MERCHANT_KEY,
+    PRICE_MIN: '0.01',
+    PRICE_MAX: '1000',
+  };
+  signers = await Promise.all([startStack({ env }), startStack({ env })]);
+  // The example as written, but for the ports of this test.
+  const [first, second] = signers.map((signer) => new URL(signer.url).host);
+  const site = readFileSync(EXAMPLE, 'utf8')
+    .replace('server 127.0.0.1:8787;', `server ${first};`)
+    .replace('server 127.0.0.1:8788;', `server ${second};`)
+    .replace('listen 80;', `listen 127.0.0.1:${port};`);
+  const prefix = mkdtempSync(join(tmpdir(), 'codepay-nginx-'));
+  mkdirSync(join(prefix, 'logs'));
+  writeFileSync(join(prefix, 'site.conf'), site);
+  writeFileSync(
+    join(prefix, 'nginx.conf'),
+    `daemon off;\npid ${prefix}/nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n  access_log off;\n  client_body_temp_path ${prefix}/body;\n  proxy_temp_path ${prefix}/proxy;\n  include ${prefix}/site.conf;\n}\n`,
+  );
+  nginx = spawn('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let errors = '';
+  nginx.stderr!.on('data', (chunk) => (errors += chunk));
+  await eventually(
+    async () => {
+      if (nginx.exitCode !== null) throw new Error(`nginx exited: ${errors}`);
+      return (await fetch(`${proxyUrl}/healthz`).then((response) => response.ok, () => false)) || undefined;
+    },
+    10_000,
+    'nginx',
+  );
+});
+afterAll(async () => {
+  nginx?.kill('SIGQUIT');
+  await Promise.all(signers.map((signer) => signer.stop({ removeData: true })));
+  await killAll();
+  await postgres?.stop();
+});
+
+it('serves orders and unbuffered live status through nginx, from either signer', async () => {
+  for (let round = 0; round < 4; round++) {
+    const order = await createOrder(proxyUrl, { price: '9.90' });
+    expect(order.qr?.payload).toMatch(/\/pay\//);
+    const events = await openEvents(`${proxyUrl}/api/orders/${order.id}/events`);
+    // Unbuffered: the first event arrives while the stream is still open.
+    expect((await events.next()).event).toBe('pending');
+    // The gateway's notify goes to PUBLIC_URL: through nginx, to either signer.
+    await payAtSandbox(order.qr!.payload!);
+    expect((await events.next()).event).toBe('paid');
+    events.close();
+  }
+  // nginx spread the work over both signers.
+  for (const signer of signers) expect(signer.logs.some((line) => line.includes('"path":"/api/'))).toBe(true);
+});
