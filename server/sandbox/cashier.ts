@@ -3,6 +3,7 @@
  * page's form, or any script that decoded the QR) pays. Paying twice returns the first payment.
  */
 import type { Context } from 'koa';
+import { PNG } from 'pngjs';
 import type Router from '@koa/router';
 import { formatCents } from '../../shared/money.ts';
 import { signedQuery } from '../codepay/protocol.ts';
@@ -44,12 +45,23 @@ function paymentView(payment: Payment, duplicate: boolean, returnTo: string) {
   };
 }
 
+const PNG_SIDE = 200;
+
+/** A white square: a valid PNG with no code in it. */
+function blankPng(side: number): Buffer {
+  const png = new PNG({ width: side, height: side });
+  png.data.fill(255);
+  return PNG.sync.write(png);
+}
+
 async function qrImage(ctx: Context, runtime: Runtime): Promise<void> {
   const order = findOrder(ctx, runtime);
   if (!order) return;
   ctx.type = 'image/png';
   ctx.set('cache-control', 'no-store');
-  ctx.body = qrPng(payUrl(ctx, runtime, order.orderId), { margin: 2, scale: 6 });
+  ctx.body = runtime.faults.for(order.payId).unreadableQr
+    ? blankPng(PNG_SIDE)
+    : qrPng(payUrl(ctx, runtime, order.orderId), { margin: 2, scale: 6 });
 }
 
 function showPage(ctx: Context, runtime: Runtime): void {

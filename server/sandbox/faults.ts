@@ -25,6 +25,8 @@ export interface Faults {
   badSignature?: boolean;
   /** The buyer pays one cent more than the order's money, so the notify's money differs (read at payment). */
   differentMoney?: boolean;
+  /** The QR image is a PNG no decoder can read (as some gateways' stylised codes are). */
+  unreadableQr?: boolean;
 }
 
 export interface FaultRequest {
@@ -77,6 +79,7 @@ export function parseFaultRequest(body: unknown): FaultRequest {
       case 'duplicateNotify':
       case 'badSignature':
       case 'differentMoney':
+      case 'unreadableQr':
         faults[name] = booleanField(value, name);
         break;
       default:

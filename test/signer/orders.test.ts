@@ -66,6 +66,19 @@ describe('with no price configuration (the sandbox default)', () => {
     expect(decoded?.data).toBe(order.qr?.payload);
   });
 
+  it('serves the image itself when the QR cannot be read, so the page still loads nothing third-party', async () => {
+    await postJson(`${stack.sandboxUrl}/_control/faults`, { unreadableQr: true });
+    try {
+      const order = await createOrder(stack.url, { price: '1.10' });
+      expect(order.qr).toEqual({ image: `/api/orders/${order.id}/qr.png` });
+      const image = await fetch(`${stack.url}${order.qr!.image}`);
+      expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/png']);
+      expect(PNG.sync.read(Buffer.from(await image.arrayBuffer())).width).toBe(200);
+    } finally {
+      await postJson(`${stack.sandboxUrl}/_control/reset`, {});
+    }
+  });
+
   it('accepts any valid amount and refuses malformed ones without creating anything', async () => {
     const before = await sandboxOrderCount(stack);
     for (const price of ['0', '100000', '-1', '1e2', '9.999', 'abc', '']) {
