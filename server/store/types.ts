@@ -3,7 +3,7 @@ import type { Channel, OrderStatus } from '../../shared/api.ts';
 import type { Cents } from '../../shared/money.ts';
 import type { Params } from '../codepay/protocol.ts';
 import type { PaymentOutcome } from '../orders/settle.ts';
-import type { Destination, EventType, NewOutboxEvent } from '../outbox/events.ts';
+import type { Destination, NewOutboxEvent } from '../outbox/events.ts';
 
 export interface OrderRecord {
   id: string;
@@ -75,13 +75,7 @@ export interface PaymentResult {
 /** Builds the outbox rows for a settled payment; called inside the payment's transaction. */
 export type EventsFor = (settled: { outcome: PaymentOutcome; order: OrderRecord | undefined; payment: IncomingPayment }) => NewOutboxEvent[];
 
-export interface OutboxRecord {
-  id: string;
-  destination: Destination;
-  type: EventType;
-  orderId: string | null;
-  payload: string;
-  createdAt: number;
+export interface OutboxRecord extends NewOutboxEvent {
   attempts: number;
   nextAttemptAt: number;
   deliveredAt: number | null;
