@@ -3,12 +3,16 @@
  * `seed` puts pending orders straight into its store, for figures about watching rather than creating.
  */
 import { loadConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/log.ts';
 import { newOrderId } from '../../server/orders/service.ts';
 import { toOrderView } from '../../server/orders/view.ts';
 import { startSigner } from '../../server/signer.ts';
 import { announce, type Question } from './announce.ts';
 
-const signer = await startSigner(loadConfig(process.env, process.env.DATA_DIR));
+const config = loadConfig(process.env, process.env.DATA_DIR);
+// BENCH_LOG=off: no log lines at all, to weigh what logging costs (bench/profile.ts).
+const quiet = process.env.BENCH_LOG === 'off';
+const signer = await startSigner(config, quiet ? { log: createLogger({ secrets: [], quiet }) } : {});
 
 async function seed(question: Question) {
   const views = [];
