@@ -9,8 +9,8 @@ import { getOrder, orderUrl } from './api-client.ts';
 const STATUSES: readonly OrderStatus[] = ['creating', 'pending', 'paid', 'expired', 'failed', 'review'];
 const POLL_MIN_MS = 1_500;
 const POLL_MAX_MS = 20_000;
-/** Errors in a row before giving up on the stream (EventSource retries by itself in between). */
-const STREAM_ATTEMPTS = 3;
+/** Errors in a row before giving up on the stream (EventSource retries by itself, ~3 s, in between). */
+const STREAM_ATTEMPTS = 2;
 
 export interface StatusWatch {
   /** Asks the signer now, whatever the transport (e.g. when the countdown reaches zero). */

@@ -11,18 +11,28 @@ function setHidden(hidden: boolean): void {
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
+/** Every EventSource the page opens, by URL (a stream has no resource timing entry while open). */
+const streamsOpened: string[] = [];
+const RealEventSource = window.EventSource;
+window.EventSource = class extends RealEventSource {
+  constructor(url: string | URL, init?: EventSourceInit) {
+    super(url, init);
+    streamsOpened.push(String(url));
+  }
+};
+
 afterEach(async () => {
   cleanup();
   await commands.blockRequests(null);
   delete (document as { hidden?: boolean }).hidden; // back to the prototype's getter
 });
 
-/** The order's requests so far, by kind. */
+/** The order's streams opened and polls answered so far. */
 function requests(id: string): { stream: number; poll: number } {
-  const entries = performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname);
+  const polls = performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname);
   return {
-    stream: entries.filter((path) => path === `/api/orders/${id}/events`).length,
-    poll: entries.filter((path) => path === `/api/orders/${id}`).length,
+    stream: streamsOpened.filter((url) => new URL(url).pathname === `/api/orders/${id}/events`).length,
+    poll: polls.filter((path) => path === `/api/orders/${id}`).length,
   };
 }
 
@@ -68,9 +78,10 @@ test('after a network drop, the `online` event reconnects at once instead of wai
   const { el, order } = mount({ price: '7.30' });
   await el.start();
   await waitFor(el, 'pending');
-  // The network goes: the stream already failed, now every poll fails and the backoff grows.
+  await expect.poll(() => requests(order().id).poll, { timeout: 8000 }).toBeGreaterThan(0); // polling now
+  // The network goes: every poll fails and the backoff grows.
   await commands.blockRequests('/api/orders/');
-  await sleep(6000);
+  await sleep(5000);
   await pay(order());
   const streams = requests(order().id).stream;
   await commands.blockRequests(null);
