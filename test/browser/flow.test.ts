@@ -1,6 +1,6 @@
 /** The whole flow in Chromium against a real signer and sandbox: idle, pending, paid, expired, renewed. */
 import { afterEach, describe, expect, inject, test } from 'vitest';
-import { cleanup, click, mount, part, pay, shadow, text, waitFor } from './helpers.ts';
+import { cleanup, click, fault, mount, part, pay, shadow, text, waitFor } from './helpers.ts';
 
 afterEach(cleanup);
 
@@ -94,6 +94,22 @@ describe('to paid', () => {
     await click(el, 'copy-button');
     await expect.poll(() => part(el, 'copy-button')!.textContent).toBe('Copied');
     expect(await navigator.clipboard.readText()).toBe(order().money);
+  });
+
+  test('no payload to draw: the image the signer serves, with the same text alternative', async () => {
+    await fault({ unreadableQr: true });
+    try {
+      const { el, order } = mount({ price: '4.50', locale: 'en' });
+      await el.start();
+      await waitFor(el, 'pending');
+      const image = part(el, 'qr') as HTMLImageElement;
+      expect(image.tagName).toBe('IMG');
+      expect(image.src).toBe(`${inject('signerUrl')}${order().qr!.image}`);
+      expect(image.alt).toBe(`Scan with Alipay to pay ¥${order().money}`);
+      await expect.poll(() => image.complete && image.naturalWidth).toBeGreaterThan(0);
+    } finally {
+      await fault({});
+    }
   });
 
   test('an order the merchant created: `order="ID"` shows it and follows it to paid', async () => {
