@@ -21,6 +21,8 @@ import { clickToQr } from './figures/click-to-qr.ts';
 import type { OrderView } from '../shared/api.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+/** The whole run stops by itself, whatever hangs. */
+const WATCHDOG_MS = 15 * 60_000;
 const WATCHERS = 10_000;
 
 type Step = (ctx: BenchContext, workDir: string) => Promise<Figure[]>;
@@ -54,6 +56,10 @@ const steps: Record<string, Step> = {
 };
 
 async function main(): Promise<void> {
+  setTimeout(() => {
+    process.stderr.write(`bench: still running after ${WATCHDOG_MS / 60_000} min, giving up\n`);
+    process.exit(1);
+  }, WATCHDOG_MS).unref();
   pinLoadGenerator();
   const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
   const workDir = mkdtempSync(join(tmpdir(), 'codepay-bench-'));

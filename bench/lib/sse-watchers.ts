@@ -10,8 +10,8 @@ export interface Watcher {
   arrivals: Map<string, number>;
   /** The order id each event's data named, to check nobody got another's event. */
   dataIds: Map<string, string>;
-  /** Resolves with the arrival time of `event`, when it comes. */
-  when(event: string): Promise<number>;
+  /** Resolves with the arrival time of `event`; rejects when it has not come within `timeoutMs`. */
+  when(event: string, timeoutMs?: number): Promise<number>;
   close(): void;
 }
 
@@ -26,9 +26,16 @@ export function watch(baseUrl: string, orderId: string): Promise<Watcher> {
       orderId,
       arrivals,
       dataIds,
-      when: (event) => {
+      when: (event, timeoutMs = 30_000) => {
         const at = arrivals.get(event);
-        return at !== undefined ? Promise.resolve(at) : new Promise((done) => waiting.set(event, done));
+        if (at !== undefined) return Promise.resolve(at);
+        return new Promise((done, fail) => {
+          const timer = setTimeout(() => fail(new Error(`order ${orderId}: no ${event} event within ${timeoutMs} ms`)), timeoutMs);
+          waiting.set(event, (arrived) => {
+            clearTimeout(timer);
+            done(arrived);
+          });
+        });
       },
       close: () => req.destroy(),
     };
