@@ -1,13 +1,14 @@
 /**
- * The signer's HTTP API as the widget calls it. A failure rejects with the error answer (a Response)
- * or fetch's own error, untouched: errors.ts reads it, in the lazily loaded part.
+ * The signer's HTTP API as the widget calls it (the order routes are in order-api.ts, loaded
+ * lazily). A failure rejects with the error answer (a Response) or fetch's own error, untouched:
+ * errors.ts reads it, also in the lazily loaded part.
  */
-import type { ConfigView, CreateOrderRequest, OrderView } from '../shared/api.ts';
+import type { ConfigView } from '../shared/api.ts';
 
 /** Longer than the signer's own gateway timeout, so its answer (GATEWAY_TIMEOUT) arrives first. */
 const TIMEOUT_MS = 30_000;
 
-function request<T>(url: string, init?: RequestInit): Promise<T> {
+export function request<T>(url: string, init?: RequestInit): Promise<T> {
   return fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) }).then((response) =>
     response.ok ? response.json() : Promise.reject(response),
   );
@@ -25,15 +26,3 @@ export function getConfig(endpoint: string): Promise<ConfigView> {
   }
   return config;
 }
-
-export const createOrder = (endpoint: string, order: CreateOrderRequest): Promise<OrderView> =>
-  request(`${endpoint}/api/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(order),
-  });
-
-export const orderUrl = (endpoint: string, id: string): string =>
-  `${endpoint}/api/orders/${encodeURIComponent(id)}`;
-
-export const getOrder = (endpoint: string, id: string): Promise<OrderView> => request(orderUrl(endpoint, id));

@@ -11,14 +11,14 @@ export const flowStyles = css`
     /* As tall as the pending state (QR, hint, notice, countdown): no state change moves the page. */
     min-height: calc(var(--_qr) + 6rem);
   }
-  [part='message'] {
+  [part=message] {
     margin: 0;
   }
-  [part='skeleton'] {
+  [part=skeleton] {
     width: var(--_qr);
     height: var(--_qr);
   }
-  [part='skeleton'],
+  [part=skeleton],
   .line {
     border-radius: 6px;
     background: linear-gradient(90deg, var(--_line) 40%, transparent 50%, var(--_line) 60%) 0 0 / 300% 100%;
@@ -34,12 +34,12 @@ export const flowStyles = css`
     }
   }
   @media (prefers-reduced-motion: reduce) {
-    [part='skeleton'],
+    [part=skeleton],
     .line {
       animation: none;
     }
   }
-  [part~='copy-button'] {
+  [part~=copy-button] {
     display: inline;
     width: auto;
     margin: 0 0 0 0.4rem;
@@ -50,7 +50,7 @@ export const flowStyles = css`
     color: inherit;
     border: 1px solid var(--_line);
   }
-  [part='qr'] {
+  [part=qr] {
     display: block;
     box-sizing: border-box;
     width: var(--_qr);
@@ -59,11 +59,11 @@ export const flowStyles = css`
     background: var(--codepay-qr-background, #fff);
     fill: var(--codepay-qr-color, #000);
   }
-  [part='notice'] {
+  [part=notice] {
     margin: 0;
     font-weight: 600;
   }
-  [part='countdown'],
+  [part=countdown],
   .hint {
     color: var(--_muted);
     font-size: 0.9rem;

@@ -6,7 +6,7 @@
  */
 import { adoptStyles, html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import { isFinalStatus, type CreateOrderRequest, type OrderView } from '../shared/api.ts';
-import { createOrder, getOrder } from './api-client.ts';
+import { createOrder, getOrder } from './order-api.ts';
 import type { CodepayCheckout } from './codepay-checkout.ts';
 import { Countdown, formatClock } from './countdown.ts';
 import { errorDetail, explain, type CheckoutErrorCode, type CheckoutErrorDetail } from './errors.ts';

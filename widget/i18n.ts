@@ -49,14 +49,8 @@ export function pickLocale(host: HTMLElement, explicit: string | null | undefine
   return matchLocale(tag || 'en');
 }
 
-const formats = new Map<Locale, Intl.NumberFormat>();
-
 /** "9.90" -> "¥9.90" in the locale's style. */
-export function formatMoney(locale: Locale, amount: string): string {
-  let format = formats.get(locale);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, { style: 'currency', currency: 'CNY', currencyDisplay: 'narrowSymbol' });
-    formats.set(locale, format);
-  }
-  return format.format(Number(amount));
-}
+export const formatMoney = (locale: Locale, amount: string): string =>
+  new Intl.NumberFormat(locale, { style: 'currency', currency: 'CNY', currencyDisplay: 'narrowSymbol' }).format(
+    Number(amount),
+  );

@@ -4,7 +4,7 @@
  * when the network returns.
  */
 import { isFinalStatus, type OrderStatus, type OrderView } from '../shared/api.ts';
-import { getOrder, orderUrl } from './api-client.ts';
+import { getOrder, orderUrl } from './order-api.ts';
 
 const STATUSES: readonly OrderStatus[] = ['creating', 'pending', 'paid', 'expired', 'failed', 'review'];
 const POLL_MIN_MS = 1_500;

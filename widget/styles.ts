@@ -21,10 +21,10 @@ export const styles = css`
     font: 15px/1.4 var(--codepay-font, system-ui, sans-serif);
     color: var(--_fg);
   }
-  :host([theme='light']) {
+  :host([theme=light]) {
     color-scheme: light;
   }
-  :host([theme='dark']) {
+  :host([theme=dark]) {
     color-scheme: dark;
   }
   :host([hidden]) {
@@ -38,7 +38,7 @@ export const styles = css`
     --_ch: #07c160;
     --_on: #000;
   }
-  [part='base'] {
+  [part=base] {
     /* Here, not on :host: var(--_ch) must resolve where the channel class sets it. */
     --_accent: var(--codepay-accent, var(--_ch));
     box-sizing: border-box;
@@ -49,18 +49,18 @@ export const styles = css`
     background: var(--codepay-background, light-dark(#fff, #1e1f22));
     text-align: center;
   }
-  [part='amount'] {
+  [part=amount] {
     margin: 0 0 1rem;
     font-size: 1.75rem;
     font-weight: 600;
   }
-  [part='amount'] small {
+  [part=amount] small {
     display: block;
     font-size: 0.95rem;
     font-weight: 400;
     color: var(--_muted);
   }
-  [part='channels'] {
+  [part=channels] {
     display: flex;
     flex-wrap: wrap;
     gap: 0.4rem;
@@ -68,7 +68,7 @@ export const styles = css`
     padding: 0;
     border: 0;
   }
-  [part='channel'] {
+  [part=channel] {
     flex: 1 1 0;
     min-width: max-content;
     display: flex;
@@ -80,31 +80,29 @@ export const styles = css`
     border-radius: calc(var(--codepay-radius, 12px) * 0.6);
     cursor: pointer;
     font-size: 0.85rem;
-    white-space: nowrap;
   }
   /* A dot in the channel's colour instead of the radio's circle (the radio stays, for keyboards). */
-  [part='channel']::before {
+  [part=channel]::before {
     content: '';
     width: 0.6rem;
     height: 0.6rem;
     border-radius: 50%;
     background: var(--_ch);
   }
-  [part='channel']:has(:checked) {
+  [part=channel]:has(:checked) {
     border-color: var(--_ch);
     box-shadow: inset 0 0 0 1px var(--_ch);
   }
-  [part='channel']:has(:focus-visible) {
+  [part=channel]:has(:focus-visible) {
     outline: 2px solid var(--_ch);
     outline-offset: 2px;
   }
-  [part='channel'] input {
+  [part=channel] input {
     position: absolute;
     opacity: 0;
     pointer-events: none;
   }
-  button,
-  a[part~='button'] {
+  [part~=button] {
     box-sizing: border-box;
     display: block;
     width: 100%;
@@ -120,8 +118,7 @@ export const styles = css`
     text-decoration: none;
     cursor: pointer;
   }
-  button:focus-visible,
-  a:focus-visible {
+  [part~=button]:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
