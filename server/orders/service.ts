@@ -118,7 +118,7 @@ export class OrderService {
       this.eventsFor,
     );
     if (result.statusChanged && result.order) this.options.publisher.publish(result.order);
-    if (!result.duplicate) this.options.onEventsWritten?.();
+    if (!result.duplicate && this.options.destinations?.length) this.options.onEventsWritten?.();
     this.options.log.info('payment recorded', {
       via,
       payNo: fields.pay_no,
@@ -177,7 +177,7 @@ export class OrderService {
     const order = await this.options.store.resolveReview(id, decision, this.now(), this.eventsFor);
     if (order) {
       this.options.publisher.publish(order);
-      this.options.onEventsWritten?.();
+      if (this.options.destinations?.length) this.options.onEventsWritten?.();
     }
     return order;
   }
