@@ -113,6 +113,7 @@ export class OrderFlow implements ReactiveController {
 
   #follow(view: OrderView): void {
     this.#watch?.close();
+    if (!this.#host.isConnected) return; // hostConnected() follows it when the element is back
     this.#watch = watchOrder(this.#host._endpoint, view.id, (next) => this.#apply(next));
   }
 
@@ -176,6 +177,7 @@ export class OrderFlow implements ReactiveController {
   /** Counts down each second while pending; speaks only at a few marks. */
   #tick(): void {
     clearInterval(this.#ticker);
+    if (!this.#host.isConnected) return; // hostConnected() starts it again
     let before = this.#countdown!.secondsLeft(); // no mark is "crossed" on the first step
     const step = (): void => {
       const left = (this.#left = this.#countdown!.secondsLeft());

@@ -127,6 +127,30 @@ describe('to paid', () => {
     expect(names()).toEqual(['codepay-order', 'codepay-paid']);
   });
 
+  test('removed while the order is being created: no stream is left open', async () => {
+    const opened: string[] = [];
+    const RealEventSource = window.EventSource;
+    window.EventSource = class extends RealEventSource {
+      constructor(url: string | URL) {
+        super(url);
+        opened.push(String(url));
+      }
+    };
+    try {
+      const { el, events } = mount({ price: '4.60' });
+      const started = el.start();
+      el.remove();
+      await started;
+      await expect.poll(() => events.length).toBe(1); // codepay-order
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(opened).toEqual([]);
+      document.body.append(el); // back: it follows the order again
+      await expect.poll(() => opened.length).toBe(1);
+    } finally {
+      window.EventSource = RealEventSource;
+    }
+  });
+
   test('makes no request before it is connected', async () => {
     const signer = inject('signerUrl');
     const requests = () => performance.getEntriesByType('resource').filter((entry) => entry.name.startsWith(signer)).length;
