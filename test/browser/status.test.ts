@@ -46,6 +46,20 @@ test('SSE: paid arrives over the stream, without polling', async () => {
   expect(requests(order().id).poll).toBe(0);
 });
 
+test('the stream closes while the tab is hidden; back, a new stream brings the state at once', async () => {
+  const { el, order } = mount({ price: '7.05' });
+  await el.start();
+  await waitFor(el, 'pending');
+  await expect.poll(() => requests(order().id).stream).toBe(1);
+  setHidden(true);
+  await pay(order());
+  await sleep(1000);
+  expect(el.status).toBe('pending'); // nothing held open, nothing heard
+  setHidden(false);
+  await waitFor(el, 'paid', 1500);
+  expect(requests(order().id)).toEqual({ stream: 2, poll: 0 });
+});
+
 test('falls back to polling when the stream cannot be held', async () => {
   await commands.blockRequests(EVENTS_URL);
   const { el, order } = mount({ price: '7.10' });
