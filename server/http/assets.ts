@@ -55,9 +55,10 @@ export function assetRouter(dirs: AssetDirs): Router {
   };
 
   const script = 'application/javascript; charset=utf-8';
-  // The entry and the chunk it loads lazily (order flow, QR encoder): fixed names, short caching.
+  // The entry and the chunk it loads lazily share minified names: always revalidated (a cheap 304
+  // with the ETag), so a deploy never pairs a new entry with an old chunk.
   for (const file of ['codepay-checkout.js', 'codepay-checkout-flow.js']) {
-    router.get(`/${file}`, serve(join(dirs.distDir, file), script, 'public, max-age=300', true));
+    router.get(`/${file}`, serve(join(dirs.distDir, file), script, 'public, no-cache', true));
   }
   router.get('/', serve(join(dirs.demoDir, 'index.html'), 'text/html; charset=utf-8', 'no-cache', false));
   router.get('/demo.js', serve(join(dirs.demoDir, 'demo.js'), script, 'no-cache', false));
