@@ -143,6 +143,40 @@ export function openSqliteStore(file: string): Store {
     return { duplicate: false, outcome, order, statusChanged: nextStatus !== undefined };
   });
 
+  /**
+   * Group commit: the payments that arrive in one turn of the event loop are recorded in one
+   * transaction, each in a savepoint of its own (one failing leaves the others), and each caller
+   * hears back only after that transaction is committed: one fsync for the group, not one each.
+   */
+  interface QueuedPayment {
+    payment: IncomingPayment;
+    eventsFor: EventsFor | undefined;
+    resolve(result: PaymentResult): void;
+    reject(error: unknown): void;
+  }
+  let queued: QueuedPayment[] = [];
+  const recordGroup = db.transaction((group: QueuedPayment[]) =>
+    group.map(({ payment, eventsFor }) => {
+      try {
+        return { result: recordPayment(payment, eventsFor) };
+      } catch (error) {
+        return { error };
+      }
+    }),
+  );
+  const commitQueued = () => {
+    const group = queued;
+    queued = [];
+    let outcomes;
+    try {
+      outcomes = recordGroup.immediate(group);
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return;
+    }
+    outcomes.forEach((outcome, index) => ('error' in outcome ? group[index].reject(outcome.error) : group[index].resolve(outcome.result)));
+  };
+
   const resolve = db.transaction((id: string, decision: 'accept' | 'reject', now: number, eventsFor: EventsFor | undefined) => {
     const row = resolveReview.get({ id, status: decision === 'accept' ? 'paid' : 'failed', now }) as OrderRow | undefined;
     if (!row) return undefined;
@@ -205,8 +239,11 @@ export function openSqliteStore(file: string): Store {
     async getOrder(id: string) {
       return optional(selectOrder.get(id));
     },
-    async recordPayment(payment: IncomingPayment, eventsFor?: EventsFor) {
-      return recordPayment.immediate(payment, eventsFor);
+    recordPayment(payment: IncomingPayment, eventsFor?: EventsFor) {
+      return new Promise<PaymentResult>((resolve, reject) => {
+        queued.push({ payment, eventsFor, resolve, reject });
+        if (queued.length === 1) setImmediate(commitQueued);
+      });
     },
     async resolveReview(id, decision, now, eventsFor) {
       return resolve.immediate(id, decision, now, eventsFor);
