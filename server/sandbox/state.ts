@@ -22,18 +22,12 @@ export interface Order {
   notiryKey: string;
 }
 
-export interface Payment {
+/** A payment carries its order's fields (notifyUrl: where this payment's notifies go). */
+export interface Payment extends Pick<Order, 'orderId' | 'payId' | 'type' | 'price' | 'param' | 'chart' | 'notifyUrl'> {
   /** The gateway's unique serial number (`pay_no`), 32 digits like the document's example. */
   payNo: string;
-  orderId: string;
-  payId: string;
-  type: Channel;
-  price: Cents;
   /** What the buyer actually paid; normally the order's money. */
   money: Cents;
-  param: string;
-  chart: string;
-  notifyUrl: string;
   payTime: number;
   /** Paid after the order's endTime: money arrived anyway and must still be notified. */
   late: boolean;
