@@ -11,7 +11,12 @@ try {
   process.exit(1);
 }
 
-const signer = await startSigner(config);
+const signer = await startSigner(config).catch((error: Error & { code?: string }) => {
+  // The usual causes: the port is taken, the data folder is not writable, PostgreSQL is down.
+  const hint = error.code === 'EADDRINUSE' ? ' (another program uses this port: set PORT)' : '';
+  process.stderr.write(`codepay-checkout: could not start: ${error.message}${hint}\n`);
+  process.exit(1);
+});
 const mode = config.gatewayUrl === null ? `sandbox gateway at ${signer.publicUrl}/sandbox` : `gateway ${new URL(config.gatewayUrl).host}`;
 process.stdout.write(`\n  codepay-checkout signer: ${signer.publicUrl}/  (${mode})\n\n`);
 
