@@ -15,7 +15,9 @@ const squeeze: Record<string, (text: string) => string> = {
     text
       .replace(/>\s*\n\s*/g, '>')
       .replace(/\s*\n\s*</g, '<')
-      .replace(/\s*\n\s*/g, ' '),
+      .replace(/\s*\n\s*/g, ' ')
+      // `r="24" />` -> `r="24"/>`; never after an expression, where `/` would join the unquoted value
+      .replace(/" (\/?>)/g, '"$1'),
   css: (text) =>
     text
       .replace(/\/\*[^]*?\*\//g, '')
@@ -23,6 +25,7 @@ const squeeze: Record<string, (text: string) => string> = {
       .replace(/ ?([{};,>]) ?/g, '$1')
       .replace(/: /g, ':')
       .replace(/;}/g, '}')
+      .replace(/([\s:,(])0\.(\d)/g, '$1.$2') // 0.6rem -> .6rem
       .trim(),
 };
 

@@ -127,27 +127,23 @@ export class CodepayCheckout extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     this._lang = pickLocale(this, this.locale);
-    if (!this.hasUpdated || !this.isConnected) return;
-    const what = ['order', 'endpoint', ...(this.status === 'paid' ? [] : ['price', 'product', 'type', 'param'])];
-    if (what.some((key) => changed.has(key))) this._reset();
+    // A change starts over; once paid, only a new order or endpoint does.
+    const keys = ['order', 'endpoint', 'price', 'product', 'type', 'param'];
+    if (this.hasUpdated && this.isConnected && keys.some((key, i) => changed.has(key) && (i < 2 || this.status !== 'paid')))
+      this._reset();
   }
 
   /** Creates the order and shows its QR code, as the pay button does. */
   async start(): Promise<void> {
-    if (this.status === 'loading' || this.status === 'pending' || this.status === 'paid') return;
+    if (['loading', 'pending', 'paid'].includes(this.status)) return;
     const run = this._reset('loading');
-    const retry = () => void this.start();
     try {
       // The flow's code is fetched while the configuration arrives.
       const [flow, config] = await Promise.all([this.#flowFor(run), getConfig(this._endpoint)]);
       this._config = config;
-      flow?.create({
-        ...(this.product ? { product: this.product } : { price: this.price }),
-        type: this.#channel(),
-        param: this.param || undefined,
-      });
+      flow?.create();
     } catch (error) {
-      this.#fail(run, error, retry);
+      this.#fail(run, error, () => void this.start());
     }
   }
 
@@ -190,7 +186,8 @@ export class CodepayCheckout extends LitElement {
     );
   }
 
-  #channel(): Channel | undefined {
+  /** @internal The channel to pay with: fixed, picked, or the signer's first. */
+  _type(): Channel | undefined {
     return this.type ?? this._channel ?? this._config?.channels[0];
   }
 
@@ -222,7 +219,7 @@ export class CodepayCheckout extends LitElement {
     const price = view?.price ?? product?.price ?? this.price;
     const money = price ? formatMoney(lang, price) : '';
     const channels = this.type ? [] : (this._config?.channels ?? []);
-    const current = this.#channel();
+    const current = this._type();
     const name = product?.name ?? view?.product ?? this.product;
     return html`<div part="base" class="c${view?.type ?? current}">
       <slot name="header"></slot>
@@ -236,6 +233,7 @@ export class CodepayCheckout extends LitElement {
                     (c) =>
                       html`<label part="channel" class="c${c}"
                         ><input
+                          class="sr"
                           type="radio"
                           name="channel"
                           .checked=${c === current}

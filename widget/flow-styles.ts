@@ -3,6 +3,7 @@ import { css } from 'lit';
 /** Every state but idle, adopted by the lazily loaded order flow. */
 export const flowStyles = css`
   .body {
+    --_qr: var(--codepay-qr-size, 200px);
     display: flex;
     flex-direction: column;
     align-items: center;
@@ -49,6 +50,9 @@ export const flowStyles = css`
     background: none;
     color: inherit;
     border: 1px solid var(--_line);
+  }
+  [part~=open-button] {
+    text-decoration: none;
   }
   [part=qr] {
     display: block;

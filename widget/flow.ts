@@ -65,8 +65,14 @@ export class OrderFlow implements ReactiveController {
     return this.#view;
   }
 
-  create(request: CreateOrderRequest): void {
+  /** Creates the host's order: its product or price, channel and `param`. */
+  create(): void {
     const host = this.#host;
+    const request: CreateOrderRequest = {
+      ...(host.product ? { product: host.product } : { price: host.price }),
+      type: host._type(),
+      param: host.param || undefined,
+    };
     this.#open(createOrder(host._endpoint, request), () => void host.start());
   }
 

@@ -9,8 +9,7 @@ import { css } from 'lit';
 /** The card and the idle state: what the first paint needs. */
 export const styles = css`
   :host {
-    --_qr: var(--codepay-qr-size, 200px);
-    --_fg: var(--codepay-color, light-dark(#1a1a1a, #f0f0f0));
+    --_r: var(--codepay-radius, 12px);
     --_muted: var(--codepay-muted-color, light-dark(#5c5c5c, #a8a8a8));
     --_line: var(--codepay-border-color, light-dark(#e2e2e2, #3b3c40));
     --_ch: #1677ff;
@@ -19,7 +18,7 @@ export const styles = css`
     max-width: var(--codepay-width, 20rem);
     color-scheme: light dark;
     font: 15px/1.4 var(--codepay-font, system-ui, sans-serif);
-    color: var(--_fg);
+    color: var(--codepay-color, light-dark(#1a1a1a, #f0f0f0));
   }
   :host([theme=light]) {
     color-scheme: light;
@@ -41,11 +40,10 @@ export const styles = css`
   [part=base] {
     /* Here, not on :host: var(--_ch) must resolve where the channel class sets it. */
     --_accent: var(--codepay-accent, var(--_ch));
-    box-sizing: border-box;
     padding: 1rem;
     border: 1px solid var(--_line);
     border-top: 4px solid var(--_accent);
-    border-radius: var(--codepay-radius, 12px);
+    border-radius: var(--_r);
     background: var(--codepay-background, light-dark(#fff, #1e1f22));
     text-align: center;
   }
@@ -69,7 +67,7 @@ export const styles = css`
     border: 0;
   }
   [part=channel] {
-    flex: 1 1 0;
+    flex: 1;
     min-width: max-content;
     display: flex;
     align-items: center;
@@ -77,11 +75,12 @@ export const styles = css`
     gap: 0.35rem;
     padding: 0.5rem 0.25rem;
     border: 1px solid var(--_line);
-    border-radius: calc(var(--codepay-radius, 12px) * 0.6);
+    border-radius: calc(var(--_r) * 0.6);
     cursor: pointer;
     font-size: 0.85rem;
   }
-  /* A dot in the channel's colour instead of the radio's circle (the radio stays, for keyboards). */
+  /* A dot in the channel's colour instead of the radio's circle (the radio stays, visually hidden
+     with the .sr class, for keyboards and screen readers). */
   [part=channel]::before {
     content: '';
     width: 0.6rem;
@@ -97,11 +96,6 @@ export const styles = css`
     outline: 2px solid var(--_ch);
     outline-offset: 2px;
   }
-  [part=channel] input {
-    position: absolute;
-    opacity: 0;
-    pointer-events: none;
-  }
   [part~=button] {
     box-sizing: border-box;
     display: block;
@@ -109,13 +103,12 @@ export const styles = css`
     margin-top: 0.75rem;
     padding: 0.6rem 1rem;
     border: 0;
-    border-radius: calc(var(--codepay-radius, 12px) * 0.6);
+    border-radius: calc(var(--_r) * 0.6);
     background: var(--_accent);
     color: var(--_on);
     font: inherit;
     font-size: 19px;
     font-weight: 700;
-    text-decoration: none;
     cursor: pointer;
   }
   [part~=button]:focus-visible {
