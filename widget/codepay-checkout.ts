@@ -138,10 +138,7 @@ export class CodepayCheckout extends LitElement {
     if (['loading', 'pending', 'paid'].includes(this.status)) return;
     const run = this._reset('loading');
     try {
-      // The flow's code is fetched while the configuration arrives.
-      const [flow, config] = await Promise.all([this.#flowFor(run), getConfig(this._endpoint)]);
-      this._config = config;
-      flow?.create();
+      await (await this.#flowFor(run))?.create();
     } catch (error) {
       this.#fail(run, error, () => void this.start());
     }
@@ -203,7 +200,7 @@ export class CodepayCheckout extends LitElement {
   }
 
   /** @internal Fires one of the element's events; false when a cancelable one was canceled. */
-  _emit<K extends keyof CheckoutEventMap>(type: K, detail: CheckoutEventMap[K]['detail'], cancelable = false): boolean {
+  _emit<K extends keyof CheckoutEventMap>(type: K, detail: CheckoutEventMap[K]['detail'], cancelable?: boolean): boolean {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 
@@ -226,7 +223,8 @@ export class CodepayCheckout extends LitElement {
       <p part="amount">${money}${name ? html`<small>${name}</small>` : nothing}</p>
       ${this.#flow && this.status !== 'idle'
         ? this.#flow.render()
-        : html`${channels.length > 1
+        : [
+            channels.length > 1
               ? html`<fieldset part="channels">
                   <legend class="sr">${t(lang, 'method')}</legend>
                   ${channels.map(
@@ -242,8 +240,9 @@ export class CodepayCheckout extends LitElement {
                       >`,
                   )}
                 </fieldset>`
-              : nothing}
-            ${this._button('pay', t(lang, 'pay', { a: money }), () => void this.start())}`}
+              : nothing,
+            this._button('pay', t(lang, 'pay', { a: money }), () => void this.start()),
+          ]}
       <slot name="footer"></slot>
       <div class="sr" role="status">${this._note}</div>
     </div>`;

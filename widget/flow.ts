@@ -6,6 +6,7 @@
  */
 import { adoptStyles, html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import { isFinalStatus, type CreateOrderRequest, type OrderView } from '../shared/api.ts';
+import { getConfig } from './api-client.ts';
 import { createOrder, getOrder } from './order-api.ts';
 import type { CodepayCheckout } from './codepay-checkout.ts';
 import { Countdown, formatClock } from './countdown.ts';
@@ -65,9 +66,15 @@ export class OrderFlow implements ReactiveController {
     return this.#view;
   }
 
-  /** Creates the host's order: its product or price, channel and `param`. */
-  create(): void {
+  /**
+   * Creates the host's order: its product or price, channel and `param`. Rejects when the signer's
+   * configuration (the default channel) can't be had.
+   */
+  async create(): Promise<void> {
     const host = this.#host;
+    // Usually there already: the idle state asked for it.
+    host._config = await getConfig(host._endpoint);
+    if (this.#dropped) return;
     const request: CreateOrderRequest = {
       ...(host.product ? { product: host.product } : { price: host.price }),
       type: host._type(),

@@ -60,7 +60,7 @@ export const styles = css`
   }
   [part=channels] {
     display: flex;
-    flex-wrap: wrap;
+    flex-flow: wrap;
     gap: 0.4rem;
     margin: 0 0 1rem;
     padding: 0;
@@ -75,7 +75,7 @@ export const styles = css`
     gap: 0.35rem;
     padding: 0.5rem 0.25rem;
     border: 1px solid var(--_line);
-    border-radius: calc(var(--_r) * 0.6);
+    border-radius: calc(var(--_r)*.6);
     cursor: pointer;
     font-size: 0.85rem;
   }
@@ -103,7 +103,7 @@ export const styles = css`
     margin-top: 0.75rem;
     padding: 0.6rem 1rem;
     border: 0;
-    border-radius: calc(var(--_r) * 0.6);
+    border-radius: calc(var(--_r)*.6);
     background: var(--_accent);
     color: var(--_on);
     font: inherit;
