@@ -1,6 +1,7 @@
 /** The one error middleware, first in the chain: every refusal becomes {"error": {code, message}}. */
 import type { Context, Next } from 'koa';
 import { ApiError } from '../errors.ts';
+import { localizedMessage } from './localize.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { ErrorBody } from '../../shared/errors.ts';
 
@@ -28,7 +29,9 @@ function fromHttpError(error: { status?: unknown; type?: unknown; code?: unknown
 
 export function sendError(ctx: Context, error: ApiError): void {
   ctx.status = error.status;
-  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  const message = localizedMessage(error.code, error.message, ctx.get('accept-language') || undefined);
+  ctx.vary('Accept-Language');
+  const body: ErrorBody = { error: { code: error.code, message } };
   ctx.body = body;
   // Refused before the whole body arrived (too large, not decompressible): what is left of it would
   // be read as the next request on this connection, so the connection ends with this answer.

@@ -76,6 +76,21 @@ describe('bad requests get a JSON error with a code and change nothing', () => {
   });
 });
 
+describe("refusals in the buyer's language", () => {
+  it.each([
+    ['zh-CN,zh;q=0.9,en;q=0.8', '订单不存在。'],
+    ['zh-TW,zh;q=0.9', '訂單不存在。'],
+    ['zh-HK', '訂單不存在。'],
+    ['en-US,en;q=0.9,zh-CN;q=0.8', 'There is no such order.'],
+    ['fr-FR, zh;q=0.5', '订单不存在。'],
+    ['', 'There is no such order.'],
+  ])('Accept-Language %j', async (language, message) => {
+    const answer = await raw('/api/orders/0000000000000000000000000000000000ff', { headers: { 'accept-language': language } });
+    expect(answer.json().error).toEqual({ code: 'ORDER_NOT_FOUND', message });
+    expect(answer.headers.get('vary')).toContain('Accept-Language');
+  });
+});
+
 describe('headers and health', () => {
   it('sets security headers and a request id, and echoes a safe one', async () => {
     const answer = await raw('/api/config', { headers: { 'x-request-id': 'trace-12345678' } });

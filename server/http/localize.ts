@@ -1,0 +1,84 @@
+/**
+ * Error messages in the buyer's language. The widget shows the signer's message as it comes, so a
+ * refusal answers in Chinese when the browser asks for it (Accept-Language); anything else, and
+ * the merchant's backend, gets the detailed English message.
+ */
+import type { ErrorCode } from '../../shared/errors.ts';
+
+type Messages = Partial<Record<ErrorCode, string>>;
+
+const SIMPLIFIED: Messages = {
+  BAD_REQUEST: '请求格式不正确。',
+  INVALID_PRICE: '金额格式不正确，请填写如 9.90 的金额。',
+  INVALID_CHANNEL: '不支持该支付方式。',
+  INVALID_PARAM: '附加参数不正确。',
+  UNAUTHORIZED: '未授权的请求。',
+  FORBIDDEN_ORIGIN: '此网站未获准使用该收银台。',
+  NOT_FOUND: '未找到。',
+  ORDER_NOT_FOUND: '订单不存在。',
+  QR_NOT_AVAILABLE: '暂时无法获取付款二维码。',
+  METHOD_NOT_ALLOWED: '不支持的请求方法。',
+  PAYLOAD_TOO_LARGE: '请求内容过大。',
+  UNSUPPORTED_MEDIA_TYPE: '请求内容类型不正确。',
+  PRICE_NOT_ALLOWED: '该金额不在本店接受的范围内。',
+  UNKNOWN_PRODUCT: '商品不存在。',
+  CHANNEL_NOT_ENABLED: '本店未开通该支付方式。',
+  RATE_LIMITED: '下单过于频繁，请稍后再试。',
+  INTERNAL: '服务器出错了，请重试。',
+  GATEWAY_REJECTED: '支付网关未能创建订单，请重试。',
+  GATEWAY_SIGN_FAIL: '商户配置有误（签名被拒绝），请联系商家。',
+  GATEWAY_BAD_PARAMS: '支付网关拒绝了订单参数，请联系商家。',
+  GATEWAY_BAD_RESPONSE: '支付网关返回异常，请重试。',
+  GATEWAY_UNAVAILABLE: '暂时无法连接支付网关，请重试。',
+  GATEWAY_TIMEOUT: '支付网关响应超时，请重试。',
+  SHUTTING_DOWN: '服务正在重启，请稍后再试。',
+};
+
+const TRADITIONAL: Messages = {
+  BAD_REQUEST: '請求格式不正確。',
+  INVALID_PRICE: '金額格式不正確，請填寫如 9.90 的金額。',
+  INVALID_CHANNEL: '不支援該付款方式。',
+  INVALID_PARAM: '附加參數不正確。',
+  UNAUTHORIZED: '未經授權的請求。',
+  FORBIDDEN_ORIGIN: '此網站未獲准使用該收銀台。',
+  NOT_FOUND: '找不到。',
+  ORDER_NOT_FOUND: '訂單不存在。',
+  QR_NOT_AVAILABLE: '暫時無法取得付款 QR 碼。',
+  METHOD_NOT_ALLOWED: '不支援的請求方法。',
+  PAYLOAD_TOO_LARGE: '請求內容過大。',
+  UNSUPPORTED_MEDIA_TYPE: '請求內容類型不正確。',
+  PRICE_NOT_ALLOWED: '該金額不在本店接受的範圍內。',
+  UNKNOWN_PRODUCT: '商品不存在。',
+  CHANNEL_NOT_ENABLED: '本店未開通該付款方式。',
+  RATE_LIMITED: '下單過於頻繁，請稍後再試。',
+  INTERNAL: '伺服器出錯了，請重試。',
+  GATEWAY_REJECTED: '支付閘道未能建立訂單，請重試。',
+  GATEWAY_SIGN_FAIL: '商家設定有誤（簽章被拒），請聯絡商家。',
+  GATEWAY_BAD_PARAMS: '支付閘道拒絕了訂單參數，請聯絡商家。',
+  GATEWAY_BAD_RESPONSE: '支付閘道回應異常，請重試。',
+  GATEWAY_UNAVAILABLE: '暫時無法連線支付閘道，請重試。',
+  GATEWAY_TIMEOUT: '支付閘道回應逾時，請重試。',
+  SHUTTING_DOWN: '服務正在重新啟動，請稍後再試。',
+};
+
+/** The messages for the first language the header names that we speak; undefined for English. */
+function messagesFor(acceptLanguage: string): Messages | undefined {
+  const tags = acceptLanguage
+    .split(',')
+    .map((part, index) => {
+      const [tag, ...parameters] = part.trim().split(';');
+      const q = Number(parameters.find((parameter) => parameter.trim().startsWith('q='))?.trim().slice(2) ?? 1);
+      return { tag: tag.toLowerCase(), q: Number.isFinite(q) ? q : 0, index };
+    })
+    .filter(({ q }) => q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of tags) {
+    if (tag === 'en' || tag.startsWith('en-')) return undefined;
+    if (tag === 'zh' || tag.startsWith('zh-')) return /^zh-(tw|hk|mo|hant)/.test(tag) ? TRADITIONAL : SIMPLIFIED;
+  }
+  return undefined;
+}
+
+export function localizedMessage(code: ErrorCode, englishMessage: string, acceptLanguage: string | undefined): string {
+  return (acceptLanguage && messagesFor(acceptLanguage)?.[code]) || englishMessage;
+}
