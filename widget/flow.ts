@@ -80,7 +80,7 @@ export class OrderFlow implements ReactiveController {
       type: host._type(),
       param: host.param || undefined,
     };
-    this.#open(createOrder(host._endpoint, request), () => void host.start());
+    this.#open(createOrder(host._endpoint, request, host._lang), () => void host.start());
   }
 
   load(id: string): void {

@@ -2,10 +2,11 @@
 import type { CreateOrderRequest, OrderView } from '../shared/api.ts';
 import { request } from './api-client.ts';
 
-export const createOrder = (endpoint: string, order: CreateOrderRequest): Promise<OrderView> =>
+/** `lang`: the widget's language, so that the signer's refusals (its messages) come in it. */
+export const createOrder = (endpoint: string, order: CreateOrderRequest, lang: string): Promise<OrderView> =>
   request(`${endpoint}/api/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'accept-language': lang },
     body: JSON.stringify(order),
   });
 

@@ -33,6 +33,13 @@ describe('refused by the signer: no retry', () => {
     });
   }
 
+  test("in the widget's language: a zh-TW or zh-CN widget gets the signer's refusal in Chinese", async () => {
+    const traditional = await failWith({ price: '999.00', locale: 'zh-TW' });
+    expect(part(traditional.el, 'message')!.textContent).toBe('該金額不在本店接受的範圍內。');
+    const simplified = await failWith({ price: '999.00', locale: 'zh-CN' });
+    expect(simplified.detail.message).toBe('该金额不在本店接受的范围内。');
+  });
+
   test('an unknown order id', async () => {
     const { el, detail } = await failWith({ order: 'no-such-order' }, false);
     expect(detail).toMatchObject({ code: 'ORDER_NOT_FOUND', retryable: false });
