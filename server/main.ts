@@ -18,7 +18,12 @@ const signer = await startSigner(config).catch((error: Error & { code?: string }
   process.exit(1);
 });
 const mode = config.gatewayUrl === null ? `sandbox gateway at ${signer.publicUrl}/sandbox` : `gateway ${new URL(config.gatewayUrl).host}`;
-process.stdout.write(`\n  codepay-checkout signer: ${signer.publicUrl}/  (${mode})\n\n`);
+process.stdout.write(`\n  codepay-checkout signer: ${signer.publicUrl}/  (${mode})\n`);
+if (config.gatewayUrl === null) {
+  // Anyone who reaches /sandbox can "pay": a shop that went live in this mode would give goods away.
+  process.stdout.write('  SANDBOX MODE: payments are simulated and take no money. Set CODEPAY_GATEWAY to sell for real.\n');
+}
+process.stdout.write('\n');
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

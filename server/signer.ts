@@ -133,6 +133,7 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
     returnUrl: config.returnUrls ? `${publicUrl}/api/return` : undefined,
     merchantId: config.merchantId,
     merchantKey: config.merchantKey,
+    livemode: config.gatewayUrl !== null,
     notifyUrl: `${publicUrl}/api/notify`,
     orderTtlSeconds: config.orderTtlSeconds,
     gatewayTimeoutMs: config.gatewayTimeoutMs,

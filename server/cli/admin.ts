@@ -25,6 +25,7 @@ export async function openAdmin(config: Config, writeLog: (line: string) => void
     gateway: gatewayClientFor(config, signerUrl),
     merchantId: config.merchantId,
     merchantKey: config.merchantKey,
+    livemode: config.gatewayUrl !== null,
     notifyUrl: `${signerUrl}/api/notify`,
     orderTtlSeconds: config.orderTtlSeconds,
     gatewayTimeoutMs: config.gatewayTimeoutMs,

@@ -23,6 +23,8 @@ export interface OrderServiceOptions {
   returnUrl?: string;
   orderTtlSeconds: number;
   gatewayTimeoutMs: number;
+  /** false with the sandbox gateway: events say their payments are simulated. */
+  livemode: boolean;
   /** Where merchant events go; each payment writes one outbox row per destination. */
   destinations?: readonly Destination[];
   /** Called after a commit that wrote outbox rows (to deliver them now, not at the next poll). */
@@ -107,7 +109,10 @@ export class OrderService {
     const destinations = this.options.destinations ?? [];
     if (destinations.length === 0) return [];
     const now = this.now();
-    const event = paymentEvent({ payNo: payment.payNo, money: payment.money, outcome, fields: payment.fields }, order, now);
+    const event = paymentEvent({ payNo: payment.payNo, money: payment.money, outcome, fields: payment.fields }, order, {
+      now,
+      livemode: this.options.livemode,
+    });
     return outboxRows(event, destinations, now);
   };
 

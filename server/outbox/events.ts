@@ -35,6 +35,8 @@ export interface MerchantEvent {
   type: EventType;
   /** Unix seconds. */
   created: number;
+  /** false for the sandbox gateway's simulated payments: never deliver goods for those. */
+  livemode: boolean;
   data: {
     order: OrderView | null;
     payment: { pay_no: string; money: string | null; outcome: PaymentOutcome; pay_time: string | null; param: string | null };
@@ -54,11 +56,16 @@ export function newEventId(): string {
   return `evt_${randomBytes(12).toString('base64url')}`;
 }
 
-export function paymentEvent(payment: PaymentSummary, order: OrderRecord | undefined, now: number, id = newEventId()): MerchantEvent {
+export function paymentEvent(
+  payment: PaymentSummary,
+  order: OrderRecord | undefined,
+  { now, livemode }: { now: number; livemode: boolean },
+): MerchantEvent {
   return {
-    id,
+    id: newEventId(),
     type: TYPE_OF_OUTCOME[payment.outcome],
     created: Math.floor(now / 1000),
+    livemode,
     data: {
       order: order ? toOrderView(order, now) : null,
       payment: {

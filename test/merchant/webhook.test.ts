@@ -46,7 +46,7 @@ describe('webhooks', () => {
     const t = Number(/t=(\d+)/.exec(header)![1]);
     expect(header).toBe(signatureHeader(hit.body, SECRET, t));
     const event = verifyWebhook<MerchantEvent>(hit.body, header, SECRET, 300);
-    expect(event).toMatchObject({ type: 'order.paid', data: { order: { id: order.id, status: 'paid', reference: 'INV-77' } } });
+    expect(event).toMatchObject({ type: 'order.paid', livemode: false, data: { order: { id: order.id, status: 'paid', reference: 'INV-77' } } });
     expect(event.id).toMatch(/^evt_/);
     expect(event.data.payment.outcome).toBe('paid');
     await new Promise((resolve) => setTimeout(resolve, 300));

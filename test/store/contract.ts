@@ -26,7 +26,11 @@ function payment(payId: string, money: number | null, overrides: Partial<Incomin
 }
 
 const webhookEvents: EventsFor = ({ outcome, order, payment: paid }) =>
-  outboxRows(paymentEvent({ payNo: paid.payNo, money: paid.money, outcome, fields: paid.fields }, order, 5_000), ['webhook'], 5_000);
+  outboxRows(
+    paymentEvent({ payNo: paid.payNo, money: paid.money, outcome, fields: paid.fields }, order, { now: 5_000, livemode: false }),
+    ['webhook'],
+    5_000,
+  );
 
 const gatewayAnswer = { money: 989, gatewayOrderId: 'G1', qrPayload: 'https://pay/1', qrImageUrl: 'https://qr/1.png', expiresAt: 10_000 };
 
