@@ -8,12 +8,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
-import { gatewayClientFor } from './gateway/client.ts';
 import { createApp } from './http/app.ts';
 import { EventStreams } from './http/sse.ts';
 import { createLogger, type Logger } from './log.ts';
 import { StatusPublisher } from './orders/publisher.ts';
-import { OrderService } from './orders/service.ts';
+import { configuredOptions, OrderService } from './orders/service.ts';
 import { DEFAULT_RETRY, OutboxDispatcher, type Deliver } from './outbox/dispatcher.ts';
 import type { Destination, MerchantEvent } from './outbox/events.ts';
 import { createSandbox } from './sandbox/index.ts';
@@ -124,19 +123,12 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
   });
   const streams = new EventStreams(options.heartbeatMs ?? 15_000);
   const orders = new OrderService({
+    ...configuredOptions(config, url, publicUrl),
     store,
     publisher,
     log,
-    gateway: gatewayClientFor(config, url),
     destinations: Object.keys(deliver) as Destination[],
     onEventsWritten: () => dispatcher.kick(),
-    returnUrl: config.returnUrls ? `${publicUrl}/api/return` : undefined,
-    merchantId: config.merchantId,
-    merchantKey: config.merchantKey,
-    livemode: config.gatewayUrl !== null,
-    notifyUrl: `${publicUrl}/api/notify`,
-    orderTtlSeconds: config.orderTtlSeconds,
-    gatewayTimeoutMs: config.gatewayTimeoutMs,
     now,
   });
   const app = createApp(config, {

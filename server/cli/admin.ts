@@ -1,9 +1,8 @@
 /** What the admin commands work on: the signer's own store and order service, opened from its configuration. */
 import type { Config } from '../config.ts';
-import { gatewayClientFor } from '../gateway/client.ts';
 import { createLogger } from '../log.ts';
 import { StatusPublisher } from '../orders/publisher.ts';
-import { OrderService } from '../orders/service.ts';
+import { configuredOptions, OrderService } from '../orders/service.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 
@@ -19,16 +18,10 @@ export async function openAdmin(config: Config, writeLog: (line: string) => void
   // In sandbox mode the gateway is the running signer's own /sandbox.
   const signerUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const orders = new OrderService({
+    ...configuredOptions(config, signerUrl, signerUrl),
     store,
     publisher: new StatusPublisher(),
     log: createLogger({ secrets: [config.merchantKey], write: writeLog }),
-    gateway: gatewayClientFor(config, signerUrl),
-    merchantId: config.merchantId,
-    merchantKey: config.merchantKey,
-    livemode: config.gatewayUrl !== null,
-    notifyUrl: `${signerUrl}/api/notify`,
-    orderTtlSeconds: config.orderTtlSeconds,
-    gatewayTimeoutMs: config.gatewayTimeoutMs,
     // Events it writes are delivered by the running signer's outbox.
     destinations: config.webhook ? ['webhook'] : [],
   });

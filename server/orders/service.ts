@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { parseAmount } from '../../shared/money.ts';
 import { createOrderParams, parseForm, verify, type Params } from '../codepay/protocol.ts';
 import { ApiError } from '../errors.ts';
-import type { GatewayClient } from '../gateway/client.ts';
+import type { Config } from '../config.ts';
+import { gatewayClientFor, type GatewayClient } from '../gateway/client.ts';
 import { resolveQr } from '../gateway/qr.ts';
 import type { Logger } from '../log.ts';
 import { outboxRows, paymentEvent, type Destination } from '../outbox/events.ts';
@@ -32,6 +33,23 @@ export interface OrderServiceOptions {
   /** How long after expiry reconciliation keeps asking about an order. */
   reconcileHorizonMs?: number;
   now?: () => number;
+}
+
+/**
+ * The options that come from the configuration. `listening`: where the signer itself answers (the
+ * sandbox's address in sandbox mode); `publicUrl`: where the gateway and the buyer reach it.
+ */
+export function configuredOptions(config: Config, listening: string, publicUrl: string) {
+  return {
+    gateway: gatewayClientFor(config, listening),
+    merchantId: config.merchantId,
+    merchantKey: config.merchantKey,
+    livemode: config.gatewayUrl !== null,
+    notifyUrl: `${publicUrl}/api/notify`,
+    returnUrl: config.returnUrls ? `${publicUrl}/api/return` : undefined,
+    orderTtlSeconds: config.orderTtlSeconds,
+    gatewayTimeoutMs: config.gatewayTimeoutMs,
+  } satisfies Partial<OrderServiceOptions>;
 }
 
 /**
