@@ -2,20 +2,19 @@
 import { request } from 'node:http';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signedQuery } from '../../server/codepay/protocol.ts';
-import { getJson, MERCHANT_ID, MERCHANT_KEY, startMerchant, startSandbox, waitFor, type RunningSandbox } from '../support/sandbox.ts';
+import {
+  closedAfterEach,
+  getJson,
+  MERCHANT_ID,
+  MERCHANT_KEY,
+  type RunningSandbox,
+  startMerchant,
+  waitFor,
+} from '../support/sandbox.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function sandbox(options: Parameters<typeof startSandbox>[0] = {}): Promise<RunningSandbox> {
-  const running = await startSandbox(options);
-  cleanups.push(running.close);
-  return running;
-}
+const { later, sandbox } = closedAfterEach();
 
 function createUrl(gateway: RunningSandbox, params: Record<string, string>): string {
   return `${gateway.url}/creat_order/?${signedQuery({ id: MERCHANT_ID, page: '4', ...params }, MERCHANT_KEY)}`;
@@ -37,7 +36,7 @@ async function payments(gateway: RunningSandbox, orderId: unknown): Promise<Reco
 describe('QR code and payment page', () => {
   it('the QR decodes to the payment page; POSTing there pays and triggers the notify', async () => {
     const merchant = await startMerchant(['success']);
-    cleanups.push(merchant.close);
+    later(merchant.close);
     const gateway = await sandbox({ basePath: '/sandbox' });
     const order = await getJson(createUrl(gateway, { price: '19.90', pay_id: 'scan', notify_url: merchant.url }));
     expect(order.qrcode).toMatch(/^\/\/127\.0\.0\.1:\d+\/sandbox\/qr\/\d+\.png$/);
@@ -95,7 +94,7 @@ describe('QR code and payment page', () => {
 describe('paying', () => {
   it('twice does not create a second payment nor a second notify', async () => {
     const merchant = await startMerchant(['success']);
-    cleanups.push(merchant.close);
+    later(merchant.close);
     const gateway = await sandbox();
     const order = await getJson(createUrl(gateway, { price: '5', pay_id: 'twice', notify_url: merchant.url }));
     const pay = () => fetch(`${gateway.url}/pay/${order.order_id}`, { method: 'POST', headers: { accept: 'application/json' } }).then((r) => r.json());
@@ -111,7 +110,7 @@ describe('paying', () => {
   it('an expired order still pays, flagged late, and is still notified', async () => {
     let now = Date.parse('2026-03-01T08:00:00Z');
     const merchant = await startMerchant(['success']);
-    cleanups.push(merchant.close);
+    later(merchant.close);
     const gateway = await sandbox({ now: () => now });
     const order = await getJson(createUrl(gateway, { price: '8.88', pay_id: 'late', outTime: '60', notify_url: merchant.url }));
     const onTime = await getJson(createUrl(gateway, { price: '1', pay_id: 'on-time' }));

@@ -1,29 +1,21 @@
 /** Fault switches, set over HTTP globally or for one pay_id. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signedQuery, verify } from '../../server/codepay/protocol.ts';
 import {
   attempts,
+  closedAfterEach,
   getJson,
   MERCHANT_ID,
   MERCHANT_KEY,
   postJson,
+  type RunningSandbox,
   startMerchant,
   startPhpNotify,
   startSandbox,
   waitFor,
-  type RunningSandbox,
 } from '../support/sandbox.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function sandbox(options: Parameters<typeof startSandbox>[0] = {}): Promise<RunningSandbox> {
-  const running = await startSandbox(options);
-  cleanups.push(running.close);
-  return running;
-}
+const { later, sandbox } = closedAfterEach();
 
 function createUrl(gateway: RunningSandbox, payId: string, extra: Record<string, string> = {}): string {
   return `${gateway.url}/creat_order/?${signedQuery({ id: MERCHANT_ID, price: '10', pay_id: payId, page: '4', ...extra }, MERCHANT_KEY)}`;
@@ -117,7 +109,7 @@ describe('creat_order faults', () => {
 describe('notify faults', () => {
   it('duplicate notify: the merchant gets the same notify twice at once', async () => {
     const merchant = await startMerchant(['success']);
-    cleanups.push(merchant.close);
+    later(merchant.close);
     const gateway = await sandbox();
     await setFaults(gateway, { pay_id: 'dup', duplicateNotify: true });
     const order = await getJson(createUrl(gateway, 'dup', { notify_url: merchant.url }));
@@ -132,7 +124,7 @@ describe('notify faults', () => {
 
   it('delayed notify: nothing is sent at once, then it arrives', async () => {
     const merchant = await startMerchant(['success']);
-    cleanups.push(merchant.close);
+    later(merchant.close);
     const gateway = await sandbox();
     await setFaults(gateway, { notifyDelayMs: 300 });
     const order = await getJson(createUrl(gateway, 'delayed', { notify_url: merchant.url }));
@@ -143,7 +135,7 @@ describe('notify faults', () => {
 
   it('bad signature: notify.php refuses it; once the switch is off the re-send is accepted', async () => {
     const php = await startPhpNotify();
-    cleanups.push(php.close);
+    later(php.close);
     const gateway = await sandbox({ retrySchedule: [0.3, 0.3, 0.3] });
     await setFaults(gateway, { pay_id: 'forged', badSignature: true });
     const order = await getJson(createUrl(gateway, 'forged', { notify_url: php.url }));
@@ -161,7 +153,7 @@ describe('notify faults', () => {
 
   it('different money: the buyer pays a cent more; the notify says so and is validly signed', async () => {
     const merchant = await startMerchant(['success']);
-    cleanups.push(merchant.close);
+    later(merchant.close);
     const gateway = await sandbox();
     await setFaults(gateway, { pay_id: 'odd', differentMoney: true });
     const order = await getJson(createUrl(gateway, 'odd', { notify_url: merchant.url }));

@@ -1,30 +1,22 @@
 /** The notify: signed like the document, re-sent on the schedule until the merchant answers `success`. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signedQuery, verify } from '../../server/codepay/protocol.ts';
 import {
   attempts,
+  closedAfterEach,
   getJson,
   MERCHANT_ID,
   MERCHANT_KEY,
   phpCreateOrderUrl,
   phpSignNotify,
+  type RunningSandbox,
   startMerchant,
   startPhpNotify,
   startSandbox,
   waitFor,
-  type RunningSandbox,
 } from '../support/sandbox.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function sandbox(options: Parameters<typeof startSandbox>[0] = {}): Promise<RunningSandbox> {
-  const running = await startSandbox(options);
-  cleanups.push(running.close);
-  return running;
-}
+const { later, sandbox } = closedAfterEach();
 
 async function createOrder(gateway: RunningSandbox, params: Record<string, string>): Promise<Record<string, unknown>> {
   const answer = await getJson(`${gateway.url}/creat_order/?${signedQuery({ id: MERCHANT_ID, page: '4', ...params }, MERCHANT_KEY)}`);
@@ -57,7 +49,7 @@ const pastTheSchedule = () => new Promise((resolve) => setTimeout(resolve, 600))
 describe('notify to the document notify.php', () => {
   it('is verified by the PHP handler, answered success, and sent exactly once', async () => {
     const php = await startPhpNotify();
-    cleanups.push(php.close);
+    later(php.close);
     const gateway = await sandbox();
     const order = await getJson(phpCreateOrderUrl(`${gateway.url}/creat_order/`, { page: '4', pay_id: 'php-user', param: 'vip|30', notify_url: php.url }));
     expect(order.status).toBe(0);
@@ -75,7 +67,7 @@ describe('notify to the document notify.php', () => {
 
   it('is refused by notify.php under another key, and re-sent until the schedule ends', async () => {
     const php = await startPhpNotify('the-merchant-changed-keys');
-    cleanups.push(php.close);
+    later(php.close);
     const gateway = await sandbox({ retrySchedule: [0.05, 0.05] });
     const order = await createOrder(gateway, { price: '1', pay_id: 'rekeyed', notify_url: php.url });
     await pay(gateway, order.order_id);
@@ -89,7 +81,7 @@ describe('notify to the document notify.php', () => {
 describe('notify delivery', () => {
   it('re-sends on the schedule after fail and stops after success', async () => {
     const merchant = await startMerchant(['fail', 'fail', 'success']);
-    cleanups.push(merchant.close);
+    later(merchant.close);
     const gateway = await sandbox({ retrySchedule: [0.05, 0.05, 0.05, 0.05] });
     const order = await createOrder(gateway, { price: '12.34', pay_id: 'retry', notify_url: merchant.url });
     await pay(gateway, order.order_id);
@@ -107,7 +99,7 @@ describe('notify delivery', () => {
 
   it('needs the body to be exactly success', async () => {
     const merchant = await startMerchant(['success\n', 'SUCCESS', ' success', 'success']);
-    cleanups.push(merchant.close);
+    later(merchant.close);
     const gateway = await sandbox({ retrySchedule: [0.02, 0.02, 0.02, 0.02] });
     const order = await createOrder(gateway, { price: '1', pay_id: 'exact', notify_url: merchant.url });
     await pay(gateway, order.order_id);
@@ -117,7 +109,7 @@ describe('notify delivery', () => {
 
   it('is a signed form POST with the document fields, signed exactly as sign_notify.php signs', async () => {
     const merchant = await startMerchant(['success']);
-    cleanups.push(merchant.close);
+    later(merchant.close);
     const gateway = await sandbox();
     const order = await createOrder(gateway, { price: '7.5', type: '2', pay_id: 'fields', param: 'a b&c=d', notify_url: merchant.url });
     const payment = await pay(gateway, order.order_id);
@@ -146,7 +138,7 @@ describe('notify delivery', () => {
 
   it('goes to the default notify URL when the order has none', async () => {
     const merchant = await startMerchant(['success']);
-    cleanups.push(merchant.close);
+    later(merchant.close);
     const gateway = await sandbox({ defaultNotifyUrl: merchant.url });
     const order = await createOrder(gateway, { price: '1', pay_id: 'default' });
     await pay(gateway, order.order_id);
@@ -177,7 +169,7 @@ describe('notify delivery', () => {
 
   it('stops re-sending when the sandbox closes', async () => {
     const merchant = await startMerchant(['fail']);
-    cleanups.push(merchant.close);
+    later(merchant.close);
     const gateway = await startSandbox({ retrySchedule: [0.05, 0.05, 0.05, 0.05, 0.05, 0.05] });
     const order = await createOrder(gateway, { price: '1', pay_id: 'closing', notify_url: merchant.url });
     await pay(gateway, order.order_id);

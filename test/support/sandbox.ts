@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { REFERENCE_DIR, runPhp, startPhpServer } from './php.ts';
 import { createSandbox, type NotifyAttempt, type Sandbox, type SandboxOptions } from '../../server/sandbox/index.ts';
 
@@ -50,6 +51,24 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
       await closeServer(server);
     },
   };
+}
+
+/**
+ * For a test file: `sandbox()` starts a sandbox and `later(close)` registers anything else to stop;
+ * all of it is closed, newest first, after each test.
+ */
+export function closedAfterEach() {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  const later = (cleanup: () => Promise<void>) => void cleanups.push(cleanup);
+  const sandbox = async (options: Partial<SandboxOptions> = {}): Promise<RunningSandbox> => {
+    const running = await startSandbox(options);
+    later(running.close);
+    return running;
+  };
+  return { later, sandbox };
 }
 
 /** The document's create_order.php: prints the signed creat_order URL. */
