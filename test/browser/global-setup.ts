@@ -3,8 +3,8 @@
  * (and a second one whose orders expire in seconds) on 127.0.0.1 random ports. Tests get their URLs
  * through `inject`.
  */
-import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { ensureWidgetBuilt } from '../support/browser.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const env = {
@@ -24,8 +24,9 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // The demo test loads the built bundle from the signer, as a shop's page would.
-  await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { emptyOutDir: false } });
+  // The demo test loads the built bundle from the signer, as a shop's page would (npm test's
+  // pretest has built it already; a run of this project alone builds it here when it is stale).
+  await ensureWidgetBuilt();
   const stacks: Stack[] = [];
   const main = await startStack({ env });
   stacks.push(main);
