@@ -70,9 +70,27 @@ class JsonLogger implements Logger {
   }
 }
 
+/**
+ * Standard output, written once per turn of the event loop: a write to a file or pipe is a
+ * synchronous system call, and under load one turn answers dozens of requests. What a turn
+ * logged is written before the next turn starts, and at exit.
+ */
+let pendingStdout = '';
+function flushStdout(): void {
+  const text = pendingStdout;
+  pendingStdout = '';
+  if (text) process.stdout.write(text);
+}
+process.on('exit', flushStdout);
+
+function writeStdout(line: string): void {
+  if (!pendingStdout) setImmediate(flushStdout);
+  pendingStdout += `${line}\n`;
+}
+
 export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
   const sink: Sink = {
-    write: options.write ?? ((line: string) => process.stdout.write(`${line}\n`)),
+    write: options.write ?? writeStdout,
     secrets: options.secrets.filter((secret) => secret.length > 0),
     quiet: options.quiet === true,
   };
