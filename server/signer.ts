@@ -123,7 +123,7 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
   });
   const streams = new EventStreams(options.heartbeatMs ?? 15_000);
   const orders = new OrderService({
-    ...configuredOptions(config, url, publicUrl),
+    ...configuredOptions(config, url, publicUrl, sandbox?.inProcess(`${url}${SANDBOX_PATH}`)),
     store,
     publisher,
     log,

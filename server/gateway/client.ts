@@ -1,7 +1,24 @@
-/** Talks to the CodePay gateway over HTTP: creat_order with a signed GET, answered as JSON (page=4). */
+/** Talks to the CodePay gateway: creat_order with a signed GET, answered as JSON (page=4). */
 import type { Config } from '../config.ts';
 import { ApiError } from '../errors.ts';
 import { parseCreateOrderAnswer, parseIspayAnswer, signedQuery, type IspayAnswer, type Params } from '../codepay/protocol.ts';
+import { resolveQr, type ResolvedQr } from './qr.ts';
+
+/** How gateway calls travel: over HTTP, or in-process to the sandbox the signer mounts. */
+export interface GatewayTransport {
+  /** GETs a gateway URL; rejects with a TimeoutError DOMException after timeoutMs. */
+  get(url: string, timeoutMs: number): Promise<{ status: number; text: string }>;
+  /** The QR code's image URL and the payload the image holds (null when it can't be read). */
+  readQr(qrcode: string, gatewayUrl: string, timeoutMs: number): Promise<ResolvedQr>;
+}
+
+export const httpTransport: GatewayTransport = {
+  async get(url, timeoutMs) {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+    return { status: response.status, text: await response.text() };
+  },
+  readQr: resolveQr,
+};
 
 export interface GatewayOptions {
   /** The creat_order URL, e.g. https://codepay.fateqq.com:51888/creat_order/ */
@@ -19,6 +36,8 @@ export type CreatedAtGateway = Extract<ReturnType<typeof parseCreateOrderAnswer>
 export interface GatewayClient {
   readonly url: string;
   createOrder(params: Params): Promise<CreatedAtGateway>;
+  /** What the answer's `qrcode` image holds; the image URL is kept either way for the proxy. */
+  readQr(qrcode: string): Promise<ResolvedQr>;
   /** Asks ispay whether the order was paid; undefined without an ispay URL. */
   isPaid(order: { payId: string; gatewayOrderId: string | null }): Promise<IspayAnswer | undefined>;
 }
@@ -36,7 +55,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-export function createGatewayClient(options: GatewayOptions): GatewayClient {
+export function createGatewayClient(options: GatewayOptions, transport: GatewayTransport = httpTransport): GatewayClient {
   const separator = options.url.includes('?') ? '&' : '?';
   return {
     url: options.url,
@@ -44,9 +63,9 @@ export function createGatewayClient(options: GatewayOptions): GatewayClient {
       const target = `${options.url}${separator}${signedQuery(params, options.merchantKey)}`;
       let text: string;
       try {
-        const response = await fetch(target, { signal: AbortSignal.timeout(options.timeoutMs), redirect: 'follow' });
-        text = await response.text();
-        if (!response.ok) {
+        const response = await transport.get(target, options.timeoutMs);
+        text = response.text;
+        if (response.status < 200 || response.status > 299) {
           throw new ApiError('GATEWAY_UNAVAILABLE', `The payment gateway answered HTTP ${response.status}. Please try again.`);
         }
       } catch (error) {
@@ -60,6 +79,10 @@ export function createGatewayClient(options: GatewayOptions): GatewayClient {
       if (!answer.ok) throw new ApiError(answer.code, answer.message);
       return answer;
     },
+    readQr(qrcode) {
+      // Reading the image is part of creating the order: it gets the order's time, at most 5 s.
+      return transport.readQr(qrcode, options.url, Math.min(options.timeoutMs, 5_000));
+    },
     async isPaid(order) {
       if (!options.ispayUrl) return undefined;
       const params: Params = { id: options.merchantId, pay_id: order.payId };
@@ -67,10 +90,8 @@ export function createGatewayClient(options: GatewayOptions): GatewayClient {
       if (options.merchantToken) params.token = options.merchantToken;
       const separator = options.ispayUrl.includes('?') ? '&' : '?';
       try {
-        const response = await fetch(`${options.ispayUrl}${separator}${signedQuery(params, options.merchantKey)}`, {
-          signal: AbortSignal.timeout(options.timeoutMs),
-        });
-        return parseIspayAnswer(parseJson(await response.text()));
+        const response = await transport.get(`${options.ispayUrl}${separator}${signedQuery(params, options.merchantKey)}`, options.timeoutMs);
+        return parseIspayAnswer(parseJson(response.text));
       } catch (error) {
         return { error: isTimeout(error) ? 'ispay timed out' : 'ispay could not be reached' };
       }
@@ -78,15 +99,18 @@ export function createGatewayClient(options: GatewayOptions): GatewayClient {
   };
 }
 
-/** The configured gateway, or in sandbox mode the sandbox mounted in the signer at `signerUrl`. */
-export function gatewayClientFor(config: Config, signerUrl: string): GatewayClient {
-  const sandbox = `${signerUrl}/sandbox`;
+/**
+ * The configured gateway, or in sandbox mode the sandbox mounted in the signer at `signerUrl`
+ * (called in-process through `sandbox` when the signer holds it, over HTTP otherwise).
+ */
+export function gatewayClientFor(config: Config, signerUrl: string, sandbox?: GatewayTransport): GatewayClient {
+  const sandboxUrl = `${signerUrl}/sandbox`;
   return createGatewayClient({
-    url: config.gatewayUrl ?? `${sandbox}/creat_order/`,
-    ispayUrl: config.gatewayUrl === null ? `${sandbox}/ispay` : config.ispayUrl,
+    url: config.gatewayUrl ?? `${sandboxUrl}/creat_order/`,
+    ispayUrl: config.gatewayUrl === null ? `${sandboxUrl}/ispay` : config.ispayUrl,
     merchantId: config.merchantId,
     merchantKey: config.merchantKey,
     merchantToken: config.merchantToken,
     timeoutMs: config.gatewayTimeoutMs,
-  });
+  }, config.gatewayUrl === null ? sandbox : undefined);
 }

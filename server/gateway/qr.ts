@@ -44,12 +44,13 @@ export function decodeQrPng(png: Buffer): string | undefined {
   }
 }
 
+export interface ResolvedQr {
+  imageUrl: string | null;
+  payload: string | null;
+}
+
 /** The QR's payload when it can be read; the image URL is kept either way for the proxy. */
-export async function resolveQr(
-  qrcode: string,
-  gatewayUrl: string,
-  timeoutMs: number,
-): Promise<{ imageUrl: string | null; payload: string | null }> {
+export async function resolveQr(qrcode: string, gatewayUrl: string, timeoutMs: number): Promise<ResolvedQr> {
   const imageUrl = absoluteQrUrl(qrcode, gatewayUrl) ?? null;
   const image = imageUrl ? await fetchImage(imageUrl, timeoutMs) : undefined;
   return { imageUrl, payload: (image && decodeQrPng(image.body)) ?? null };

@@ -4,8 +4,7 @@ import { parseAmount } from '../../shared/money.ts';
 import { createOrderParams, parseForm, verify, type Params } from '../codepay/protocol.ts';
 import { ApiError } from '../errors.ts';
 import type { Config } from '../config.ts';
-import { gatewayClientFor, type GatewayClient } from '../gateway/client.ts';
-import { resolveQr } from '../gateway/qr.ts';
+import { gatewayClientFor, type GatewayClient, type GatewayTransport } from '../gateway/client.ts';
 import type { Logger } from '../log.ts';
 import { outboxRows, paymentEvent, type Destination } from '../outbox/events.ts';
 import type { EventsFor, OrderRecord, PaymentResult, Store } from '../store/types.ts';
@@ -37,11 +36,12 @@ export interface OrderServiceOptions {
 
 /**
  * The options that come from the configuration. `listening`: where the signer itself answers (the
- * sandbox's address in sandbox mode); `publicUrl`: where the gateway and the buyer reach it.
+ * sandbox's address in sandbox mode); `publicUrl`: where the gateway and the buyer reach it;
+ * `sandbox`: the mounted sandbox, called in-process.
  */
-export function configuredOptions(config: Config, listening: string, publicUrl: string) {
+export function configuredOptions(config: Config, listening: string, publicUrl: string, sandbox?: GatewayTransport) {
   return {
-    gateway: gatewayClientFor(config, listening),
+    gateway: gatewayClientFor(config, listening, sandbox),
     merchantId: config.merchantId,
     merchantKey: config.merchantKey,
     livemode: config.gatewayUrl !== null,
@@ -97,7 +97,7 @@ export class OrderService {
       this.options.log.warn('gateway refused an order', { orderId: id, code });
       throw error;
     }
-    const qr = await resolveQr(answer.qrcode, gateway.url, Math.min(this.options.gatewayTimeoutMs, 5_000));
+    const qr = await gateway.readQr(answer.qrcode);
     const now = this.now();
     // The gateway's clock may differ from ours: keep only the lifetime it gave.
     const expiresAt = now + (answer.endTime - answer.serverTime) * 1000;

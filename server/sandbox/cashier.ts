@@ -10,7 +10,7 @@ import { signedQuery } from '../codepay/protocol.ts';
 import { notifyFields } from './notifier.ts';
 import { payPage } from './pages.ts';
 import { qrPng } from './qr-png.ts';
-import { payUrl, type Runtime } from './runtime.ts';
+import { payUrl, sandboxUrl, type Runtime } from './runtime.ts';
 import type { Order, Payment } from './state.ts';
 
 function findOrder(ctx: Context, runtime: Runtime): Order | undefined {
@@ -61,7 +61,7 @@ async function qrImage(ctx: Context, runtime: Runtime): Promise<void> {
   ctx.set('cache-control', 'no-store');
   ctx.body = runtime.faults.for(order.payId).unreadableQr
     ? blankPng(PNG_SIDE)
-    : qrPng(payUrl(ctx, runtime, order.orderId), { margin: 2, scale: 6 });
+    : qrPng(payUrl(sandboxUrl(ctx, runtime), order.orderId), { margin: 2, scale: 6 });
 }
 
 function showPage(ctx: Context, runtime: Runtime): void {

@@ -1,7 +1,8 @@
 /**
  * The CodePay API itself: `creat_order` (GET, signed by `sign` or `token`) and the `ispay` status
  * query. Answers carry the real gateway's statuses (0 ok, -1 failed, -2 bad parameters) and its
- * short English `msg` strings, always with HTTP 200, as the real one does.
+ * short English `msg` strings, always with HTTP 200, as the real one does. Each call takes the
+ * query string and gives a reply, so the same code answers over HTTP and in-process.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
@@ -10,10 +11,17 @@ import { isChannel, type Channel } from '../../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount } from '../../shared/money.ts';
 import { md5Hex, parseForm, verify, type Params } from '../codepay/protocol.ts';
 import { cashierPage } from './pages.ts';
-import { payUrl, qrcodeUrl, sleep, type Runtime } from './runtime.ts';
+import { payUrl, qrcodeUrl, sandboxUrl, sleep, type Runtime } from './runtime.ts';
 import type { Order } from './state.ts';
 
 type Answer = Record<string, unknown>;
+
+/** What the gateway answers: HTTP status, content type and body. */
+export interface GatewayReply {
+  status: number;
+  type: string;
+  body: string;
+}
 
 const DEFAULT_OUT_TIME = 360;
 const MAX_PAY_ID = 100;
@@ -25,14 +33,10 @@ function failure(status: -1 | -2 | -6, msg: string): Answer {
 }
 
 /** JSON, or with `call` a JavaScript call of that function (page=3, and ispay's `call`). */
-function answer(ctx: Context, body: Answer, call: string | undefined): void {
-  if (call !== undefined) {
-    ctx.type = 'application/javascript; charset=utf-8';
-    ctx.body = `${call}(${JSON.stringify(body)});`;
-  } else {
-    ctx.type = 'application/json; charset=utf-8';
-    ctx.body = JSON.stringify(body);
-  }
+function answer(body: Answer, call: string | undefined): GatewayReply {
+  return call !== undefined
+    ? { status: 200, type: 'application/javascript; charset=utf-8', body: `${call}(${JSON.stringify(body)});` }
+    : { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify(body) };
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -74,10 +78,10 @@ function checkParameters(params: Params): Checked {
 }
 
 /** The answer fields in the order of the document's example. */
-function orderAnswer(ctx: Context, runtime: Runtime, order: Order): Answer {
+function orderAnswer(base: string, runtime: Runtime, order: Order): Answer {
   return {
     msg: 'ok',
-    qrcode: qrcodeUrl(ctx, runtime, order.orderId),
+    qrcode: qrcodeUrl(base, order.orderId),
     status: 0,
     chart: order.chart,
     order_id: order.orderId,
@@ -94,54 +98,58 @@ function orderAnswer(ctx: Context, runtime: Runtime, order: Order): Answer {
   };
 }
 
-/** Plays a creat_order fault; true when the answer has been taken care of. */
-async function playFault(ctx: Context, runtime: Runtime, payId: string): Promise<boolean> {
+/** Resolves when the caller gave up on its answer or the sandbox closes. */
+function abandoned(caller: AbortSignal, closing: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const signals = [caller, closing];
+    const done = () => {
+      for (const signal of signals) signal.removeEventListener('abort', done);
+      resolve();
+    };
+    if (signals.some((signal) => signal.aborted)) return resolve();
+    for (const signal of signals) signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Plays a creat_order fault: its reply, `null` for 'hang' (no answer at all, once the caller gave
+ * up), or undefined when the order goes on as usual.
+ */
+async function playFault(runtime: Runtime, payId: string, caller: AbortSignal): Promise<GatewayReply | null | undefined> {
   const faults = runtime.faults.for(payId);
   if (faults.slowMs) await sleep(faults.slowMs, runtime.closing);
   switch (faults.createOrder) {
     case 'fail':
-      answer(ctx, failure(-1, 'creat fail'), undefined);
-      return true;
+      return answer(failure(-1, 'creat fail'), undefined);
     case 'bad-params':
-      answer(ctx, failure(-2, 'undefined'), undefined);
-      return true;
+      return answer(failure(-2, 'undefined'), undefined);
     case 'http-500':
-      ctx.status = 500;
-      ctx.type = 'text/html';
-      ctx.body = '<html><body><h1>500 Internal Server Error</h1></body></html>';
-      return true;
+      return { status: 500, type: 'text/html', body: '<html><body><h1>500 Internal Server Error</h1></body></html>' };
     case 'garbage':
-      ctx.type = 'text/html';
-      ctx.body = '<html><body>Warning: mysql_connect(): Too many connections</body></html>';
-      return true;
+      return { status: 200, type: 'text/html', body: '<html><body>Warning: mysql_connect(): Too many connections</body></html>' };
     case 'hang':
-      // Never answer: hold the request until the client gives up or the sandbox closes.
-      ctx.respond = false;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          runtime.closing.removeEventListener('abort', done);
-          resolve();
-        };
-        ctx.res.once('close', done);
-        runtime.closing.addEventListener('abort', done, { once: true });
-      });
-      ctx.req.socket.destroy();
-      return true;
+      await abandoned(caller, runtime.closing);
+      return null;
     default:
-      return false;
+      return undefined;
   }
 }
 
-async function createOrder(ctx: Context, runtime: Runtime): Promise<void> {
-  const params = parseForm(ctx.querystring);
-  if (!params) return answer(ctx, failure(-2, 'param error'), undefined);
+/**
+ * `creat_order` with its query string, the sandbox's own URL as the caller reached it (`base`), and
+ * a signal that aborts when the caller stops waiting. `null`: no answer (the 'hang' fault).
+ */
+export async function creatOrder(query: string, base: string, runtime: Runtime, caller: AbortSignal): Promise<GatewayReply | null> {
+  const params = parseForm(query);
+  if (!params) return answer(failure(-2, 'param error'), undefined);
   const call = params.page === '3' ? params.call || 'callback' : undefined;
-  if (call !== undefined && !CALLBACK_NAME.test(call)) return answer(ctx, failure(-2, 'call error'), undefined);
-  if (await playFault(ctx, runtime, params.pay_id ?? '')) return;
-  if (params.id !== runtime.merchantId) return answer(ctx, failure(-2, 'undefined'), call);
-  if (!authenticated(params, runtime)) return answer(ctx, failure(-2, params.sign ? 'sign fail' : 'token error'), call);
+  if (call !== undefined && !CALLBACK_NAME.test(call)) return answer(failure(-2, 'call error'), undefined);
+  const fault = await playFault(runtime, params.pay_id ?? '', caller);
+  if (fault !== undefined) return fault;
+  if (params.id !== runtime.merchantId) return answer(failure(-2, 'undefined'), call);
+  if (!authenticated(params, runtime)) return answer(failure(-2, params.sign ? 'sign fail' : 'token error'), call);
   const checked = checkParameters(params);
-  if (!checked.ok) return answer(ctx, failure(-2, checked.msg), call);
+  if (!checked.ok) return answer(failure(-2, checked.msg), call);
   const order = runtime.state.createOrder({
     payId: params.pay_id,
     type: checked.type,
@@ -153,38 +161,36 @@ async function createOrder(ctx: Context, runtime: Runtime): Promise<void> {
     outTime: checked.outTime,
   });
   // The real gateway's answer when it has no QR code (amount) left to give.
-  if (!order) return answer(ctx, failure(-1, 'qrcode too little'), call);
-  if (params.page === '3' || params.page === '4') return answer(ctx, orderAnswer(ctx, runtime, order), call);
+  if (!order) return answer(failure(-1, 'qrcode too little'), call);
+  if (params.page === '3' || params.page === '4') return answer(orderAnswer(base, runtime, order), call);
   // The document's redirect flow: the browser lands on the gateway's own cashier page.
-  ctx.type = 'text/html; charset=utf-8';
-  ctx.body = cashierPage(order, qrcodeUrl(ctx, runtime, order.orderId), payUrl(ctx, runtime, order.orderId));
+  return { status: 200, type: 'text/html; charset=utf-8', body: cashierPage(order, qrcodeUrl(base, order.orderId), payUrl(base, order.orderId)) };
 }
 
 /**
  * `ispay?id=&order_id=&token=` (or `pay_id=` for the newest order of that reference; `sign` instead
  * of `token` works too). Status 0 unpaid (with pay_time 0, which some clients test), 1 paid.
  */
-function isPaid(ctx: Context, runtime: Runtime): void {
-  const params = parseForm(ctx.querystring);
-  if (!params) return answer(ctx, failure(-2, 'param error'), undefined);
+export function isPaid(query: string, runtime: Runtime): GatewayReply {
+  const params = parseForm(query);
+  if (!params) return answer(failure(-2, 'param error'), undefined);
   const call = params.call || undefined;
-  if (call !== undefined && !CALLBACK_NAME.test(call)) return answer(ctx, failure(-2, 'call error'), undefined);
+  if (call !== undefined && !CALLBACK_NAME.test(call)) return answer(failure(-2, 'call error'), undefined);
   if (params.id !== runtime.merchantId || !authenticated(params, runtime)) {
-    return answer(ctx, failure(-6, 'token error'), call);
+    return answer(failure(-6, 'token error'), call);
   }
   const order = params.order_id
     ? runtime.state.order(params.order_id)
     : params.pay_id
       ? runtime.state.latestOrderOf(params.pay_id)
       : undefined;
-  if (!order) return answer(ctx, failure(-1, 'no order'), call);
+  if (!order) return answer(failure(-1, 'no order'), call);
   const payment = runtime.state.paymentOf(order.orderId);
   const common = { order_id: order.orderId, pay_id: order.payId, type: order.type, price: formatCents(order.price) };
   if (!payment) {
-    return answer(ctx, { status: 0, msg: 'no', ...common, money: formatCents(order.money), pay_time: 0, endTime: order.endTime }, call);
+    return answer({ status: 0, msg: 'no', ...common, money: formatCents(order.money), pay_time: 0, endTime: order.endTime }, call);
   }
-  answer(
-    ctx,
+  return answer(
     {
       status: 1,
       msg: 'ok',
@@ -200,8 +206,21 @@ function isPaid(ctx: Context, runtime: Runtime): void {
   );
 }
 
+function send(ctx: Context, reply: GatewayReply): void {
+  ctx.status = reply.status;
+  ctx.type = reply.type;
+  ctx.body = reply.body;
+}
+
 export function registerGatewayRoutes(router: Router, runtime: Runtime): void {
   // Non-strict routing: `/creat_order/` (the documented path) and `/creat_order` both match.
-  router.get('/creat_order', (ctx) => createOrder(ctx, runtime));
-  router.get('/ispay', (ctx) => isPaid(ctx, runtime));
+  router.get('/creat_order', async (ctx) => {
+    const caller = new AbortController();
+    ctx.res.once('close', () => caller.abort());
+    const reply = await creatOrder(ctx.querystring, sandboxUrl(ctx, runtime), runtime, caller.signal);
+    if (reply) return send(ctx, reply);
+    ctx.respond = false;
+    ctx.req.socket.destroy();
+  });
+  router.get('/ispay', (ctx) => send(ctx, isPaid(ctx.querystring, runtime)));
 }

@@ -8,6 +8,8 @@ import { registerCashierRoutes } from './cashier.ts';
 import { registerControlRoutes } from './control.ts';
 import { FaultTable } from './faults.ts';
 import { registerGatewayRoutes } from './gateway.ts';
+import { inProcessTransport } from './in-process.ts';
+import type { GatewayTransport } from '../gateway/client.ts';
 import { DEFAULT_RETRY_SCHEDULE, Notifier } from './notifier.ts';
 import type { Runtime, SandboxLog } from './runtime.ts';
 import { SandboxState } from './state.ts';
@@ -49,6 +51,11 @@ export interface Sandbox {
   /** Handles everything under basePath (and answers 404 elsewhere). */
   app: Koa;
   basePath: string;
+  /**
+   * The gateway API called in-process, for the signer that mounts the sandbox: `callerBase` is the
+   * sandbox's URL as the signer would reach it over HTTP.
+   */
+  inProcess(callerBase: string): GatewayTransport;
   /** Stops notify retries and in-flight notifies, and ends hanging answers. */
   close(): Promise<void>;
 }
@@ -110,6 +117,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   return {
     app,
     basePath,
+    inProcess: (callerBase) => inProcessTransport(runtime, callerBase),
     async close() {
       closing.abort();
       await runtime.notifier.close();

@@ -34,14 +34,14 @@ export function sandboxUrl(ctx: Context, runtime: Runtime): string {
   return runtime.publicBaseUrl ?? `${ctx.protocol}://${ctx.host}${runtime.basePath}`;
 }
 
-/** The buyer's payment page: what the QR code encodes. */
-export function payUrl(ctx: Context, runtime: Runtime, orderId: string): string {
-  return `${sandboxUrl(ctx, runtime)}/pay/${orderId}`;
+/** The buyer's payment page: what the QR code encodes. `base`: the sandbox's URL (sandboxUrl). */
+export function payUrl(base: string, orderId: string): string {
+  return `${base}/pay/${orderId}`;
 }
 
 /** The QR image, protocol-relative (`//host:port/...`) as the real gateway gives it. */
-export function qrcodeUrl(ctx: Context, runtime: Runtime, orderId: string): string {
-  return `${sandboxUrl(ctx, runtime).replace(/^[a-z]+:/i, '')}/qr/${orderId}.png`;
+export function qrcodeUrl(base: string, orderId: string): string {
+  return `${base.replace(/^[a-z]+:/i, '')}/qr/${orderId}.png`;
 }
 
 /** Resolves after ms, or early when the signal aborts. */
