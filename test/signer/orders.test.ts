@@ -4,6 +4,8 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
 import { createOrder, postJson, requestJson } from '../support/http.ts';
+import { MERCHANT_ID, MERCHANT_KEY, startSandbox } from '../support/sandbox.ts';
+import { freePort } from '../support/processes.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const API_SECRET = 'merchant-backend-secret-0123456789';
@@ -54,29 +56,6 @@ describe('with no price configuration (the sandbox default)', () => {
   it('gives concurrent buyers of the same price distinct amounts to pay', async () => {
     const orders = await Promise.all([1, 2, 3].map(() => createOrder(stack.url, { price: '5.00' })));
     expect(new Set(orders.map((order) => order.money)).size).toBe(3);
-  });
-
-  it('serves the QR image through the signer, and it decodes to the payment page', async () => {
-    const order = await createOrder(stack.url, { price: '1.00' });
-    const response = await fetch(`${stack.url}/api/orders/${order.id}/qr.png`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe('image/png');
-    const png = PNG.sync.read(Buffer.from(await response.arrayBuffer()));
-    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-    expect(decoded?.data).toBe(order.qr?.payload);
-  });
-
-  it('serves the image itself when the QR cannot be read, so the page still loads nothing third-party', async () => {
-    await postJson(`${stack.sandboxUrl}/_control/faults`, { unreadableQr: true });
-    try {
-      const order = await createOrder(stack.url, { price: '1.10' });
-      expect(order.qr).toEqual({ image: `/api/orders/${order.id}/qr.png` });
-      const image = await fetch(`${stack.url}${order.qr!.image}`);
-      expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/png']);
-      expect(PNG.sync.read(Buffer.from(await image.arrayBuffer())).width).toBe(200);
-    } finally {
-      await postJson(`${stack.sandboxUrl}/_control/reset`, {});
-    }
   });
 
   it('accepts any valid amount and refuses malformed ones without creating anything', async () => {
@@ -149,14 +128,96 @@ describe('with a price policy and an API secret', () => {
   });
 });
 
-describe('gateway faults', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ env: { GATEWAY_TIMEOUT_MS: '500' } });
-  });
-  afterAll(() => stack.stop({ removeData: true }));
+/**
+ * The gateway two ways: the sandbox the signer mounts (`npm start`), called in-process, and a
+ * gateway over HTTP (a sandbox of its own, as the real CodePay), whose QR image the signer fetches
+ * and decodes.
+ */
+const gateways: [string, (env: Record<string, string>) => Promise<{ stack: Stack; sandboxUrl: string; stop(): Promise<void> }>][] = [
+  [
+    'the mounted sandbox, in-process',
+    async (env) => {
+      const stack = await startStack({ env });
+      return { stack, sandboxUrl: stack.sandboxUrl, stop: () => stack.stop({ removeData: true }) };
+    },
+  ],
+  [
+    'a gateway over HTTP',
+    async (env) => {
+      const gateway = await startSandbox();
+      const port = String(await freePort());
+      const stack = await startStack({
+        env: {
+          ...env,
+          PORT: port,
+          PUBLIC_URL: `http://127.0.0.1:${port}`,
+          CODEPAY_GATEWAY: `${gateway.url}/creat_order/`,
+          CODEPAY_ID: MERCHANT_ID,
+          CODEPAY_KEY: MERCHANT_KEY,
+          PRICE_MIN: '0.01',
+          PRICE_MAX: '100',
+        },
+      });
+      return {
+        stack,
+        sandboxUrl: gateway.url,
+        async stop() {
+          await stack.stop({ removeData: true });
+          await gateway.close();
+        },
+      };
+    },
+  ],
+];
 
-  const setFault = (faults: Record<string, unknown>) => postJson(`${stack.sandboxUrl}/_control/faults`, faults);
+describe.each(gateways)('the QR code, with %s', (_name, start) => {
+  let stack: Stack;
+  let sandboxUrl: string;
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ stack, sandboxUrl, stop } = await start({}));
+  });
+  afterAll(() => stop());
+
+  it('gives the payment page as the payload', async () => {
+    const order = await createOrder(stack.url, { price: '1.20' });
+    expect(order.qr?.payload).toMatch(new RegExp(`^${sandboxUrl}/pay/`));
+  });
+
+  it('serves the QR image through the signer, and it decodes to the payment page', async () => {
+    const order = await createOrder(stack.url, { price: '1.00' });
+    const response = await fetch(`${stack.url}/api/orders/${order.id}/qr.png`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    const png = PNG.sync.read(Buffer.from(await response.arrayBuffer()));
+    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(decoded?.data).toBe(order.qr?.payload);
+  });
+
+  it('serves the image itself when the QR cannot be read, so the page still loads nothing third-party', async () => {
+    await postJson(`${sandboxUrl}/_control/faults`, { unreadableQr: true });
+    try {
+      const order = await createOrder(stack.url, { price: '1.10' });
+      expect(order.qr).toEqual({ image: `/api/orders/${order.id}/qr.png` });
+      const image = await fetch(`${stack.url}${order.qr!.image}`);
+      expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/png']);
+      expect(PNG.sync.read(Buffer.from(await image.arrayBuffer())).width).toBe(200);
+    } finally {
+      await postJson(`${sandboxUrl}/_control/reset`, {});
+    }
+  });
+});
+
+describe.each(gateways)('gateway faults, with %s', (_name, start) => {
+  let stack: Stack;
+  let sandboxUrl: string;
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ stack, sandboxUrl, stop } = await start({ GATEWAY_TIMEOUT_MS: '500' }));
+  });
+  afterAll(() => stop());
+
+  const setFault = (faults: Record<string, unknown>) => postJson(`${sandboxUrl}/_control/faults`, faults);
 
   it.each([
     ['fail', 502, 'GATEWAY_REJECTED'],
@@ -169,7 +230,7 @@ describe('gateway faults', () => {
     const failed = await postJson(`${stack.url}/api/orders`, { price: '3.00' });
     expect([failed.status, failed.body.error.code]).toEqual([status, code]);
     expect((await stack.signer.store.counts()).orders.creating ?? 0).toBe(0);
-    await postJson(`${stack.sandboxUrl}/_control/reset`, {});
+    await postJson(`${sandboxUrl}/_control/reset`, {});
     expect((await postJson(`${stack.url}/api/orders`, { price: '3.00' })).status).toBe(201);
   });
 });
