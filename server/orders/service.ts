@@ -1,5 +1,5 @@
 /** Orders: create at the gateway, receive its notify, expire what nobody paid. */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { parseAmount } from '../../shared/money.ts';
 import { createOrderParams, parseForm, verify, type Params } from '../codepay/protocol.ts';
 import { ApiError } from '../errors.ts';
@@ -52,12 +52,22 @@ export function configuredOptions(config: Config, listening: string, publicUrl: 
   } satisfies Partial<OrderServiceOptions>;
 }
 
+const ORDER_ID_BYTES = 18;
+/** Random bytes drawn for 256 ids at a time (like Node's own randomUUID): one call into the CSPRNG, not one an order. */
+const RANDOM_POOL = Buffer.alloc(ORDER_ID_BYTES * 256);
+let randomPoolAt = RANDOM_POOL.length;
+
 /**
  * The CodePay pay_id: 144 random bits in hex (36 characters): URL-safe, and never starting with '-'
  * (which a command line would take for an option and a spreadsheet for a formula).
  */
 export function newOrderId(): string {
-  return randomBytes(18).toString('hex');
+  if (randomPoolAt === RANDOM_POOL.length) {
+    randomFillSync(RANDOM_POOL);
+    randomPoolAt = 0;
+  }
+  randomPoolAt += ORDER_ID_BYTES;
+  return RANDOM_POOL.toString('hex', randomPoolAt - ORDER_ID_BYTES, randomPoolAt);
 }
 
 export type NotifyAnswer = 'success' | 'fail';

@@ -37,10 +37,11 @@ export type NewOrder = Omit<Order, 'orderId' | 'money' | 'serverTime' | 'endTime
   outTime: number;
 };
 
+/** `count` random decimal digits, drawn twelve at a time (randomInt's range ends below 10^15). */
 function digits(count: number): string {
   let text = '';
-  for (let i = 0; i < count; i++) text += String(randomInt(10));
-  return text;
+  while (text.length < count) text += String(randomInt(1e12)).padStart(12, '0');
+  return text.slice(0, count);
 }
 
 /** yyyyMMddHHmmss in UTC followed by random digits. */
