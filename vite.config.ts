@@ -68,7 +68,7 @@ export default defineConfig(({ mode }) => {
         // Lets the lazy chunk import what the entry already holds (Lit, the API client) instead of
         // splitting those into a third, shared chunk.
         preserveEntrySignatures: 'allow-extension',
-        external: npm ? [/^lit(\/|$)/, /^qrcode(\/|$)/] : [],
+        external: npm ? [/^lit(\/|$)/, /^@lit\//, /^qrcode(\/|$)/] : [],
         output: {
           minify: true,
           comments: false,

@@ -1,4 +1,5 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
+import { html, nothing, render, type TemplateResult } from 'lit/html.js';
 import type { Channel, ConfigView, OrderView } from '../shared/api.ts';
 import { getConfig } from './api-client.ts';
 import type { CheckoutErrorDetail } from './errors.ts';
@@ -58,7 +59,7 @@ const loadFlow = () => import('./flow.ts');
  * @cssprop --codepay-qr-color - Colour of the QR code's modules.
  * @cssprop --codepay-qr-background - Background of the QR code.
  */
-export class CodepayCheckout extends LitElement {
+export class CodepayCheckout extends ReactiveElement {
   static override styles = styles;
 
   static override properties = {
@@ -209,7 +210,18 @@ export class CodepayCheckout extends LitElement {
     return html`<button part="button ${name}-button" @click=${onClick}>${label}</button>`;
   }
 
-  protected override render(): TemplateResult {
+  /**
+   * Renders with lit-html as LitElement does (the template first, then the update that reflects
+   * attributes). The element extends ReactiveElement, not LitElement, to keep LitElement's code out
+   * of the first load: what it adds here (async directives' connection, SSR hydration) is unused.
+   */
+  protected override update(changed: PropertyValues): void {
+    const template = this.render();
+    super.update(changed);
+    render(template, this.renderRoot, { host: this });
+  }
+
+  protected render(): TemplateResult {
     const lang = this._lang;
     const view = this.#flow?.view;
     const product = this._config?.products.find((p) => p.id === (view?.product ?? this.product));

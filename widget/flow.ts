@@ -4,7 +4,8 @@
  * countdown and status stream, and the errors. One instance per attempt; the element drops it on
  * reset, and a dropped flow changes nothing.
  */
-import { adoptStyles, html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
+import { adoptStyles, type ReactiveController, type ReactiveElement } from '@lit/reactive-element';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { isFinalStatus, type CreateOrderRequest, type OrderView } from '../shared/api.ts';
 import { getConfig } from './api-client.ts';
 import { createOrder, getOrder } from './order-api.ts';
@@ -57,7 +58,7 @@ export class OrderFlow implements ReactiveController {
     const root = host.renderRoot;
     if (root instanceof ShadowRoot && !styled.has(root)) {
       styled.add(root);
-      adoptStyles(root, [...(host.constructor as typeof LitElement).elementStyles, flowStyles]);
+      adoptStyles(root, [...(host.constructor as typeof ReactiveElement).elementStyles, flowStyles]);
     }
   }
 

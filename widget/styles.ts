@@ -4,7 +4,7 @@
  * one set of colours. Channel colours are the ones buyers know; the pay button's text colour is
  * chosen per channel so it keeps a readable contrast.
  */
-import { css } from 'lit';
+import { css } from './css.ts';
 
 /** The card and the idle state: what the first paint needs. */
 export const styles = css`
