@@ -17,7 +17,9 @@ const squeeze: Record<string, (text: string) => string> = {
       .replace(/\s*\n\s*</g, '<')
       .replace(/\s*\n\s*/g, ' ')
       // `r="24" />` -> `r="24"/>`; never after an expression, where `/` would join the unquoted value
-      .replace(/" (\/?>)/g, '"$1'),
+      .replace(/" (\/?>)/g, '"$1')
+      // `part="base"` -> `part=base`; quoted before `/`, which would join the unquoted value
+      .replace(/="([\w-]+)"(?!\/)/g, '=$1'),
   css: (text) =>
     text
       .replace(/\/\*[^]*?\*\//g, '')
@@ -25,6 +27,7 @@ const squeeze: Record<string, (text: string) => string> = {
       .replace(/ ?([{};,>]) ?/g, '$1')
       .replace(/: /g, ':')
       .replace(/;}/g, '}')
+      .replace(/::(before|after)/g, ':$1')
       .replace(/([\s:,(])0\.(\d)/g, '$1.$2') // 0.6rem -> .6rem
       .trim(),
 };
@@ -68,7 +71,7 @@ export default defineConfig(({ mode }) => {
         // Lets the lazy chunk import what the entry already holds (Lit, the API client) instead of
         // splitting those into a third, shared chunk.
         preserveEntrySignatures: 'allow-extension',
-        external: npm ? [/^lit(\/|$)/, /^qrcode(\/|$)/] : [],
+        external: npm ? [/^lit(\/|$)/, /^@lit\//, /^qrcode(\/|$)/] : [],
         output: {
           minify: true,
           comments: false,

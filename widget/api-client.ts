@@ -15,14 +15,10 @@ export function request<T>(url: string, init?: RequestInit): Promise<T> {
 }
 
 /** One config request per signer, shared by every element on the page; a failure is not cached. */
-const configs = new Map<string, Promise<ConfigView>>();
+const configs: Record<string, Promise<ConfigView>> = {};
 
-export function getConfig(endpoint: string): Promise<ConfigView> {
-  let config = configs.get(endpoint);
-  if (!config) {
-    config = request<ConfigView>(`${endpoint}/api/config`);
-    config.catch(() => configs.delete(endpoint));
-    configs.set(endpoint, config);
-  }
-  return config;
-}
+export const getConfig = (endpoint: string): Promise<ConfigView> =>
+  (configs[endpoint] ??= request<ConfigView>(`${endpoint}/api/config`).catch((error: unknown) => {
+    delete configs[endpoint];
+    throw error;
+  }));

@@ -1,4 +1,5 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
+import { html, nothing, render, type TemplateResult } from 'lit/html.js';
 import type { Channel, ConfigView, OrderView } from '../shared/api.ts';
 import { getConfig } from './api-client.ts';
 import type { CheckoutErrorDetail } from './errors.ts';
@@ -58,7 +59,7 @@ const loadFlow = () => import('./flow.ts');
  * @cssprop --codepay-qr-color - Colour of the QR code's modules.
  * @cssprop --codepay-qr-background - Background of the QR code.
  */
-export class CodepayCheckout extends LitElement {
+export class CodepayCheckout extends ReactiveElement {
   static override styles = styles;
 
   static override properties = {
@@ -100,10 +101,8 @@ export class CodepayCheckout extends LitElement {
   /** @internal */
   declare _channel?: Channel;
   /** @internal The polite live region's text: status changes and a few countdown marks. */
-  declare _note: string;
+  declare _note?: string;
 
-  /** @internal The built-in locale in use, read by the order flow. */
-  _lang: Locale = 'en';
   #flow?: OrderFlow;
   /** Counts resets, so a late answer to an abandoned request changes nothing. */
   #run = 0;
@@ -111,7 +110,11 @@ export class CodepayCheckout extends LitElement {
   constructor() {
     super();
     this.status = 'idle';
-    this._note = '';
+  }
+
+  /** @internal The built-in locale in use. */
+  get _lang(): Locale {
+    return pickLocale(this, this.locale);
   }
 
   /** @internal The signer's base URL. */
@@ -126,61 +129,47 @@ export class CodepayCheckout extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    this._lang = pickLocale(this, this.locale);
     // A change starts over; once paid, only a new order or endpoint does.
     const keys = ['order', 'endpoint', 'price', 'product', 'type', 'param'];
     if (this.hasUpdated && this.isConnected && keys.some((key, i) => changed.has(key) && (i < 2 || this.status !== 'paid')))
-      this._reset();
+      this.#reset();
   }
 
-  /** Creates the order and shows its QR code, as the pay button does. */
+  /** Creates the order and shows its QR code, as the pay button does (or shows the merchant's `order`). */
   async start(): Promise<void> {
-    if (['loading', 'pending', 'paid'].includes(this.status)) return;
-    const run = this._reset('loading');
-    try {
-      await (await this.#flowFor(run))?.create();
-    } catch (error) {
-      this.#fail(run, error, () => void this.start());
-    }
+    if (!['loading', 'pending', 'paid'].includes(this.status))
+      await this.#withFlow(this.#reset('loading'), (flow) => flow.start(), () => void this.start());
   }
 
-  /** Idle: the configuration (channels, products), or the merchant's order. */
+  /** Idle: the merchant's order, or else the configuration (channels, products). */
   #begin(): void {
+    if (this.order) return void this.start();
     const run = this.#run;
-    const retry = () => this._reset();
-    if (this.order) {
-      const id = this.order;
-      this.status = 'loading';
-      this.#flowFor(run).then((flow) => flow?.load(id), (error) => this.#fail(run, error, retry));
-    } else {
-      getConfig(this._endpoint).then(
-        (config) => run === this.#run && (this._config = config),
-        (error) => this.#fail(run, error, retry),
-      );
-    }
-  }
-
-  /** A new flow for this run, or undefined when the run was abandoned meanwhile. */
-  async #flowFor(run: number): Promise<OrderFlow | undefined> {
-    const { OrderFlow } = await loadFlow();
-    if (run !== this.#run) return undefined;
-    this.#flow?.drop();
-    return (this.#flow = new OrderFlow(this));
+    const retry = () => this.#reset();
+    getConfig(this._endpoint).then(
+      (config) => run === this.#run && (this._config = config),
+      (error) => this.#withFlow(run, (flow) => flow.fail(error, retry), retry),
+    );
   }
 
   /**
-   * Shows the error through a flow. Without the flow's code (offline), the pay button stays as the
-   * way to try again: NETWORK is retryable (shared/errors.ts).
+   * Runs `act` on a new order flow, unless the run was abandoned meanwhile; what fails is shown
+   * through that flow. Without the flow's code (offline), the pay button stays as the way to try
+   * again: NETWORK is retryable (shared/errors.ts).
    */
-  #fail(run: number, error: unknown, retry: () => void): void {
-    if (run !== this.#run) return;
-    this.#flowFor(run).then(
-      (flow) => flow?.fail(error, retry),
-      () => {
-        this.status = 'error';
-        this._emit('codepay-error', { code: 'NETWORK', message: String(error), retryable: true });
-      },
-    );
+  async #withFlow(run: number, act: (flow: OrderFlow) => unknown, retry: () => void): Promise<void> {
+    try {
+      const { OrderFlow } = await loadFlow();
+      if (run !== this.#run) return;
+      this.#flow?.drop();
+      await act((this.#flow = new OrderFlow(this)));
+    } catch (error) {
+      if (run !== this.#run) return;
+      if (this.#flow) return this.#flow.fail(error, retry);
+      this.status = 'error';
+      const detail: CheckoutErrorDetail = { code: 'NETWORK', message: String(error), retryable: true };
+      this.dispatchEvent(new CustomEvent('codepay-error', { detail, bubbles: true, composed: true }));
+    }
   }
 
   /** @internal The channel to pay with: fixed, picked, or the signer's first. */
@@ -188,8 +177,8 @@ export class CodepayCheckout extends LitElement {
     return this.type ?? this._channel ?? this._config?.channels[0];
   }
 
-  /** @internal Back to a blank state; answers to anything started before are ignored from now on. */
-  _reset(status: CheckoutStatus = 'idle'): number {
+  /** Back to a blank state; answers to anything started before are ignored from now on. */
+  #reset(status: CheckoutStatus = 'idle'): number {
     this.#run++;
     this.#flow?.drop();
     this.#flow = undefined;
@@ -199,49 +188,44 @@ export class CodepayCheckout extends LitElement {
     return this.#run;
   }
 
-  /** @internal Fires one of the element's events; false when a cancelable one was canceled. */
-  _emit<K extends keyof CheckoutEventMap>(type: K, detail: CheckoutEventMap[K]['detail'], cancelable?: boolean): boolean {
-    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  /**
+   * Renders with lit-html as LitElement does (the template first, then the update that reflects
+   * attributes). The element extends ReactiveElement, not LitElement, to keep LitElement's code out
+   * of the first load: what it adds here (async directives' connection, SSR hydration) is unused.
+   */
+  protected override update(changed: PropertyValues): void {
+    const template = this.render();
+    super.update(changed);
+    render(template, this.renderRoot, { host: this });
   }
 
-  /** @internal A button with the shared `button` part and its own `{name}-button` part. */
-  _button(name: string, label: string, onClick: () => void): TemplateResult {
-    return html`<button part="button ${name}-button" @click=${onClick}>${label}</button>`;
-  }
-
-  protected override render(): TemplateResult {
+  protected render(): TemplateResult {
     const lang = this._lang;
-    const view = this.#flow?.view;
-    const product = this._config?.products.find((p) => p.id === (view?.product ?? this.product));
-    const price = view?.price ?? product?.price ?? this.price;
+    // The order once there is one, else what the attributes ask for.
+    const order = this.#flow?.view ?? this;
+    const product = this._config?.products.find((p) => p.id === order.product);
+    const price = order === this ? (product?.price ?? this.price) : order.price;
     const money = price ? formatMoney(lang, price) : '';
     const channels = this.type ? [] : (this._config?.channels ?? []);
     const current = this._type();
-    const name = product?.name ?? view?.product ?? this.product;
-    return html`<div part="base" class="c${view?.type ?? current}">
+    const name = product?.name ?? order.product;
+    return html`<div part="base" class="c${order.type ?? current}">
       <slot name="header"></slot>
-      <p part="amount">${money}${name ? html`<small>${name}</small>` : nothing}</p>
+      <p part="amount">${money}<small>${name}</small></p>
       ${this.#flow && this.status !== 'idle'
         ? this.#flow.render()
         : [
             channels.length > 1
-              ? html`<fieldset part="channels">
-                  <legend class="sr">${t(lang, 'method')}</legend>
+              ? html`<div part="channels" role="radiogroup" aria-label=${t(lang, 'method')}>
                   ${channels.map(
-                    (c) =>
-                      html`<label part="channel" class="c${c}"
-                        ><input
-                          class="sr"
-                          type="radio"
-                          name="channel"
-                          .checked=${c === current}
-                          @change=${() => (this._channel = c)}
-                        />${channelName(lang, c)}</label
-                      >`,
+                    (c) => html`<label part="channel" class="c${c}">
+                      <input class="sr" type="radio" name="channel" .checked=${c === current} @change=${() => (this._channel = c)}>
+                      ${channelName(lang, c)}
+                    </label>`,
                   )}
-                </fieldset>`
+                </div>`
               : nothing,
-            this._button('pay', t(lang, 'pay', { a: money }), () => void this.start()),
+            html`<button part="button pay-button" @click=${this.start}>${t(lang, 'pay')} ${money}</button>`,
           ]}
       <slot name="footer"></slot>
       <div class="sr" role="status">${this._note}</div>

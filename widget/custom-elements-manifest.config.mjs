@@ -6,7 +6,7 @@ export default {
   plugins: [
     {
       name: 'codepay:public-only',
-      // Lit's internal state (`_config`, ...) looks like attributes, and the one emit() helper's
+      // Lit's internal state (`_config`, ...) looks like attributes, and an event helper's
       // `new CustomEvent(type)` like an event named "type": leave both out.
       packageLinkPhase({ customElementsManifest }) {
         for (const mod of customElementsManifest.modules) {

@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from './css.ts';
 
 /** Every state but idle, adopted by the lazily loaded order flow. */
 export const flowStyles = css`

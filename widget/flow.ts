@@ -4,19 +4,21 @@
  * countdown and status stream, and the errors. One instance per attempt; the element drops it on
  * reset, and a dropped flow changes nothing.
  */
-import { adoptStyles, html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
+import { adoptStyles, type ReactiveController, type ReactiveElement } from '@lit/reactive-element';
+import { html, type TemplateResult } from 'lit/html.js';
 import { isFinalStatus, type CreateOrderRequest, type OrderView } from '../shared/api.ts';
 import { getConfig } from './api-client.ts';
 import { createOrder, getOrder } from './order-api.ts';
-import type { CodepayCheckout } from './codepay-checkout.ts';
+import type { CheckoutEventMap, CodepayCheckout } from './codepay-checkout.ts';
 import { Countdown, formatClock } from './countdown.ts';
 import { errorDetail, explain, type CheckoutErrorCode, type CheckoutErrorDetail } from './errors.ts';
 import { flowStyles } from './flow-styles.ts';
-import { channelName, formatMoney, translator } from './i18n.ts';
+import { channelName, formatMoney, strings, type Locale } from './i18n.ts';
 import { QUIET_ZONE, encodeQr, type QrShape } from './qr.ts';
 import { watchOrder, type StatusWatch } from './status-stream.ts';
 
-const t = translator({
+/** `{a}` is an amount, `{c}` a channel name, `{t}` a time. */
+const text = strings({
   loading: ['Loading', '加载中', '載入中'],
   retry: ['Try again', '重试', '重試'],
   network: ["Can't reach the payment server", '无法连接支付服务', '無法連線付款服務'],
@@ -33,6 +35,13 @@ const t = translator({
   failed: ['The order could not be created', '订单创建失败', '訂單建立失敗'],
   review: ['The amount paid differs; the merchant will check it', '支付金额不符，商家将核实', '付款金額不符，商家將核實'],
 });
+
+const t = (locale: Locale, key: Parameters<typeof text>[1], vars: Record<string, string> = {}): string =>
+  text(locale, key).replace(/\{(\w)\}/g, (_, name: string) => vars[name] ?? '');
+
+/** A button with the shared `button` part and its own `{name}-button` part. */
+const button = (name: string, label: string, onClick: () => void): TemplateResult =>
+  html`<button part="button ${name}-button" @click=${onClick}>${label}</button>`;
 
 const PHONE = '(pointer: coarse)';
 const styled = new WeakSet<ShadowRoot>();
@@ -57,7 +66,7 @@ export class OrderFlow implements ReactiveController {
     const root = host.renderRoot;
     if (root instanceof ShadowRoot && !styled.has(root)) {
       styled.add(root);
-      adoptStyles(root, [...(host.constructor as typeof LitElement).elementStyles, flowStyles]);
+      adoptStyles(root, [...(host.constructor as typeof ReactiveElement).elementStyles, flowStyles]);
     }
   }
 
@@ -67,11 +76,13 @@ export class OrderFlow implements ReactiveController {
   }
 
   /**
-   * Creates the host's order: its product or price, channel and `param`. Rejects when the signer's
-   * configuration (the default channel) can't be had.
+   * Shows the host's order: the merchant's (`order`), or a new one from its product or price,
+   * channel and `param`. Rejects when the signer's configuration (the default channel) can't be had.
    */
-  async create(): Promise<void> {
+  async start(): Promise<void> {
     const host = this.#host;
+    const retry = () => void host.start();
+    if (host.order) return this.#open(getOrder(host._endpoint, host.order), retry);
     // Usually there already: the idle state asked for it.
     host._config = await getConfig(host._endpoint);
     if (this.#dropped) return;
@@ -80,12 +91,7 @@ export class OrderFlow implements ReactiveController {
       type: host._type(),
       param: host.param || undefined,
     };
-    this.#open(createOrder(host._endpoint, request, host._lang), () => void host.start());
-  }
-
-  load(id: string): void {
-    const host = this.#host;
-    this.#open(getOrder(host._endpoint, id), () => host._reset());
+    this.#open(createOrder(host._endpoint, request, host._lang), retry);
   }
 
   /** Shows a failed call's error; `retry` backs the retry button where retrying can help. */
@@ -116,7 +122,7 @@ export class OrderFlow implements ReactiveController {
       (view) => {
         if (this.#dropped) return;
         this.#view = view;
-        this.#host._emit('codepay-order', view);
+        this.#emit('codepay-order', view);
         this.#apply(view);
         if (!isFinalStatus(view.status)) this.#follow(view);
       },
@@ -152,7 +158,7 @@ export class OrderFlow implements ReactiveController {
         this.#stop();
         host.status = 'paid';
         host._note = t(host._lang, 'paid');
-        host._emit('codepay-paid', view); // once: the `paid` guard above stops any repeat
+        this.#emit('codepay-paid', view); // once: the `paid` guard above stops any repeat
         break;
       case 'expired':
         this.#expire();
@@ -174,7 +180,7 @@ export class OrderFlow implements ReactiveController {
     this.#retry = retry;
     host.status = 'error';
     host._note = this.#error.message;
-    host._emit('codepay-error', this.#error);
+    this.#emit('codepay-error', this.#error);
     host.requestUpdate();
   }
 
@@ -214,13 +220,18 @@ export class OrderFlow implements ReactiveController {
     host.status = 'expired';
     host._note = t(host._lang, 'expired');
     // The stream stays open: a payment that arrives late is still shown as paid.
-    this.#renewable = host._emit('codepay-expired', this.#view, true) && !host.order;
+    this.#renewable = this.#emit('codepay-expired', this.#view, true) && !host.order;
   }
 
   #stop(): void {
     this.#watch?.close();
     this.#watch = undefined;
     clearInterval(this.#ticker);
+  }
+
+  /** Fires one of the element's events; false when a cancelable one was canceled. */
+  #emit<K extends keyof CheckoutEventMap>(type: K, detail: CheckoutEventMap[K]['detail'], cancelable?: boolean): boolean {
+    return this.#host.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 
   #scanLabel(view: OrderView): string {
@@ -250,7 +261,7 @@ export class OrderFlow implements ReactiveController {
       case 'error':
         return html`<div class="body">
           <p part="message">${error!.message}</p>
-          ${error!.retryable && this.#retry ? host._button('retry', t(lang, 'retry'), this.#retry) : nothing}
+          ${error!.retryable && this.#retry ? button('retry', t(lang, 'retry'), this.#retry) : ''}
         </div>`;
       case 'paid':
         return html`<div class="body">
@@ -264,7 +275,7 @@ export class OrderFlow implements ReactiveController {
       case 'expired':
         return html`<div class="body">
           <p part="message">${t(lang, 'expired')}</p>
-          ${this.#renewable ? host._button('renew', t(lang, 'renew'), () => void host.start()) : nothing}
+          ${this.#renewable ? button('renew', t(lang, 'renew'), () => void host.start()) : ''}
         </div>`;
       case 'pending':
         return html`<div class="body">${this.#pending(view!)}</div>`;
@@ -301,18 +312,18 @@ export class OrderFlow implements ReactiveController {
       <span class="hint" aria-hidden="true">${label}</span>
       ${money !== view.price
         ? html`<p part="notice">
-            ${t(lang, 'exact', { a: formatMoney(lang, money) })}${this.#host._button(
+            ${t(lang, 'exact', { a: formatMoney(lang, money) })}${button(
               'copy',
               t(lang, this.#copied ? 'copied' : 'copy'),
               () => this.#copy(money),
             )}
           </p>`
-        : nothing}
+        : ''}
       <span part="countdown" role="timer">${t(lang, 'left', { t: formatClock(this.#left) })}</span>
       ${payload && /^https?:\/\//i.test(payload) && matchMedia(PHONE).matches
         ? html`<a part="button open-button" href=${payload} target="_blank" rel="noopener"
             >${t(lang, 'open', { c: channelName(lang, view.type) })}</a
           >`
-        : nothing}`;
+        : ''}`;
   }
 }

@@ -4,12 +4,11 @@
  * one set of colours. Channel colours are the ones buyers know; the pay button's text colour is
  * chosen per channel so it keeps a readable contrast.
  */
-import { css } from 'lit';
+import { css } from './css.ts';
 
 /** The card and the idle state: what the first paint needs. */
 export const styles = css`
   :host {
-    --_r: var(--codepay-radius, 12px);
     --_muted: var(--codepay-muted-color, light-dark(#5c5c5c, #a8a8a8));
     --_line: var(--codepay-border-color, light-dark(#e2e2e2, #3b3c40));
     --_ch: #1677ff;
@@ -43,7 +42,7 @@ export const styles = css`
     padding: 1rem;
     border: 1px solid var(--_line);
     border-top: 4px solid var(--_accent);
-    border-radius: var(--_r);
+    border-radius: var(--codepay-radius, 12px);
     background: var(--codepay-background, light-dark(#fff, #1e1f22));
     text-align: center;
   }
@@ -52,7 +51,8 @@ export const styles = css`
     font-size: 1.75rem;
     font-weight: 600;
   }
-  [part=amount] small {
+  /* The product's name, under the amount. */
+  small {
     display: block;
     font-size: 0.95rem;
     font-weight: 400;
@@ -63,8 +63,6 @@ export const styles = css`
     flex-flow: wrap;
     gap: 0.4rem;
     margin: 0 0 1rem;
-    padding: 0;
-    border: 0;
   }
   [part=channel] {
     flex: 1;
@@ -75,7 +73,7 @@ export const styles = css`
     gap: 0.35rem;
     padding: 0.5rem 0.25rem;
     border: 1px solid var(--_line);
-    border-radius: calc(var(--_r)*.6);
+    border-radius: calc(var(--codepay-radius, 12px)*.6);
     cursor: pointer;
     font-size: 0.85rem;
   }
@@ -83,18 +81,13 @@ export const styles = css`
      with the .sr class, for keyboards and screen readers). */
   [part=channel]::before {
     content: '';
-    width: 0.6rem;
-    height: 0.6rem;
+    padding: 0.3rem;
     border-radius: 50%;
     background: var(--_ch);
   }
   [part=channel]:has(:checked) {
-    border-color: var(--_ch);
-    box-shadow: inset 0 0 0 1px var(--_ch);
-  }
-  [part=channel]:has(:focus-visible) {
     outline: 2px solid var(--_ch);
-    outline-offset: 2px;
+    outline-offset: -2px;
   }
   [part~=button] {
     box-sizing: border-box;
@@ -103,14 +96,13 @@ export const styles = css`
     margin-top: 0.75rem;
     padding: 0.6rem 1rem;
     border: 0;
-    border-radius: calc(var(--_r)*.6);
+    border-radius: calc(var(--codepay-radius, 12px)*.6);
     background: var(--_accent);
     color: var(--_on);
-    font: inherit;
-    font-size: 19px;
-    font-weight: 700;
+    font: 700 19px/1.4 var(--codepay-font, system-ui, sans-serif);
     cursor: pointer;
   }
+  [part=channel]:has(:focus-visible),
   [part~=button]:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
