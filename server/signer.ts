@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
-import { createApp } from './http/app.ts';
+import { createHandler } from './http/app.ts';
 import { EventStreams } from './http/sse.ts';
 import { createLogger, type Logger } from './log.ts';
 import { StatusPublisher } from './orders/publisher.ts';
@@ -131,7 +131,7 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
     onEventsWritten: () => dispatcher.kick(),
     now,
   });
-  const app = createApp(config, {
+  const appHandler = createHandler(config, {
     orders,
     publisher,
     streams,
@@ -141,7 +141,6 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
     selfOrigin: () => new URL(publicUrl).origin,
     health: () => ({ watchers: publisher.watcherCount, streams: streams.size, sandbox: sandbox !== undefined }),
   });
-  const appHandler = app.callback();
   const sandboxHandler = sandbox?.app.callback();
   handle = (req, res) => void (sandboxHandler && isUnder(req.url, SANDBOX_PATH) ? sandboxHandler(req, res) : appHandler(req, res));
 

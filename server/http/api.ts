@@ -1,30 +1,24 @@
-/** The signer's JSON API under /api, and the gateway's notify. */
+/** The signer's JSON API under /api; the hot routes (order reads and events, the notify) are in lane/. */
 import Router from '@koa/router';
 import bodyParser from 'koa-bodyparser';
-import type { Context } from 'koa';
-import { isFinalStatus, type ConfigView } from '../../shared/api.ts';
+import type { ConfigView } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
 import type { Config } from '../config.ts';
 import { ApiError } from '../errors.ts';
 import { fetchImage } from '../gateway/qr.ts';
-import type { StatusPublisher } from '../orders/publisher.ts';
 import { parseCreateOrder } from '../orders/request.ts';
 import type { OrderService } from '../orders/service.ts';
 import { toOrderView } from '../orders/view.ts';
-import type { OrderRecord } from '../store/types.ts';
 import { bearerAuth } from './auth.ts';
+import { findOrder } from './find-order.ts';
 import { rateLimit } from './rate-limit.ts';
-import type { EventStreams } from './sse.ts';
 
 export interface ApiDeps {
   config: Config;
   orders: OrderService;
-  publisher: StatusPublisher;
-  streams: EventStreams;
   now: () => number;
 }
 
-const ORDER_ID = /^[A-Za-z0-9_-]{1,100}$/;
 const BODY_LIMIT = '16kb';
 
 export function configView(config: Config): ConfigView {
@@ -39,20 +33,12 @@ export function configView(config: Config): ConfigView {
 }
 
 export function apiRouter(deps: ApiDeps): Router {
-  const { config, orders, publisher, streams, now } = deps;
+  const { config, orders, now } = deps;
   const router = new Router({ prefix: '/api' });
   const isTrusted = bearerAuth(config.apiSecret);
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, strict: true });
-  const form = bodyParser({ enableTypes: ['form'], formLimit: BODY_LIMIT });
   const limitCreation = rateLimit({ perMinute: config.rateLimitPerMinute, exempt: (ctx) => ctx.state.trusted === true });
 
-  const findOrder = async (ctx: Context): Promise<OrderRecord> => {
-    const id = String(ctx.params.id);
-    const order = ORDER_ID.test(id) ? await orders.get(id) : undefined;
-    if (!order) throw new ApiError('ORDER_NOT_FOUND', 'There is no such order.');
-    return order;
-  };
-  const noStore = (ctx: Context) => ctx.set('Cache-Control', 'no-store');
 
   router.get('/config', (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=60');
@@ -75,36 +61,15 @@ export function apiRouter(deps: ApiDeps): Router {
         trusted: ctx.state.trusted === true,
       });
       const order = await orders.create(command);
-      noStore(ctx);
+      ctx.set('Cache-Control', 'no-store');
       ctx.status = 201;
       ctx.set('Location', `/api/orders/${order.id}`);
       ctx.body = toOrderView(order, now());
     },
   );
 
-  router.get('/orders/:id', async (ctx) => {
-    const order = await findOrder(ctx);
-    noStore(ctx);
-    ctx.body = toOrderView(order, now());
-  });
-
-  router.get('/orders/:id/events', async (ctx) => {
-    const order = await findOrder(ctx);
-    const stream = streams.start(ctx);
-    let lastStatus: string | undefined;
-    const send = (current: OrderRecord) => {
-      if (current.status === lastStatus) return;
-      lastStatus = current.status;
-      stream.send(current.status, toOrderView(current, now()));
-      if (isFinalStatus(current.status)) stream.close();
-    };
-    // Watch first, then read: a change between the two is then never missed.
-    stream.onClose(publisher.watch(order.id, send));
-    send((await orders.get(order.id)) ?? order);
-  });
-
   router.get('/orders/:id/qr.png', async (ctx) => {
-    const order = await findOrder(ctx);
+    const order = await findOrder(orders, String(ctx.params.id));
     const image = order.qrImageUrl ? await fetchImage(order.qrImageUrl, config.gatewayTimeoutMs) : undefined;
     if (!image || !image.contentType.startsWith('image/')) {
       throw new ApiError('QR_NOT_AVAILABLE', 'The QR code image could not be fetched from the gateway.');
@@ -122,14 +87,6 @@ export function apiRouter(deps: ApiDeps): Router {
     const target = new URL(result?.order?.status === 'paid' ? pages.success : pages.failure);
     if (result?.order) target.searchParams.set('order', result.order.id);
     ctx.redirect(target.href);
-  });
-
-  router.post('/notify', form, async (ctx) => {
-    const raw = ctx.request.rawBody;
-    const { answer } = typeof raw === 'string' ? await orders.receiveNotify(raw) : { answer: 'fail' as const };
-    ctx.status = answer === 'success' ? 200 : 400;
-    ctx.type = 'text/plain';
-    ctx.body = answer;
   });
 
   return router;

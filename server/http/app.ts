@@ -1,17 +1,26 @@
-/** createApp builds the signer's Koa app from its config and dependencies; it never listens. */
+/**
+ * createApp builds the signer's Koa app from its config and dependencies; it never listens.
+ * createHandler puts the hot lane (lane/) in front of it: the node:http request handler.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { StatusPublisher } from '../orders/publisher.ts';
 import { apiRouter, type ApiDeps } from './api.ts';
 import { assetRouter, type AssetDirs } from './assets.ts';
 import { cors, originPolicy } from './cors.ts';
 import { errorMiddleware } from './errors.ts';
+import { hotLane } from './lane/index.ts';
 import { requestLog } from './request-log.ts';
 import { securityHeaders } from './security.ts';
+import type { EventStreams } from './sse.ts';
 
 export interface AppDeps extends Omit<ApiDeps, 'config'> {
   log: Logger;
+  publisher: StatusPublisher;
+  streams: EventStreams;
   assets: AssetDirs;
   /** The signer's own origin, always allowed by CORS. */
   selfOrigin: () => string;
@@ -34,12 +43,19 @@ export function createApp(config: Config, deps: AppDeps): Koa {
   app.use(requestLog(deps.log));
   app.use(securityHeaders());
   app.use(errorMiddleware());
-  // The notify comes from the gateway's server, not a browser: CORS is for the widget's calls.
-  app.use((ctx, next) => (ctx.path.startsWith('/api/') && ctx.path !== '/api/notify' ? allowCors(ctx, next) : next()));
+  app.use((ctx, next) => (ctx.path.startsWith('/api/') ? allowCors(ctx, next) : next()));
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
   app.use(health.routes());
   app.use(assets.routes());
   app.use(assets.allowedMethods({ throw: true }));
   return app;
+}
+
+export function createHandler(config: Config, deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const lane = hotLane({ ...deps, isAllowedOrigin: originPolicy(deps.selfOrigin, config.allowedOrigins) });
+  const koa = createApp(config, deps).callback();
+  return (req, res) => {
+    if (!lane(req, res)) void koa(req, res);
+  };
 }

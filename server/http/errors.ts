@@ -1,9 +1,10 @@
-/** The one error middleware, first in the chain: every refusal becomes {"error": {code, message}}. */
+/** Every refusal becomes {"error": {code, message}}: the error middleware (first in Koa's chain) and the hot lane share these. */
+import type { IncomingMessage } from 'node:http';
 import type { Context, Next } from 'koa';
 import { ApiError } from '../errors.ts';
+import type { Logger } from '../log.ts';
 import { localizedMessage } from './localize.ts';
-import type { ErrorCode } from '../../shared/errors.ts';
-import type { ErrorBody } from '../../shared/errors.ts';
+import type { ErrorBody, ErrorCode } from '../../shared/errors.ts';
 
 /** zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR) and brotli's (ERR__ERROR_FORMAT_…): a body that claims a compression it lacks. */
 const DECOMPRESSION_ERROR = /^(Z_|ERR__ERROR_)/;
@@ -27,15 +28,38 @@ function fromHttpError(error: { status?: unknown; type?: unknown; code?: unknown
   return new ApiError(code, message);
 }
 
+/**
+ * The refusal to answer for what a handler threw. 5xx are logged: an unexpected error with its
+ * stack (and answered INTERNAL, saying nothing of it), a known one by its code.
+ */
+export function refusalFor(caught: unknown, log: Logger | undefined): ApiError {
+  const error = caught instanceof ApiError ? caught : fromHttpError(caught as object);
+  if (!error) {
+    log?.error('unexpected error', { error: caught });
+    return new ApiError('INTERNAL', 'Something went wrong on the server. Please try again.');
+  }
+  if (error.status >= 500) log?.warn('request failed', { code: error.code });
+  return error;
+}
+
+/** The JSON body of a refusal, its message in the language asked for; the answer varies by Accept-Language. */
+export function errorBody(error: ApiError, acceptLanguage: string | undefined): ErrorBody {
+  return { error: { code: error.code, message: localizedMessage(error.code, error.message, acceptLanguage || undefined) } };
+}
+
+/**
+ * Refused before the whole body arrived (too large, not decompressible): what is left of it would
+ * be read as the next request on this connection, so the connection ends with this answer.
+ */
+export function mustCloseAfter(req: IncomingMessage): boolean {
+  return !req.complete;
+}
+
 export function sendError(ctx: Context, error: ApiError): void {
   ctx.status = error.status;
-  const message = localizedMessage(error.code, error.message, ctx.get('accept-language') || undefined);
   ctx.vary('Accept-Language');
-  const body: ErrorBody = { error: { code: error.code, message } };
-  ctx.body = body;
-  // Refused before the whole body arrived (too large, not decompressible): what is left of it would
-  // be read as the next request on this connection, so the connection ends with this answer.
-  if (!ctx.req.complete) ctx.set('Connection', 'close');
+  ctx.body = errorBody(error, ctx.get('accept-language'));
+  if (mustCloseAfter(ctx.req)) ctx.set('Connection', 'close');
 }
 
 export function errorMiddleware() {
@@ -44,14 +68,7 @@ export function errorMiddleware() {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new ApiError('NOT_FOUND', 'There is nothing at this address.');
     } catch (caught) {
-      const error = caught instanceof ApiError ? caught : fromHttpError(caught as object);
-      if (error) {
-        sendError(ctx, error);
-        if (error.status >= 500) ctx.state.log?.warn('request failed', { code: error.code });
-        return;
-      }
-      ctx.state.log?.error('unexpected error', { error: caught });
-      sendError(ctx, new ApiError('INTERNAL', 'Something went wrong on the server. Please try again.'));
+      sendError(ctx, refusalFor(caught, ctx.state.log));
     }
   };
 }
