@@ -2,7 +2,7 @@
  * The CodePay protocol, pure: canonical string, md5 sign, constant-time verify, creat_order
  * parameters and the gateway's answer. No I/O here; the edges (gateway client, routes) do that.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { formatCents, parseAmount, type Cents } from '../../shared/money.ts';
 import type { Channel } from '../../shared/api.ts';
 
@@ -28,7 +28,7 @@ export function canonicalString(params: Params): string {
 }
 
 export function md5Hex(text: string): string {
-  return createHash('md5').update(text, 'utf8').digest('hex');
+  return hash('md5', text, 'hex');
 }
 
 /** md5(canonical + key): the key follows with no separator. */

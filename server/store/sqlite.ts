@@ -67,7 +67,7 @@ export function openSqliteStore(file: string): Store {
   const selectPayment = db.prepare('SELECT * FROM payments WHERE pay_no = ?');
   const insertPayment = db.prepare(
     `INSERT INTO payments (pay_no, order_id, outcome, money, fields, received_at)
-     VALUES (@payNo, @orderId, @outcome, @money, @fields, @receivedAt)`,
+     VALUES (@payNo, @orderId, @outcome, @money, @fields, @receivedAt) ON CONFLICT (pay_no) DO NOTHING`,
   );
   const settleOrder = db.prepare(
     `UPDATE orders SET status = @status, late = @late, paid_at = @paidAt, updated_at = @now WHERE id = @id RETURNING *`,
@@ -115,16 +115,18 @@ export function openSqliteStore(file: string): Store {
     for (const row of rows) insertEvent.run(row);
   };
 
+  /** A pay_no recorded before: what it was, changing nothing. */
+  const duplicateOf = (payNo: string): PaymentResult => {
+    const known = selectPayment.get(payNo) as PaymentRow;
+    const order = known.order_id ? (selectOrder.get(known.order_id) as OrderRow | undefined) : undefined;
+    return { duplicate: true, outcome: known.outcome as PaymentOutcome, order: order && toOrder(order), statusChanged: false };
+  };
+
   const recordPayment = db.transaction((payment: IncomingPayment, eventsFor: EventsFor | undefined): PaymentResult => {
-    const known = selectPayment.get(payment.payNo) as PaymentRow | undefined;
-    if (known) {
-      const order = known.order_id ? (selectOrder.get(known.order_id) as OrderRow | undefined) : undefined;
-      return { duplicate: true, outcome: known.outcome as PaymentOutcome, order: order && toOrder(order), statusChanged: false };
-    }
     const row = selectOrder.get(payment.payId) as OrderRow | undefined;
     let order = row && toOrder(row);
     const { outcome, nextStatus } = settlePayment(order, payment.money);
-    insertPayment.run({
+    const inserted = insertPayment.run({
       payNo: payment.payNo,
       orderId: order ? order.id : null,
       outcome,
@@ -132,6 +134,7 @@ export function openSqliteStore(file: string): Store {
       fields: JSON.stringify(payment.fields),
       receivedAt: payment.receivedAt,
     });
+    if (inserted.changes === 0) return duplicateOf(payment.payNo);
     if (order && nextStatus) {
       const settled = settleOrder.get({
         id: order.id,
