@@ -18,6 +18,7 @@ import { securityHeaders } from './security.ts';
 import type { EventStreams } from './sse.ts';
 
 export interface AppDeps extends Omit<ApiDeps, 'config'> {
+  now: () => number;
   log: Logger;
   publisher: StatusPublisher;
   streams: EventStreams;
@@ -53,7 +54,7 @@ export function createApp(config: Config, deps: AppDeps): Koa {
 }
 
 export function createHandler(config: Config, deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const lane = hotLane({ ...deps, isAllowedOrigin: originPolicy(deps.selfOrigin, config.allowedOrigins) });
+  const lane = hotLane({ ...deps, config, isAllowedOrigin: originPolicy(deps.selfOrigin, config.allowedOrigins) });
   const koa = createApp(config, deps).callback();
   return (req, res) => {
     if (!lane(req, res)) void koa(req, res);

@@ -9,23 +9,18 @@ import type { ErrorBody, ErrorCode } from '../../shared/errors.ts';
 /** zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR) and brotli's (ERR__ERROR_FORMAT_…): a body that claims a compression it lacks. */
 const DECOMPRESSION_ERROR = /^(Z_|ERR__ERROR_)/;
 
-/** Errors thrown by Koa itself and by the body parser carry an HTTP status; give them our codes. */
-function fromHttpError(error: { status?: unknown; type?: unknown; code?: unknown }): ApiError | undefined {
+/** Errors thrown by Koa and its router carry an HTTP status, zlib's (a lane body) a code; give them ours. */
+function fromHttpError(error: { status?: unknown; code?: unknown }): ApiError | undefined {
   if (typeof error.code === 'string' && DECOMPRESSION_ERROR.test(error.code)) {
     return new ApiError('BAD_REQUEST', 'The request body could not be decompressed (Content-Encoding).');
   }
   const byStatus: Record<number, [ErrorCode, string]> = {
-    400: ['BAD_REQUEST', 'The request body could not be read: send valid JSON.'],
     404: ['NOT_FOUND', 'There is nothing at this address.'],
     405: ['METHOD_NOT_ALLOWED', 'This method is not allowed here.'],
     501: ['METHOD_NOT_ALLOWED', 'This method is not allowed here.'],
-    413: ['PAYLOAD_TOO_LARGE', 'The request body is too large.'],
-    415: ['UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.'],
   };
   const known = typeof error.status === 'number' ? byStatus[error.status] : undefined;
-  if (!known) return undefined;
-  const [code, message] = error.type === 'charset.unsupported' ? ['UNSUPPORTED_MEDIA_TYPE', 'The body must be UTF-8.'] as const : known;
-  return new ApiError(code, message);
+  return known && new ApiError(...known);
 }
 
 /**

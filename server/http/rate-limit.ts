@@ -1,6 +1,4 @@
-/** A token bucket per client address, for public order creation. */
-import type { Context, Next } from 'koa';
-import { ApiError } from '../errors.ts';
+/** A token bucket per key (the client address), for public order creation. */
 
 interface Bucket {
   tokens: number;
@@ -9,12 +7,14 @@ interface Bucket {
 
 export interface RateLimitOptions {
   perMinute: number;
-  /** Skip the limit for this request (the merchant's authenticated backend). */
-  exempt?: (ctx: Context) => boolean;
   now?: () => number;
 }
 
-export function rateLimit(options: RateLimitOptions) {
+/**
+ * Returns `take(key)`: takes a token from the key's bucket and answers 0, or, with the bucket
+ * empty, answers the whole seconds until the next token (at least 1: what Retry-After says).
+ */
+export function rateLimiter(options: RateLimitOptions): (key: string) => number {
   const buckets = new Map<string, Bucket>();
   const now = options.now ?? Date.now;
   const capacity = options.perMinute;
@@ -29,19 +29,15 @@ export function rateLimit(options: RateLimitOptions) {
     lastPrune = time;
   };
 
-  return async (ctx: Context, next: Next) => {
-    if (options.exempt?.(ctx)) return next();
+  return (key) => {
     const time = now();
     if (time - lastPrune > 60_000) prune(time);
-    const bucket = buckets.get(ctx.ip) ?? { tokens: capacity, updated: time };
+    const bucket = buckets.get(key) ?? { tokens: capacity, updated: time };
     bucket.tokens = Math.min(capacity, bucket.tokens + (time - bucket.updated) * refillPerMs);
     bucket.updated = time;
-    buckets.set(ctx.ip, bucket);
-    if (bucket.tokens < 1) {
-      ctx.set('Retry-After', String(Math.ceil((1 - bucket.tokens) / refillPerMs / 1000)));
-      throw new ApiError('RATE_LIMITED', 'Too many orders from this address. Please wait a moment and try again.');
-    }
+    buckets.set(key, bucket);
+    if (bucket.tokens < 1) return Math.ceil((1 - bucket.tokens) / refillPerMs / 1000);
     bucket.tokens -= 1;
-    return next();
+    return 0;
   };
 }

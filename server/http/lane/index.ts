@@ -1,15 +1,16 @@
 /**
- * The hot lane: the routes that carry the load (order reads, event streams, the gateway's notify)
- * answered on plain node:http before Koa, whose middleware chain and per-request context cost more
+ * The hot lane: the routes that carry the load (order creation and reads, event streams, the
+ * gateway's notify) answered on plain node:http before Koa, whose middleware chain and per-request context cost more
  * than the answers themselves (bench/README). Every other request falls through to Koa.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../log.ts';
 import { ApiError } from '../../errors.ts';
+import { orderCreation, type CreateOrderDeps } from './create-order.ts';
 import { Exchange } from './exchange.ts';
 import { readOrder, receiveNotify, watchOrder, type RouteDeps } from './routes.ts';
 
-export interface HotLaneDeps extends RouteDeps {
+export interface HotLaneDeps extends RouteDeps, CreateOrderDeps {
   log: Logger;
   isAllowedOrigin: (origin: string) => boolean;
 }
@@ -23,6 +24,7 @@ interface Route {
 }
 
 /** As @koa/router matched them: case-insensitive, an optional trailing slash. */
+const ORDERS_PATH = /^\/api\/orders\/?$/i;
 const ORDER_PATH = /^\/api\/orders\/([^/]+?)(\/events)?\/?$/i;
 const NOTIFY_PATH = /^\/api\/notify\/?$/i;
 
@@ -37,6 +39,7 @@ function decodeParam(text: string): string {
 /** Returns the lane's handler: true when it took the request, false to leave it to Koa. */
 export function hotLane(deps: HotLaneDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { log, isAllowedOrigin } = deps;
+  const create: Route = { methods: ['POST'], cors: true, serve: orderCreation(deps) };
   const read: Route = { methods: ['HEAD', 'GET'], cors: true, serve: (exchange, id) => readOrder(deps, exchange, id) };
   const events: Route = { methods: ['HEAD', 'GET'], cors: true, serve: (exchange, id) => watchOrder(deps, exchange, id) };
   const notify: Route = { methods: ['POST'], cors: false, serve: (exchange) => receiveNotify(deps, exchange) };
@@ -67,7 +70,8 @@ export function hotLane(deps: HotLaneDeps): (req: IncomingMessage, res: ServerRe
     if (order) {
       route = order[2] ? events : read;
       id = decodeParam(order[1]);
-    } else if (NOTIFY_PATH.test(path)) route = notify;
+    } else if (ORDERS_PATH.test(path)) route = create;
+    else if (NOTIFY_PATH.test(path)) route = notify;
     if (!route) return false;
     void serve(new Exchange(req, res, path, log), route, id);
     return true;

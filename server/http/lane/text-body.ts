@@ -1,6 +1,6 @@
 /**
  * A small request body as UTF-8 text, as koa-bodyparser read it: gzip, deflate and br bodies are
- * decoded, and the limit counts the decoded bytes.
+ * decoded, the limit counts the decoded bytes, and a byte-order mark is dropped.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
@@ -24,6 +24,8 @@ function decoder(req: IncomingMessage): Transform | undefined {
       throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'This Content-Encoding is not supported: send the body as it is.');
   }
 }
+
+const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
 export function readText(req: IncomingMessage, limit: number): Promise<string> {
   if (Number(req.headers['content-length']) > limit) return Promise.reject(tooLarge());
@@ -51,8 +53,9 @@ export function readText(req: IncomingMessage, limit: number): Promise<string> {
       if (size > limit) fail(tooLarge());
       else chunks.push(chunk);
     });
-    source.once('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
-    source.once('error', fail);
-    if (decoding) req.once('error', fail);
+    source.once('end', () => resolve(withoutBom(Buffer.concat(chunks, size).toString('utf8'))));
+    decoding?.once('error', fail);
+    // The client went away mid-body: a refusal, as raw-body made it, not a server error to log.
+    req.once('error', () => fail(new ApiError('BAD_REQUEST', 'The request body was cut off before its end.')));
   });
 }
