@@ -12,6 +12,7 @@ import type {
   IncomingPayment,
   NewOrder,
   OrderFilter,
+  OrderRecord,
   PaymentFilter,
   PaymentResult,
   Store,
@@ -150,6 +151,37 @@ export function openSqliteStore(file: string): Store {
   });
 
   /**
+   * Orders as last read, for the reads that carry the load (a widget polling its order, event
+   * streams starting). A write here forgets the order it changed once committed (JavaScript runs
+   * nothing else while a transaction is open, so no read sees one half done); a commit by another
+   * process, such as the admin CLI, moves `data_version`, and the cache starts over.
+   */
+  const RECENT_ORDERS = 10_000;
+  const recentOrders = new Map<string, OrderRecord>();
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let seenDataVersion = dataVersion.get();
+  const recentOrder = (id: string): OrderRecord | undefined => {
+    const version = dataVersion.get();
+    if (version !== seenDataVersion) {
+      seenDataVersion = version;
+      recentOrders.clear();
+    }
+    const known = recentOrders.get(id);
+    if (known) return known;
+    const row = selectOrder.get(id) as OrderRow | undefined;
+    if (!row) return undefined;
+    const order = toOrder(row);
+    // The oldest entry goes first (a Map keeps insertion order).
+    if (recentOrders.size >= RECENT_ORDERS) recentOrders.delete(recentOrders.keys().next().value!);
+    recentOrders.set(id, order);
+    return order;
+  };
+  const forgetting = (orders: OrderRecord[]) => {
+    for (const order of orders) recentOrders.delete(order.id);
+    return orders;
+  };
+
+  /**
    * Group commit: the writes that arrive in one turn of the event loop (payments, new and updated
    * orders) are made in one transaction, each write one statement or a transaction function (which
    * runs in a savepoint there), so one failing leaves the others; each caller hears back only after that transaction is committed: one commit for
@@ -160,6 +192,8 @@ export function openSqliteStore(file: string): Store {
    */
   interface QueuedWrite {
     write(): unknown;
+    /** The order it may change, forgotten by the cache once the group is committed. */
+    orderId: string;
     resolve(result: unknown): void;
     reject(error: unknown): void;
   }
@@ -190,12 +224,13 @@ export function openSqliteStore(file: string): Store {
       return;
     } finally {
       if (!durable) syncFull.run();
+      for (const item of group) recentOrders.delete(item.orderId);
     }
     outcomes.forEach((outcome, index) => ('error' in outcome ? group[index].reject(outcome.error) : group[index].resolve(outcome.result)));
   };
-  const inNextGroup = <T>(write: () => T, durable: boolean) =>
+  const inNextGroup = <T>(orderId: string, write: () => T, durable: boolean) =>
     new Promise<T>((resolve, reject) => {
-      queued.push({ write, resolve: resolve as (result: unknown) => void, reject });
+      queued.push({ write, orderId, resolve: resolve as (result: unknown) => void, reject });
       queuedDurable ||= durable;
       if (queued.length === 1) setImmediate(commitQueued);
     });
@@ -251,22 +286,26 @@ export function openSqliteStore(file: string): Store {
 
   return {
     async insertOrder(order: NewOrder) {
-      return toOrder((await inNextGroup(() => insertOrder.get(order), false)) as OrderRow);
+      return toOrder((await inNextGroup(order.id, () => insertOrder.get(order), false)) as OrderRow);
     },
     async markPending(id: string, answer: GatewayOrder, now: number) {
-      return optional(await inNextGroup(() => markPending.get({ id, now, ...answer }), false));
+      return optional(await inNextGroup(id, () => markPending.get({ id, now, ...answer }), false));
     },
     async markFailed(id: string, errorCode: string, now: number) {
-      return optional(await inNextGroup(() => markFailed.get(errorCode, now, id), false));
+      return optional(await inNextGroup(id, () => markFailed.get(errorCode, now, id), false));
     },
     async getOrder(id: string) {
-      return optional(selectOrder.get(id));
+      return recentOrder(id);
     },
     recordPayment(payment: IncomingPayment, eventsFor?: EventsFor) {
-      return inNextGroup(() => recordPayment(payment, eventsFor), true);
+      return inNextGroup(payment.payId, () => recordPayment(payment, eventsFor), true);
     },
     async resolveReview(id, decision, now, eventsFor) {
-      return resolve.immediate(id, decision, now, eventsFor);
+      try {
+        return resolve.immediate(id, decision, now, eventsFor);
+      } finally {
+        recentOrders.delete(id);
+      }
     },
     async getPayment(payNo: string) {
       const row = selectPayment.get(payNo) as PaymentRow | undefined;
@@ -303,10 +342,10 @@ export function openSqliteStore(file: string): Store {
       return listEvents(filter).map(toOutbox);
     },
     async expireDue(now: number) {
-      return (expireDue.all({ now }) as OrderRow[]).map(toOrder);
+      return forgetting((expireDue.all({ now }) as OrderRow[]).map(toOrder));
     },
     async failStaleCreating(before: number, now: number) {
-      return (failStale.all({ before, now }) as OrderRow[]).map(toOrder);
+      return forgetting((failStale.all({ before, now }) as OrderRow[]).map(toOrder));
     },
     async counts() {
       return { orders: tally(orderCounts.all()), payments: tally(paymentCounts.all()) };

@@ -148,6 +148,28 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.ordersToCheck(45_000, 60_000, 45_000, 1000)).map((order) => order.id)).not.toContain(late.id);
     });
 
+    it('reads every change after it was read: its own writes, and those of another instance or process', async () => {
+      const paidHere = await pendingOrder();
+      expect((await store.getOrder(paidHere.id))?.status).toBe('pending');
+      await store.recordPayment(payment(paidHere.id, 989));
+      expect((await store.getOrder(paidHere.id))?.status).toBe('paid');
+
+      const expiring = await pendingOrder();
+      expect((await store.getOrder(expiring.id))?.status).toBe('pending');
+      await store.expireDue(expiring.expiresAt! + 1);
+      expect((await store.getOrder(expiring.id))?.status).toBe('expired');
+
+      const paidElsewhere = await pendingOrder();
+      expect((await store.getOrder(paidElsewhere.id))?.status).toBe('pending');
+      const other = await factory.reopen();
+      try {
+        await other.recordPayment(payment(paidElsewhere.id, 989));
+      } finally {
+        await other.close();
+      }
+      expect((await store.getOrder(paidElsewhere.id))?.status).toBe('paid');
+    });
+
     it('keeps everything across a reopen', async () => {
       const order = await pendingOrder();
       const paid = payment(order.id, 989);
