@@ -11,18 +11,24 @@ export type Params = Record<string, string>;
 /** Code units at which UTF-16 order and UTF-8 byte order can part: surrogates, and U+E000 to U+FFFF. */
 const UTF16_ORDER_DIFFERS = /[\uD800-\uFFFF]/;
 
-/** Byte order of the UTF-8 keys, as PHP's ksort orders plain string keys. */
-function byteOrder(a: string, b: string): number {
-  // Elsewhere UTF-16 order is UTF-8 byte order, and comparing strings spares two buffers a comparison.
-  if (UTF16_ORDER_DIFFERS.test(a) || UTF16_ORDER_DIFFERS.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
-  return a < b ? -1 : a > b ? 1 : 0;
+const byUtf8Bytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/**
+ * The keys in UTF-8 byte order, as PHP's ksort orders plain string keys. Elsewhere UTF-16 order
+ * (the default sort's) is byte order, and sorting strings spares two buffers a comparison.
+ */
+function sortedKeys(keys: string[]): string[] {
+  return keys.some((key) => UTF16_ORDER_DIFFERS.test(key)) ? keys.sort(byUtf8Bytes) : keys.sort();
+}
+
+/** The keys that are signed: every non-empty parameter but `sign`, in order. */
+function signedKeys(params: Params): string[] {
+  return sortedKeys(Object.keys(params).filter((key) => key !== 'sign' && params[key] !== ''));
 }
 
 /** `a=1&b=2`: every non-empty parameter but `sign`, sorted by key, raw (not encoded) values. */
 export function canonicalString(params: Params): string {
-  return Object.keys(params)
-    .filter((key) => key !== 'sign' && params[key] !== '')
-    .sort(byteOrder)
+  return signedKeys(params)
     .map((key) => `${key}=${params[key]}`)
     .join('&');
 }
@@ -53,10 +59,7 @@ export function phpUrlencode(value: string): string {
 
 /** The query string as the document builds it: sorted, non-empty, encoded, `sign` last. */
 export function signedQuery(params: Params, key: string): string {
-  const pairs = Object.keys(params)
-    .filter((name) => name !== 'sign' && params[name] !== '')
-    .sort(byteOrder)
-    .map((name) => `${name}=${phpUrlencode(params[name])}`);
+  const pairs = signedKeys(params).map((name) => `${name}=${phpUrlencode(params[name])}`);
   return `${pairs.join('&')}&sign=${sign(params, key)}`;
 }
 

@@ -129,8 +129,9 @@ export class OrderService {
   private signedPayment(body: string): Params | undefined {
     const params = parseForm(body);
     if (!params || !params.pay_no || !params.pay_id || !verify(params, this.options.merchantKey)) return undefined;
-    const { sign: _sign, ...fields } = params;
-    return fields;
+    // Freshly parsed and ours: drop the sign in place (a copy of a null-prototype object is slow).
+    delete params.sign;
+    return params;
   }
 
   private readonly eventsFor: EventsFor = ({ outcome, order, payment }) => {
