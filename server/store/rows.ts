@@ -25,6 +25,34 @@ export interface OrderRow {
   paid_at: number | null;
 }
 
+/** The orders columns, in the order orderRowOf reads them. */
+export const ORDER_COLUMNS =
+  'id, status, price, money, type, product, param, reference, gateway_order_id, qr_payload, qr_image_url, error_code, late, created_at, updated_at, expires_at, paid_at';
+
+/** An order row read as an array of ORDER_COLUMNS (better-sqlite3's raw mode). */
+export function orderRowOf(values: unknown[]): OrderRow {
+  const v = values as never[];
+  return {
+    id: v[0],
+    status: v[1],
+    price: v[2],
+    money: v[3],
+    type: v[4],
+    product: v[5],
+    param: v[6],
+    reference: v[7],
+    gateway_order_id: v[8],
+    qr_payload: v[9],
+    qr_image_url: v[10],
+    error_code: v[11],
+    late: v[12],
+    created_at: v[13],
+    updated_at: v[14],
+    expires_at: v[15],
+    paid_at: v[16],
+  };
+}
+
 export interface PaymentRow {
   pay_no: string;
   order_id: string | null;
