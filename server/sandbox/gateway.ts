@@ -98,19 +98,6 @@ function orderAnswer(base: string, runtime: Runtime, order: Order): Answer {
   };
 }
 
-/** Resolves when the caller gave up on its answer or the sandbox closes. */
-function abandoned(caller: AbortSignal, closing: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const signals = [caller, closing];
-    const done = () => {
-      for (const signal of signals) signal.removeEventListener('abort', done);
-      resolve();
-    };
-    if (signals.some((signal) => signal.aborted)) return resolve();
-    for (const signal of signals) signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /**
  * Plays a creat_order fault: its reply, `null` for 'hang' (no answer at all, once the caller gave
  * up), or undefined when the order goes on as usual.
@@ -128,7 +115,12 @@ async function playFault(runtime: Runtime, payId: string, caller: AbortSignal): 
     case 'garbage':
       return { status: 200, type: 'text/html', body: '<html><body>Warning: mysql_connect(): Too many connections</body></html>' };
     case 'hang':
-      await abandoned(caller, runtime.closing);
+      // No answer: wait until the caller gives up or the sandbox closes.
+      await new Promise((resolve) => {
+        const gone = AbortSignal.any([caller, runtime.closing]);
+        if (gone.aborted) resolve(undefined);
+        else gone.addEventListener('abort', resolve, { once: true });
+      });
       return null;
     default:
       return undefined;

@@ -23,11 +23,12 @@ function before<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 /** `callerBase`: the sandbox's URL as the signer would reach it over HTTP. */
 export function inProcessTransport(runtime: Runtime, callerBase: string): GatewayTransport {
   const base = runtime.publicBaseUrl ?? callerBase;
+  const schemeless = (url: string) => url.replace(/^[a-z]+:/i, '');
+  const prefix = schemeless(base);
   // The path under the sandbox, for URLs of this sandbox (scheme aside: QR URLs are protocol-relative).
   const pathOf = (url: string) => {
-    const schemeless = url.replace(/^[a-z]+:/i, '');
-    const prefix = base.replace(/^[a-z]+:/i, '');
-    return schemeless.startsWith(`${prefix}/`) ? schemeless.slice(prefix.length) : undefined;
+    const rest = schemeless(url);
+    return rest.startsWith(`${prefix}/`) ? rest.slice(prefix.length) : undefined;
   };
   return {
     async get(url, timeoutMs) {

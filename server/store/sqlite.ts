@@ -134,12 +134,12 @@ export function openSqliteStore(file: string): Store {
   /** A pay_no recorded before: what it was, changing nothing. */
   const duplicateOf = (payNo: string): PaymentResult => {
     const known = selectPayment.get(payNo) as PaymentRow;
-    const order = known.order_id ? (selectOrder.get(known.order_id) as OrderRow | undefined) : undefined;
+    const order = known.order_id ? selectOrder.get(known.order_id) : undefined;
     return { duplicate: true, outcome: known.outcome as PaymentOutcome, order: order && toOrder(order), statusChanged: false };
   };
 
   const recordPayment = db.transaction((payment: IncomingPayment, eventsFor: EventsFor | undefined): PaymentResult => {
-    const row = selectOrder.get(payment.payId) as OrderRow | undefined;
+    const row = selectOrder.get(payment.payId);
     let order = row && toOrder(row);
     const { outcome, nextStatus } = settlePayment(order, payment.money);
     const inserted = insertPayment.run({
@@ -196,7 +196,7 @@ export function openSqliteStore(file: string): Store {
     }
     const known = recentOrders.get(id);
     if (known) return known;
-    const row = selectOrder.get(id) as OrderRow | undefined;
+    const row = selectOrder.get(id);
     if (!row) return undefined;
     const order = toOrder(row);
     // The oldest entry goes first (a Map keeps insertion order).
@@ -211,12 +211,9 @@ export function openSqliteStore(file: string): Store {
 
   /**
    * Group commit: the writes that arrive in one turn of the event loop (payments, new and updated
-   * orders) are made in one transaction, each write one statement or a transaction function (which
-   * runs in a savepoint there), so one failing leaves the others; each caller hears back only after that transaction is committed: one commit for
-   * the group, not one each. A group with a payment is synced to disk (a payment answered
-   * `success` must survive power loss). Order rows hold no money: a group of only those skips the
-   * fsync; in WAL mode it still survives a crash of this process, the next payment's sync takes it
-   * along, and a payment for an order lost to power loss is kept as an orphan, never dropped.
+   * orders) are made in one transaction, each one statement or a transaction function (a
+   * savepoint there), so one failing leaves the others. Each caller hears back after the commit:
+   * one commit for the group, not one each. A group with a payment is synced (syncLog) first.
    */
   interface QueuedWrite {
     write(): unknown;
@@ -307,7 +304,7 @@ export function openSqliteStore(file: string): Store {
 
   const tally = (rows: unknown[]) =>
     Object.fromEntries((rows as { key: string; count: number }[]).map(({ key, count }) => [key, count]));
-  const optional = (row: unknown) => (row ? toOrder(row as OrderRow) : undefined);
+  const optional = (row: OrderRow | undefined) => row && toOrder(row);
 
   return {
     async insertOrder(order: NewOrder) {
