@@ -1,7 +1,7 @@
 import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
 import { html, nothing, render, type TemplateResult } from 'lit/html.js';
-import type { Channel, ConfigView, OrderView } from '../shared/api.ts';
-import { getConfig } from './api-client.ts';
+import type { Channel, OrderView } from '../shared/api.ts';
+import { configOf, getConfig } from './api-client.ts';
 import type { CheckoutErrorDetail } from './errors.ts';
 import type { OrderFlow } from './flow.ts';
 import { channelName, formatMoney, pickLocale, t, type Locale } from './i18n.ts';
@@ -72,7 +72,6 @@ export class CodepayCheckout extends ReactiveElement {
     locale: {},
     theme: { reflect: true },
     status: { reflect: true },
-    _config: { state: true },
     _channel: { state: true },
     _note: { state: true },
   };
@@ -96,8 +95,6 @@ export class CodepayCheckout extends ReactiveElement {
   /** Reflected, so a page can style `codepay-checkout[status=paid]`. Read-only. */
   declare status: CheckoutStatus;
 
-  /** @internal */
-  declare _config?: ConfigView;
   /** @internal */
   declare _channel?: Channel;
   /** @internal The polite live region's text: status changes and a few countdown marks. */
@@ -147,7 +144,7 @@ export class CodepayCheckout extends ReactiveElement {
     const run = this.#run;
     const retry = () => this.#reset();
     getConfig(this._endpoint).then(
-      (config) => run === this.#run && (this._config = config),
+      () => this.requestUpdate(),
       (error) => this.#withFlow(run, (flow) => flow.fail(error, retry), retry),
     );
   }
@@ -174,7 +171,7 @@ export class CodepayCheckout extends ReactiveElement {
 
   /** @internal The channel to pay with: fixed, picked, or the signer's first. */
   _type(): Channel | undefined {
-    return this.type ?? this._channel ?? this._config?.channels[0];
+    return this.type ?? this._channel ?? configOf(this._endpoint)?.channels[0];
   }
 
   /** Back to a blank state; answers to anything started before are ignored from now on. */
@@ -201,12 +198,13 @@ export class CodepayCheckout extends ReactiveElement {
 
   protected render(): TemplateResult {
     const lang = this._lang;
+    const config = configOf(this._endpoint);
     // The order once there is one, else what the attributes ask for.
     const order = this.#flow?.view ?? this;
-    const product = this._config?.products.find((p) => p.id === order.product);
+    const product = config?.products.find((p) => p.id === order.product);
     const price = order === this ? (product?.price ?? this.price) : order.price;
     const money = price ? formatMoney(lang, price) : '';
-    const channels = this.type ? [] : (this._config?.channels ?? []);
+    const channels = this.type ? [] : (config?.channels ?? []);
     const current = this._type();
     const name = product?.name ?? order.product;
     return html`<div part="base" class="c${order.type ?? current}">

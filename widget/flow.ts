@@ -83,8 +83,7 @@ export class OrderFlow implements ReactiveController {
     const host = this.#host;
     const retry = () => void host.start();
     if (host.order) return this.#open(getOrder(host._endpoint, host.order), retry);
-    // Usually there already: the idle state asked for it.
-    host._config = await getConfig(host._endpoint);
+    await getConfig(host._endpoint); // usually there already: the idle state asked for it
     if (this.#dropped) return;
     const request: CreateOrderRequest = {
       ...(host.product ? { product: host.product } : { price: host.price }),
@@ -117,7 +116,7 @@ export class OrderFlow implements ReactiveController {
   }
 
   #open(request: Promise<OrderView>, retry: () => void): void {
-    this.#host._note = t(this.#host._lang, 'loading');
+    this.#host._note = t(this.#host._lang, 'loading'); // also renders with the configuration now in
     request.then(
       (view) => {
         if (this.#dropped) return;
