@@ -111,7 +111,7 @@ export class CodepayCheckout extends ReactiveElement {
 
   /** @internal The built-in locale in use. */
   get _lang(): Locale {
-    return pickLocale(this, this.locale);
+    return pickLocale(this);
   }
 
   /** @internal The signer's base URL. */
