@@ -1,16 +1,11 @@
-import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
+import { ReactiveElement, type PropertyDeclarations, type PropertyValues } from '@lit/reactive-element';
 import { html, nothing, render, type TemplateResult } from 'lit/html.js';
-import type { Channel, OrderView } from '../shared/api.ts';
+import type { Channel } from '../shared/api.ts';
 import { configOf, getConfig } from './api-client.ts';
-import type { CheckoutErrorDetail } from './errors.ts';
 import type { OrderFlow } from './flow.ts';
-import { channelName, formatMoney, pickLocale, t, type Locale } from './i18n.ts';
+import { emit, endpointOf, type CheckoutEventMap, type CheckoutHost, type CheckoutStatus } from './host.ts';
+import { channelName, formatMoney, pickLocale, t } from './i18n.ts';
 import { styles } from './styles.ts';
-
-export type CheckoutStatus = 'idle' | 'loading' | 'pending' | 'paid' | 'expired' | 'error';
-
-/** Where the script was loaded from: the signer that serves it, unless `endpoint` says otherwise. */
-const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
 /**
  * Everything past the idle state (order, QR encoder, status stream, errors) is a chunk of its own,
@@ -59,10 +54,10 @@ const loadFlow = () => import('./flow.ts');
  * @cssprop --codepay-qr-color - Colour of the QR code's modules.
  * @cssprop --codepay-qr-background - Background of the QR code.
  */
-export class CodepayCheckout extends ReactiveElement {
+export class CodepayCheckout extends ReactiveElement implements CheckoutHost {
   static override styles = styles;
 
-  static override properties = {
+  static override properties: PropertyDeclarations = {
     price: {},
     product: {},
     order: {},
@@ -72,8 +67,6 @@ export class CodepayCheckout extends ReactiveElement {
     locale: {},
     theme: { reflect: true },
     status: { reflect: true },
-    _channel: { state: true },
-    _note: { state: true },
   };
 
   /** The price to ask for, "9.90" (unused when `product` is set: the signer prices products). */
@@ -95,11 +88,8 @@ export class CodepayCheckout extends ReactiveElement {
   /** Reflected, so a page can style `codepay-checkout[status=paid]`. Read-only. */
   declare status: CheckoutStatus;
 
-  /** @internal */
-  declare _channel?: Channel;
-  /** @internal The polite live region's text: status changes and a few countdown marks. */
-  declare _note?: string;
-
+  /** The channel the buyer picked. */
+  #channel?: Channel;
   #flow?: OrderFlow;
   /** Counts resets, so a late answer to an abandoned request changes nothing. */
   #run = 0;
@@ -107,16 +97,6 @@ export class CodepayCheckout extends ReactiveElement {
   constructor() {
     super();
     this.status = 'idle';
-  }
-
-  /** @internal The built-in locale in use. */
-  get _lang(): Locale {
-    return pickLocale(this);
-  }
-
-  /** @internal The signer's base URL. */
-  get _endpoint(): string {
-    return (this.endpoint || SCRIPT_ORIGIN).replace(/\/+$/, '');
   }
 
   override connectedCallback(): void {
@@ -135,7 +115,7 @@ export class CodepayCheckout extends ReactiveElement {
   /** Creates the order and shows its QR code, as the pay button does (or shows the merchant's `order`). */
   async start(): Promise<void> {
     if (!['loading', 'pending', 'paid'].includes(this.status))
-      await this.#withFlow(this.#reset('loading'), (flow) => flow.start(), () => void this.start());
+      await this.#withFlow(this.#reset('loading'), (flow) => flow.start(() => this.#type()), () => void this.start());
   }
 
   /** Idle: the merchant's order, or else the configuration (channels, products). */
@@ -143,7 +123,7 @@ export class CodepayCheckout extends ReactiveElement {
     if (this.order) return void this.start();
     const run = this.#run;
     const retry = () => this.#reset();
-    getConfig(this._endpoint).then(
+    getConfig(endpointOf(this)).then(
       () => this.requestUpdate(),
       (error) => this.#withFlow(run, (flow) => flow.fail(error, retry), retry),
     );
@@ -164,14 +144,13 @@ export class CodepayCheckout extends ReactiveElement {
       if (run !== this.#run) return;
       if (this.#flow) return this.#flow.fail(error, retry);
       this.status = 'error';
-      const detail: CheckoutErrorDetail = { code: 'NETWORK', message: String(error), retryable: true };
-      this.dispatchEvent(new CustomEvent('codepay-error', { detail, bubbles: true, composed: true }));
+      emit(this, 'codepay-error', { code: 'NETWORK', message: String(error), retryable: true });
     }
   }
 
-  /** @internal The channel to pay with: fixed, picked, or the signer's first. */
-  _type(): Channel | undefined {
-    return this.type ?? this._channel ?? configOf(this._endpoint)?.channels[0];
+  /** The channel to pay with: fixed, picked, or the signer's first. */
+  #type(): Channel | undefined {
+    return this.type ?? this.#channel ?? configOf(endpointOf(this))?.channels[0];
   }
 
   /** Back to a blank state; answers to anything started before are ignored from now on. */
@@ -180,7 +159,6 @@ export class CodepayCheckout extends ReactiveElement {
     this.#flow?.drop();
     this.#flow = undefined;
     this.status = status;
-    this._note = '';
     if (status === 'idle' && this.isConnected) this.#begin();
     return this.#run;
   }
@@ -197,15 +175,15 @@ export class CodepayCheckout extends ReactiveElement {
   }
 
   protected render(): TemplateResult {
-    const lang = this._lang;
-    const config = configOf(this._endpoint);
+    const lang = pickLocale(this);
+    const config = configOf(endpointOf(this));
     // The order once there is one, else what the attributes ask for.
     const order = this.#flow?.view ?? this;
     const product = config?.products.find((p) => p.id === order.product);
     const price = order === this ? (product?.price ?? this.price) : order.price;
     const money = price ? formatMoney(lang, price) : '';
     const channels = this.type ? [] : (config?.channels ?? []);
-    const current = this._type();
+    const current = this.#type();
     const name = product?.name ?? order.product;
     return html`<div part="base" class="c${order.type ?? current}">
       <slot name="header"></slot>
@@ -217,7 +195,7 @@ export class CodepayCheckout extends ReactiveElement {
               ? html`<div part="channels" role="radiogroup" aria-label=${t(lang, 'method')}>
                   ${channels.map(
                     (c) => html`<label part="channel" class="c${c}">
-                      <input class="sr" type="radio" name="channel" .checked=${c === current} @change=${() => (this._channel = c)}>
+                      <input class="sr" type="radio" name="channel" .checked=${c === current} @change=${() => ((this.#channel = c), this.requestUpdate())}>
                       ${channelName(lang, c)}
                     </label>`,
                   )}
@@ -226,16 +204,9 @@ export class CodepayCheckout extends ReactiveElement {
             html`<button part="button pay-button" @click=${this.start}>${t(lang, 'pay')} ${money}</button>`,
           ]}
       <slot name="footer"></slot>
-      <div class="sr" role="status">${this._note}</div>
+      <div class="sr" role="status">${this.#flow?.note}</div>
     </div>`;
   }
-}
-
-export interface CheckoutEventMap {
-  'codepay-order': CustomEvent<OrderView>;
-  'codepay-paid': CustomEvent<OrderView>;
-  'codepay-expired': CustomEvent<OrderView>;
-  'codepay-error': CustomEvent<CheckoutErrorDetail>;
 }
 
 declare global {

@@ -35,7 +35,7 @@ export const channelName = (locale: Locale, channel: Channel): string => t(local
  * then the browser's. Chinese in Traditional script (named, or implied by Taiwan, Hong Kong, Macau)
  * is zh-TW, other Chinese zh-CN, any other language en.
  */
-export function pickLocale(host: HTMLElement & { readonly locale?: string }): Locale {
+export function pickLocale(host: Pick<Element, 'closest'> & { readonly locale?: string }): Locale {
   const tag =
     host.locale || host.closest<HTMLElement>('[lang]')?.lang || document.documentElement.lang || navigator.language;
   if (!/^zh/i.test(tag)) return 'en';
