@@ -89,7 +89,7 @@ export class CodepayCheckout extends ReactiveElement implements CheckoutHost {
   declare status: CheckoutStatus;
 
   /** The channel the buyer picked. */
-  #channel?: Channel;
+  #picked?: Channel;
   #flow?: OrderFlow;
   /** Counts resets, so a late answer to an abandoned request changes nothing. */
   #run = 0;
@@ -115,7 +115,11 @@ export class CodepayCheckout extends ReactiveElement implements CheckoutHost {
   /** Creates the order and shows its QR code, as the pay button does (or shows the merchant's `order`). */
   async start(): Promise<void> {
     if (!['loading', 'pending', 'paid'].includes(this.status))
-      await this.#withFlow(this.#reset('loading'), (flow) => flow.start(() => this.#type()), () => void this.start());
+      await this.#withFlow(
+        this.#reset('loading'),
+        (flow) => flow.start(() => this.#channel()),
+        () => void this.start(),
+      );
   }
 
   /** Idle: the merchant's order, or else the configuration (channels, products). */
@@ -149,8 +153,8 @@ export class CodepayCheckout extends ReactiveElement implements CheckoutHost {
   }
 
   /** The channel to pay with: fixed, picked, or the signer's first. */
-  #type(): Channel | undefined {
-    return this.type ?? this.#channel ?? configOf(endpointOf(this))?.channels[0];
+  #channel(): Channel | undefined {
+    return this.type ?? this.#picked ?? configOf(endpointOf(this))?.channels[0];
   }
 
   /** Back to a blank state; answers to anything started before are ignored from now on. */
@@ -183,7 +187,7 @@ export class CodepayCheckout extends ReactiveElement implements CheckoutHost {
     const price = order === this ? (product?.price ?? this.price) : order.price;
     const money = price ? formatMoney(lang, price) : '';
     const channels = this.type ? [] : (config?.channels ?? []);
-    const current = this.#type();
+    const current = this.#channel();
     const name = product?.name ?? order.product;
     return html`<div part="base" class="c${order.type ?? current}">
       <slot name="header"></slot>
@@ -195,7 +199,8 @@ export class CodepayCheckout extends ReactiveElement implements CheckoutHost {
               ? html`<div part="channels" role="radiogroup" aria-label=${t(lang, 'method')}>
                   ${channels.map(
                     (c) => html`<label part="channel" class="c${c}">
-                      <input class="sr" type="radio" name="channel" .checked=${c === current} @change=${() => ((this.#channel = c), this.requestUpdate())}>
+                      <input class="sr" type="radio" name="channel" .checked=${c === current}
+                        @change=${() => ((this.#picked = c), this.requestUpdate())}>
                       ${channelName(lang, c)}
                     </label>`,
                   )}

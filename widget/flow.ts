@@ -53,7 +53,7 @@ export class OrderFlow implements ReactiveController {
   #view?: OrderView;
   #qr?: QrShape;
   #countdown?: Countdown;
-  #left = 0;
+  #secondsLeft = 0;
   #watch?: StatusWatch;
   #ticker?: ReturnType<typeof setInterval>;
   #renewable = false;
@@ -100,7 +100,7 @@ export class OrderFlow implements ReactiveController {
   /** Shows a failed call's error; `retry` backs the retry button where retrying can help. */
   fail(failure: unknown, retry?: () => void): void {
     this.#stop();
-    void explain(failure).then(({ code, message }) => this.#dropped || this.#fail(code, message, retry));
+    void explain(failure).then(({ code, message }) => this.#dropped || this.#showError(code, message, retry));
   }
 
   /** Stops every timer and stream; later answers are ignored. */
@@ -168,16 +168,16 @@ export class OrderFlow implements ReactiveController {
         this.#expire();
         break;
       case 'failed':
-        this.#fail('ORDER_FAILED', t(this.#lang, 'failed'));
+        this.#showError('ORDER_FAILED', t(this.#lang, 'failed'));
         break;
       case 'review':
-        this.#fail('PAYMENT_REVIEW', t(this.#lang, 'review'));
+        this.#showError('PAYMENT_REVIEW', t(this.#lang, 'review'));
     }
     host.requestUpdate();
   }
 
   /** Shows an error and fires `codepay-error`. */
-  #fail(code: CheckoutErrorCode, message: string, retry?: () => void): void {
+  #showError(code: CheckoutErrorCode, message: string, retry?: () => void): void {
     const host = this.#host;
     this.#stop();
     this.#error = errorDetail(code, code === 'NETWORK' ? t(this.#lang, 'network') : message || code);
@@ -193,7 +193,7 @@ export class OrderFlow implements ReactiveController {
     try {
       if (payload) this.#qr = encodeQr(payload);
     } catch (error) {
-      this.#fail('INTERNAL', String(error)); // a payload too long for a QR
+      this.#showError('INTERNAL', String(error)); // a payload too long for a QR
     }
   }
 
@@ -203,7 +203,7 @@ export class OrderFlow implements ReactiveController {
     if (!this.#host.isConnected) return; // hostConnected() starts it again
     let before = this.#countdown!.secondsLeft(); // no mark is "crossed" on the first step
     const step = (): void => {
-      const left = (this.#left = this.#countdown!.secondsLeft());
+      const left = (this.#secondsLeft = this.#countdown!.secondsLeft());
       const mark = Countdown.crossed(before, left);
       before = left;
       if (mark) this.note = t(this.#lang, 'left', { t: formatClock(mark) });
@@ -323,7 +323,7 @@ export class OrderFlow implements ReactiveController {
             )}
           </p>`
         : ''}
-      <span part="countdown" role="timer">${t(lang, 'left', { t: formatClock(this.#left) })}</span>
+      <span part="countdown" role="timer">${t(lang, 'left', { t: formatClock(this.#secondsLeft) })}</span>
       ${payload && /^https?:\/\//i.test(payload) && matchMedia(PHONE).matches
         ? html`<a part="button open-button" href=${payload} target="_blank" rel="noopener"
             >${t(lang, 'open', { c: channelName(lang, view.type) })}</a
