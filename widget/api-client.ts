@@ -15,10 +15,18 @@ export function request<T>(url: string, init?: RequestInit): Promise<T> {
 }
 
 /** One config request per signer, shared by every element on the page; a failure is not cached. */
-const configs: Record<string, Promise<ConfigView>> = {};
+const requests: Record<string, Promise<ConfigView>> = {};
+/** The answers that have arrived, to render with. */
+const configs: Record<string, ConfigView> = {};
 
 export const getConfig = (endpoint: string): Promise<ConfigView> =>
-  (configs[endpoint] ??= request<ConfigView>(`${endpoint}/api/config`).catch((error: unknown) => {
-    delete configs[endpoint];
-    throw error;
-  }));
+  (requests[endpoint] ??= request<ConfigView>(`${endpoint}/api/config`).then(
+    (config) => (configs[endpoint] = config),
+    (error: unknown) => {
+      delete requests[endpoint];
+      throw error;
+    },
+  ));
+
+/** The signer's configuration, once `getConfig` has it. */
+export const configOf = (endpoint: string): ConfigView | undefined => configs[endpoint];

@@ -1,16 +1,11 @@
-import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
+import { ReactiveElement, type PropertyDeclarations, type PropertyValues } from '@lit/reactive-element';
 import { html, nothing, render, type TemplateResult } from 'lit/html.js';
-import type { Channel, ConfigView, OrderView } from '../shared/api.ts';
-import { getConfig } from './api-client.ts';
-import type { CheckoutErrorDetail } from './errors.ts';
+import type { Channel } from '../shared/api.ts';
+import { configOf, getConfig } from './api-client.ts';
 import type { OrderFlow } from './flow.ts';
-import { channelName, formatMoney, pickLocale, t, type Locale } from './i18n.ts';
+import { emit, endpointOf, type CheckoutEventMap, type CheckoutHost, type CheckoutStatus } from './host.ts';
+import { channelName, formatMoney, pickLocale, t } from './i18n.ts';
 import { styles } from './styles.ts';
-
-export type CheckoutStatus = 'idle' | 'loading' | 'pending' | 'paid' | 'expired' | 'error';
-
-/** Where the script was loaded from: the signer that serves it, unless `endpoint` says otherwise. */
-const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
 /**
  * Everything past the idle state (order, QR encoder, status stream, errors) is a chunk of its own,
@@ -59,10 +54,10 @@ const loadFlow = () => import('./flow.ts');
  * @cssprop --codepay-qr-color - Colour of the QR code's modules.
  * @cssprop --codepay-qr-background - Background of the QR code.
  */
-export class CodepayCheckout extends ReactiveElement {
+export class CodepayCheckout extends ReactiveElement implements CheckoutHost {
   static override styles = styles;
 
-  static override properties = {
+  static override properties: PropertyDeclarations = {
     price: {},
     product: {},
     order: {},
@@ -72,9 +67,6 @@ export class CodepayCheckout extends ReactiveElement {
     locale: {},
     theme: { reflect: true },
     status: { reflect: true },
-    _config: { state: true },
-    _channel: { state: true },
-    _note: { state: true },
   };
 
   /** The price to ask for, "9.90" (unused when `product` is set: the signer prices products). */
@@ -96,13 +88,8 @@ export class CodepayCheckout extends ReactiveElement {
   /** Reflected, so a page can style `codepay-checkout[status=paid]`. Read-only. */
   declare status: CheckoutStatus;
 
-  /** @internal */
-  declare _config?: ConfigView;
-  /** @internal */
-  declare _channel?: Channel;
-  /** @internal The polite live region's text: status changes and a few countdown marks. */
-  declare _note?: string;
-
+  /** The channel the buyer picked. */
+  #picked?: Channel;
   #flow?: OrderFlow;
   /** Counts resets, so a late answer to an abandoned request changes nothing. */
   #run = 0;
@@ -110,16 +97,6 @@ export class CodepayCheckout extends ReactiveElement {
   constructor() {
     super();
     this.status = 'idle';
-  }
-
-  /** @internal The built-in locale in use. */
-  get _lang(): Locale {
-    return pickLocale(this, this.locale);
-  }
-
-  /** @internal The signer's base URL. */
-  get _endpoint(): string {
-    return (this.endpoint || SCRIPT_ORIGIN).replace(/\/+$/, '');
   }
 
   override connectedCallback(): void {
@@ -138,7 +115,11 @@ export class CodepayCheckout extends ReactiveElement {
   /** Creates the order and shows its QR code, as the pay button does (or shows the merchant's `order`). */
   async start(): Promise<void> {
     if (!['loading', 'pending', 'paid'].includes(this.status))
-      await this.#withFlow(this.#reset('loading'), (flow) => flow.start(), () => void this.start());
+      await this.#withFlow(
+        this.#reset('loading'),
+        (flow) => flow.start(() => this.#channel()),
+        () => void this.start(),
+      );
   }
 
   /** Idle: the merchant's order, or else the configuration (channels, products). */
@@ -146,8 +127,8 @@ export class CodepayCheckout extends ReactiveElement {
     if (this.order) return void this.start();
     const run = this.#run;
     const retry = () => this.#reset();
-    getConfig(this._endpoint).then(
-      (config) => run === this.#run && (this._config = config),
+    getConfig(endpointOf(this)).then(
+      () => this.requestUpdate(),
       (error) => this.#withFlow(run, (flow) => flow.fail(error, retry), retry),
     );
   }
@@ -167,14 +148,13 @@ export class CodepayCheckout extends ReactiveElement {
       if (run !== this.#run) return;
       if (this.#flow) return this.#flow.fail(error, retry);
       this.status = 'error';
-      const detail: CheckoutErrorDetail = { code: 'NETWORK', message: String(error), retryable: true };
-      this.dispatchEvent(new CustomEvent('codepay-error', { detail, bubbles: true, composed: true }));
+      emit(this, 'codepay-error', { code: 'NETWORK', message: String(error), retryable: true });
     }
   }
 
-  /** @internal The channel to pay with: fixed, picked, or the signer's first. */
-  _type(): Channel | undefined {
-    return this.type ?? this._channel ?? this._config?.channels[0];
+  /** The channel to pay with: fixed, picked, or the signer's first. */
+  #channel(): Channel | undefined {
+    return this.type ?? this.#picked ?? configOf(endpointOf(this))?.channels[0];
   }
 
   /** Back to a blank state; answers to anything started before are ignored from now on. */
@@ -183,7 +163,6 @@ export class CodepayCheckout extends ReactiveElement {
     this.#flow?.drop();
     this.#flow = undefined;
     this.status = status;
-    this._note = '';
     if (status === 'idle' && this.isConnected) this.#begin();
     return this.#run;
   }
@@ -200,14 +179,15 @@ export class CodepayCheckout extends ReactiveElement {
   }
 
   protected render(): TemplateResult {
-    const lang = this._lang;
+    const lang = pickLocale(this);
+    const config = configOf(endpointOf(this));
     // The order once there is one, else what the attributes ask for.
     const order = this.#flow?.view ?? this;
-    const product = this._config?.products.find((p) => p.id === order.product);
+    const product = config?.products.find((p) => p.id === order.product);
     const price = order === this ? (product?.price ?? this.price) : order.price;
     const money = price ? formatMoney(lang, price) : '';
-    const channels = this.type ? [] : (this._config?.channels ?? []);
-    const current = this._type();
+    const channels = this.type ? [] : (config?.channels ?? []);
+    const current = this.#channel();
     const name = product?.name ?? order.product;
     return html`<div part="base" class="c${order.type ?? current}">
       <slot name="header"></slot>
@@ -219,7 +199,8 @@ export class CodepayCheckout extends ReactiveElement {
               ? html`<div part="channels" role="radiogroup" aria-label=${t(lang, 'method')}>
                   ${channels.map(
                     (c) => html`<label part="channel" class="c${c}">
-                      <input class="sr" type="radio" name="channel" .checked=${c === current} @change=${() => (this._channel = c)}>
+                      <input class="sr" type="radio" name="channel" .checked=${c === current}
+                        @change=${() => ((this.#picked = c), this.requestUpdate())}>
                       ${channelName(lang, c)}
                     </label>`,
                   )}
@@ -228,16 +209,9 @@ export class CodepayCheckout extends ReactiveElement {
             html`<button part="button pay-button" @click=${this.start}>${t(lang, 'pay')} ${money}</button>`,
           ]}
       <slot name="footer"></slot>
-      <div class="sr" role="status">${this._note}</div>
+      <div class="sr" role="status">${this.#flow?.note}</div>
     </div>`;
   }
-}
-
-export interface CheckoutEventMap {
-  'codepay-order': CustomEvent<OrderView>;
-  'codepay-paid': CustomEvent<OrderView>;
-  'codepay-expired': CustomEvent<OrderView>;
-  'codepay-error': CustomEvent<CheckoutErrorDetail>;
 }
 
 declare global {

@@ -6,14 +6,14 @@
  */
 import { adoptStyles, type ReactiveController, type ReactiveElement } from '@lit/reactive-element';
 import { html, type TemplateResult } from 'lit/html.js';
-import { isFinalStatus, type CreateOrderRequest, type OrderView } from '../shared/api.ts';
+import { isFinalStatus, type Channel, type CreateOrderRequest, type OrderView } from '../shared/api.ts';
 import { getConfig } from './api-client.ts';
 import { createOrder, getOrder } from './order-api.ts';
-import type { CheckoutEventMap, CodepayCheckout } from './codepay-checkout.ts';
 import { Countdown, formatClock } from './countdown.ts';
 import { errorDetail, explain, type CheckoutErrorCode, type CheckoutErrorDetail } from './errors.ts';
 import { flowStyles } from './flow-styles.ts';
-import { channelName, formatMoney, strings, type Locale } from './i18n.ts';
+import { emit, endpointOf, type CheckoutHost } from './host.ts';
+import { channelName, formatMoney, pickLocale, strings, type Locale } from './i18n.ts';
 import { QUIET_ZONE, encodeQr, type QrShape } from './qr.ts';
 import { watchOrder, type StatusWatch } from './status-stream.ts';
 
@@ -47,11 +47,13 @@ const PHONE = '(pointer: coarse)';
 const styled = new WeakSet<ShadowRoot>();
 
 export class OrderFlow implements ReactiveController {
-  readonly #host: CodepayCheckout;
+  /** The polite live region's text: status changes and a few countdown marks. */
+  note = '';
+  readonly #host: CheckoutHost;
   #view?: OrderView;
   #qr?: QrShape;
   #countdown?: Countdown;
-  #left = 0;
+  #secondsLeft = 0;
   #watch?: StatusWatch;
   #ticker?: ReturnType<typeof setInterval>;
   #renewable = false;
@@ -60,7 +62,7 @@ export class OrderFlow implements ReactiveController {
   #error?: CheckoutErrorDetail;
   #retry?: () => void;
 
-  constructor(host: CodepayCheckout) {
+  constructor(host: CheckoutHost) {
     this.#host = host;
     host.addController(this);
     const root = host.renderRoot;
@@ -77,27 +79,28 @@ export class OrderFlow implements ReactiveController {
 
   /**
    * Shows the host's order: the merchant's (`order`), or a new one from its product or price,
-   * channel and `param`. Rejects when the signer's configuration (the default channel) can't be had.
+   * `channel` and `param`. Rejects when the signer's configuration (the default channel) can't be
+   * had; `channel` is asked once it is in.
    */
-  async start(): Promise<void> {
+  async start(channel: () => Channel | undefined): Promise<void> {
     const host = this.#host;
+    const endpoint = endpointOf(host);
     const retry = () => void host.start();
-    if (host.order) return this.#open(getOrder(host._endpoint, host.order), retry);
-    // Usually there already: the idle state asked for it.
-    host._config = await getConfig(host._endpoint);
+    if (host.order) return this.#open(getOrder(endpoint, host.order), retry);
+    await getConfig(endpoint); // usually there already: the idle state asked for it
     if (this.#dropped) return;
     const request: CreateOrderRequest = {
       ...(host.product ? { product: host.product } : { price: host.price }),
-      type: host._type(),
+      type: channel(),
       param: host.param || undefined,
     };
-    this.#open(createOrder(host._endpoint, request, host._lang), retry);
+    this.#open(createOrder(endpoint, request, this.#lang), retry);
   }
 
   /** Shows a failed call's error; `retry` backs the retry button where retrying can help. */
   fail(failure: unknown, retry?: () => void): void {
     this.#stop();
-    void explain(failure).then(({ code, message }) => this.#dropped || this.#fail(code, message, retry));
+    void explain(failure).then(({ code, message }) => this.#dropped || this.#showError(code, message, retry));
   }
 
   /** Stops every timer and stream; later answers are ignored. */
@@ -117,12 +120,13 @@ export class OrderFlow implements ReactiveController {
   }
 
   #open(request: Promise<OrderView>, retry: () => void): void {
-    this.#host._note = t(this.#host._lang, 'loading');
+    this.note = t(this.#lang, 'loading');
+    this.#host.requestUpdate();
     request.then(
       (view) => {
         if (this.#dropped) return;
         this.#view = view;
-        this.#emit('codepay-order', view);
+        emit(this.#host, 'codepay-order', view);
         this.#apply(view);
         if (!isFinalStatus(view.status)) this.#follow(view);
       },
@@ -133,7 +137,7 @@ export class OrderFlow implements ReactiveController {
   #follow(view: OrderView): void {
     this.#watch?.close();
     if (!this.#host.isConnected) return; // hostConnected() follows it when the element is back
-    this.#watch = watchOrder(this.#host._endpoint, view.id, (next) => this.#apply(next));
+    this.#watch = watchOrder(endpointOf(this.#host), view.id, (next) => this.#apply(next));
   }
 
   /** Every view of the order goes through here, from whichever source, any number of times. */
@@ -150,37 +154,37 @@ export class OrderFlow implements ReactiveController {
         // Once expired here, it stays so; a late payment still turns it to paid.
         if (host.status === 'pending' || host.status === 'expired') break;
         host.status = 'pending';
-        host._note = `${t(host._lang, 'wait')}. ${this.#scanLabel(view)}`;
+        this.note = `${t(this.#lang, 'wait')}. ${this.#scanLabel(view)}`;
         this.#tick();
         this.#draw(view); // after the ticker starts, so that a failure here also stops it
         break;
       case 'paid':
         this.#stop();
         host.status = 'paid';
-        host._note = t(host._lang, 'paid');
-        this.#emit('codepay-paid', view); // once: the `paid` guard above stops any repeat
+        this.note = t(this.#lang, 'paid');
+        emit(host, 'codepay-paid', view); // once: the `paid` guard above stops any repeat
         break;
       case 'expired':
         this.#expire();
         break;
       case 'failed':
-        this.#fail('ORDER_FAILED', t(host._lang, 'failed'));
+        this.#showError('ORDER_FAILED', t(this.#lang, 'failed'));
         break;
       case 'review':
-        this.#fail('PAYMENT_REVIEW', t(host._lang, 'review'));
+        this.#showError('PAYMENT_REVIEW', t(this.#lang, 'review'));
     }
     host.requestUpdate();
   }
 
   /** Shows an error and fires `codepay-error`. */
-  #fail(code: CheckoutErrorCode, message: string, retry?: () => void): void {
+  #showError(code: CheckoutErrorCode, message: string, retry?: () => void): void {
     const host = this.#host;
     this.#stop();
-    this.#error = errorDetail(code, code === 'NETWORK' ? t(host._lang, 'network') : message || code);
+    this.#error = errorDetail(code, code === 'NETWORK' ? t(this.#lang, 'network') : message || code);
     this.#retry = retry;
     host.status = 'error';
-    host._note = this.#error.message;
-    this.#emit('codepay-error', this.#error);
+    this.note = this.#error.message;
+    emit(host, 'codepay-error', this.#error);
     host.requestUpdate();
   }
 
@@ -189,7 +193,7 @@ export class OrderFlow implements ReactiveController {
     try {
       if (payload) this.#qr = encodeQr(payload);
     } catch (error) {
-      this.#fail('INTERNAL', String(error)); // a payload too long for a QR
+      this.#showError('INTERNAL', String(error)); // a payload too long for a QR
     }
   }
 
@@ -199,10 +203,10 @@ export class OrderFlow implements ReactiveController {
     if (!this.#host.isConnected) return; // hostConnected() starts it again
     let before = this.#countdown!.secondsLeft(); // no mark is "crossed" on the first step
     const step = (): void => {
-      const left = (this.#left = this.#countdown!.secondsLeft());
+      const left = (this.#secondsLeft = this.#countdown!.secondsLeft());
       const mark = Countdown.crossed(before, left);
       before = left;
-      if (mark) this.#host._note = t(this.#host._lang, 'left', { t: formatClock(mark) });
+      if (mark) this.note = t(this.#lang, 'left', { t: formatClock(mark) });
       if (left <= 0) {
         this.#watch?.check(); // the signer may have seen a payment at the last moment
         this.#expire();
@@ -218,9 +222,9 @@ export class OrderFlow implements ReactiveController {
     if (host.status === 'expired' || !this.#view) return;
     clearInterval(this.#ticker);
     host.status = 'expired';
-    host._note = t(host._lang, 'expired');
+    this.note = t(this.#lang, 'expired');
     // The stream stays open: a payment that arrives late is still shown as paid.
-    this.#renewable = this.#emit('codepay-expired', this.#view, true) && !host.order;
+    this.#renewable = emit(host, 'codepay-expired', this.#view, true) && !host.order;
   }
 
   #stop(): void {
@@ -229,13 +233,13 @@ export class OrderFlow implements ReactiveController {
     clearInterval(this.#ticker);
   }
 
-  /** Fires one of the element's events; false when a cancelable one was canceled. */
-  #emit<K extends keyof CheckoutEventMap>(type: K, detail: CheckoutEventMap[K]['detail'], cancelable?: boolean): boolean {
-    return this.#host.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  /** The element's language, read each time: `locale` may change. */
+  get #lang(): Locale {
+    return pickLocale(this.#host);
   }
 
   #scanLabel(view: OrderView): string {
-    const lang = this.#host._lang;
+    const lang = this.#lang;
     return t(lang, 'scan', { c: channelName(lang, view.type), a: formatMoney(lang, view.money ?? view.price) });
   }
 
@@ -254,7 +258,7 @@ export class OrderFlow implements ReactiveController {
   /** The body of the card in every state but idle. */
   render(): TemplateResult {
     const host = this.#host;
-    const lang = host._lang;
+    const lang = this.#lang;
     const view = this.#view;
     const error = this.#error;
     switch (error ? 'error' : view ? host.status : 'loading') {
@@ -289,7 +293,7 @@ export class OrderFlow implements ReactiveController {
   }
 
   #pending(view: OrderView): TemplateResult {
-    const lang = this.#host._lang;
+    const lang = this.#lang;
     const label = this.#scanLabel(view);
     const { payload, image } = view.qr ?? {};
     const qr = this.#qr;
@@ -305,7 +309,7 @@ export class OrderFlow implements ReactiveController {
           <path d=${qr.path} />
         </svg>`
       : image && !payload
-        ? html`<img part="qr" src=${this.#host._endpoint + image} alt=${label} />`
+        ? html`<img part="qr" src=${endpointOf(this.#host) + image} alt=${label} />`
         : html`<div part="skeleton"></div>`;
     const money = view.money ?? view.price;
     return html`${code}
@@ -319,7 +323,7 @@ export class OrderFlow implements ReactiveController {
             )}
           </p>`
         : ''}
-      <span part="countdown" role="timer">${t(lang, 'left', { t: formatClock(this.#left) })}</span>
+      <span part="countdown" role="timer">${t(lang, 'left', { t: formatClock(this.#secondsLeft) })}</span>
       ${payload && /^https?:\/\//i.test(payload) && matchMedia(PHONE).matches
         ? html`<a part="button open-button" href=${payload} target="_blank" rel="noopener"
             >${t(lang, 'open', { c: channelName(lang, view.type) })}</a

@@ -35,9 +35,9 @@ export const channelName = (locale: Locale, channel: Channel): string => t(local
  * then the browser's. Chinese in Traditional script (named, or implied by Taiwan, Hong Kong, Macau)
  * is zh-TW, other Chinese zh-CN, any other language en.
  */
-export function pickLocale(host: HTMLElement, explicit: string | null | undefined): Locale {
+export function pickLocale(host: Pick<Element, 'closest'> & { readonly locale?: string }): Locale {
   const tag =
-    explicit || host.closest<HTMLElement>('[lang]')?.lang || document.documentElement.lang || navigator.language;
+    host.locale || host.closest<HTMLElement>('[lang]')?.lang || document.documentElement.lang || navigator.language;
   if (!/^zh/i.test(tag)) return 'en';
   return /hans/i.test(tag) || !/hant|-(tw|hk|mo)\b/i.test(tag) ? 'zh-CN' : 'zh-TW';
 }

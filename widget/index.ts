@@ -2,7 +2,7 @@
 import { CodepayCheckout } from './codepay-checkout.ts';
 
 export { CodepayCheckout };
-export type { CheckoutEventMap, CheckoutStatus } from './codepay-checkout.ts';
+export type { CheckoutEventMap, CheckoutStatus } from './host.ts';
 export type { CheckoutErrorCode, CheckoutErrorDetail } from './errors.ts';
 
 if (!customElements.get('codepay-checkout')) customElements.define('codepay-checkout', CodepayCheckout);

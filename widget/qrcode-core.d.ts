@@ -13,7 +13,6 @@ declare module 'qrcode/lib/core/bit-buffer.js' {
 declare module 'qrcode/lib/core/bit-matrix.js' {
   export default class BitMatrix {
     constructor(size: number);
-    size: number;
     data: Uint8Array;
     set(row: number, col: number, value: boolean | number, reserved?: boolean): void;
     isReserved(row: number, col: number): number;
