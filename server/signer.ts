@@ -140,10 +140,12 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
     assets: { distDir: join(ROOT, 'dist'), demoDir: join(ROOT, 'widget', 'demo') },
     selfOrigin: () => new URL(publicUrl).origin,
     health: () => ({
+      ok: !store.writeHealth().writesFailing,
       watchers: publisher.watcherCount,
       streams: streams.size,
       sandbox: sandbox !== undefined,
       log: { droppedLines: droppedLogLines() },
+      store: store.writeHealth(),
     }),
   });
   const sandboxHandler = sandbox?.app.callback();
