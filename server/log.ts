@@ -203,10 +203,11 @@ function flushStdout(): void {
     ? `{"time":"${isoNow()}","level":"warn","msg":"log lines dropped: standard output could not be written","dropped":${unreportedDrops}}\n`
     : '';
   const fresh = Buffer.from(report + text);
-  const outcome = writeOut(slowRest ? Buffer.concat([slowRest, fresh]) : fresh);
+  const waiting = slowRest;
   slowRest = undefined;
+  const outcome = writeOut(waiting ? Buffer.concat([waiting, fresh]) : fresh);
   if (outcome === 'failed') {
-    const lines = countLines(text);
+    const lines = countLines(text) + (waiting ? countLines(waiting.toString('latin1')) : 0);
     droppedLines += lines;
     unreportedDrops += lines;
     return;

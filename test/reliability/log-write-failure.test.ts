@@ -4,13 +4,14 @@
  * keeps answering, creating orders and taking payments, drops the lines it cannot write and counts
  * them in /healthz. A flood of forged notifies writes a bounded amount of log.
  */
+import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
 import { createOrder, eventually, payAtSandbox, postForm, requestJson } from '../support/http.ts';
-import { freePort, killAll, startSignerProcess, waitForOutput, type Child } from '../support/processes.ts';
+import { freePort, killAll, startProcess, startSignerProcess, waitForOutput, type Child } from '../support/processes.ts';
 
 afterAll(killAll);
 
@@ -64,6 +65,35 @@ describe('a failed log write kills the signer', () => {
     await stillServes(url, child);
     expect((await requestJson(`${url}/healthz`)).body.log.droppedLines).toBeGreaterThan(10);
     await child.kill('SIGTERM');
+  });
+
+  it('writes how many lines it dropped once its output works again (a named pipe whose reader comes back)', async () => {
+    const env = await signerEnv();
+    const fifo = join(env.DATA_DIR, 'stdout.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const firstReader = startProcess('cat', [fifo], {});
+    // Opening for writing waits for the reader: cat is a process of its own, so it gets there.
+    const writeEnd = openSync(fifo, 'w');
+    const child = await startSignerProcess(env, { stdout: writeEnd });
+    closeSync(writeEnd);
+    const url = `http://127.0.0.1:${env.PORT}`;
+    await waitForOutput(firstReader, /codepay-checkout signer: /);
+    await firstReader.kill('SIGKILL');
+    await stillServes(url, child);
+    const dropped = (await requestJson(`${url}/healthz`)).body.log.droppedLines;
+    expect(dropped).toBeGreaterThan(10);
+    const secondReader = startProcess('cat', [fifo], {});
+    await eventually(async () => {
+      await fetch(`${url}/healthz`);
+      return /log lines dropped/.test(secondReader.output()) || undefined;
+    });
+    const report = secondReader.output().split('\n').find((line) => line.includes('log lines dropped'))!;
+    // Every line dropped until then (the /healthz answers' own request lines too), and none since.
+    const { dropped: reported } = JSON.parse(report);
+    expect(reported).toBeGreaterThan(dropped);
+    expect((await requestJson(`${url}/healthz`)).body.log.droppedLines).toBe(reported);
+    await child.kill('SIGTERM');
+    await secondReader.kill('SIGKILL');
   });
 
   it('a flood of forged notifies writes a bounded log: the first in full, the repeats counted', async () => {
