@@ -36,3 +36,23 @@ describe('log lines', () => {
     expect(lines[0]).toMatchObject({ note: 'key [redacted]', error: { name: 'Error', message: 'bad [redacted]' } });
   });
 });
+
+describe('repeated lines', () => {
+  it('write the first of a kind in full, count the rest, and write the count when the interval ends', async () => {
+    const raw: string[] = [];
+    const log = createLogger({ secrets: [], write: (line) => raw.push(line), repeatIntervalMs: 50 });
+    for (let i = 0; i < 1000; i++) log.repeated('forged', 'warn', 'notify refused', { attempt: i });
+    log.repeated('other', 'info', 'request', { status: 400 });
+    expect(raw.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'warn', msg: 'notify refused', attempt: 0, kind: 'forged' }),
+      expect.objectContaining({ level: 'info', msg: 'request', status: 400, kind: 'other' }),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(raw.slice(2).map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'warn', msg: 'notify refused: repeats', kind: 'forged', repeats: 999, seconds: 0.05 }),
+    ]);
+    // A new interval starts with a line in full again.
+    log.repeated('forged', 'warn', 'notify refused', { attempt: 1000 });
+    expect(JSON.parse(raw.at(-1)!)).toMatchObject({ msg: 'notify refused', attempt: 1000 });
+  });
+});

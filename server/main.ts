@@ -1,5 +1,6 @@
 /** `npm start`: load the configuration, start the signer, stop gracefully on SIGTERM/SIGINT. */
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { writeStdout } from './log.ts';
 import { startSigner } from './signer.ts';
 
 let config: Config;
@@ -18,12 +19,16 @@ const signer = await startSigner(config).catch((error: Error & { code?: string }
   process.exit(1);
 });
 const mode = config.gatewayUrl === null ? `sandbox gateway at ${signer.publicUrl}/sandbox` : `gateway ${new URL(config.gatewayUrl).host}`;
-process.stdout.write(`\n  codepay-checkout signer: ${signer.publicUrl}/  (${mode})\n`);
+let banner = `\n  codepay-checkout signer: ${signer.publicUrl}/  (${mode})\n`;
 if (config.gatewayUrl === null) {
-  // Anyone who reaches /sandbox can "pay": a shop that went live in this mode would give goods away.
-  process.stdout.write('  SANDBOX MODE: payments are simulated and take no money. Set CODEPAY_GATEWAY to sell for real.\n');
+  // A shop that went live in this mode would give its goods away: say so in words.
+  banner +=
+    '  SANDBOX MODE: payments are simulated and take no money.\n' +
+    `  Anyone who can reach ${signer.publicUrl}/sandbox can mark any order paid without paying.\n` +
+    '  Do not sell anything in this mode: set CODEPAY_GATEWAY to sell for real.\n';
 }
-process.stdout.write('\n');
+// Through the log's writer: a standard output that fails (EPIPE, a full disk) must not stop the signer.
+writeStdout(`${banner}\n`);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import { createHandler } from './http/app.ts';
 import { EventStreams } from './http/sse.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createLogger, droppedLogLines, type Logger } from './log.ts';
 import { StatusPublisher } from './orders/publisher.ts';
 import { configuredOptions, OrderService } from './orders/service.ts';
 import { DEFAULT_RETRY, OutboxDispatcher, type Deliver } from './outbox/dispatcher.ts';
@@ -139,7 +139,14 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
     now,
     assets: { distDir: join(ROOT, 'dist'), demoDir: join(ROOT, 'widget', 'demo') },
     selfOrigin: () => new URL(publicUrl).origin,
-    health: () => ({ watchers: publisher.watcherCount, streams: streams.size, sandbox: sandbox !== undefined }),
+    health: () => ({
+      ok: !store.writeHealth().writesFailing,
+      watchers: publisher.watcherCount,
+      streams: streams.size,
+      sandbox: sandbox !== undefined,
+      log: { droppedLines: droppedLogLines() },
+      store: store.writeHealth(),
+    }),
   });
   const sandboxHandler = sandbox?.app.callback();
   handle = (req, res) => void (sandboxHandler && isUnder(req.url, SANDBOX_PATH) ? sandboxHandler(req, res) : appHandler(req, res));

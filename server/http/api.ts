@@ -5,6 +5,7 @@ import { formatCents } from '../../shared/money.ts';
 import type { Config } from '../config.ts';
 import { ApiError } from '../errors.ts';
 import { fetchImage } from '../gateway/qr.ts';
+import { QrImageCache } from '../gateway/qr-cache.ts';
 import type { OrderService } from '../orders/service.ts';
 import { findOrder } from './find-order.ts';
 
@@ -27,6 +28,7 @@ export function configView(config: Config): ConfigView {
 export function apiRouter(deps: ApiDeps): Router {
   const { config, orders } = deps;
   const router = new Router({ prefix: '/api' });
+  const qrImages = new QrImageCache({ fetch: (url) => fetchImage(url, config.gatewayTimeoutMs) });
 
   router.get('/config', (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=60');
@@ -35,7 +37,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   router.get('/orders/:id/qr.png', async (ctx) => {
     const order = await findOrder(orders, String(ctx.params.id));
-    const image = order.qrImageUrl ? await fetchImage(order.qrImageUrl, config.gatewayTimeoutMs) : undefined;
+    const image = order.qrImageUrl ? await qrImages.get(order.id, order.qrImageUrl, order.expiresAt) : undefined;
     if (!image || !image.contentType.startsWith('image/')) {
       throw new ApiError('QR_NOT_AVAILABLE', 'The QR code image could not be fetched from the gateway.');
     }

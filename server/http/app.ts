@@ -25,8 +25,8 @@ export interface AppDeps extends Omit<ApiDeps, 'config'> {
   assets: AssetDirs;
   /** The signer's own origin, always allowed by CORS. */
   selfOrigin: () => string;
-  /** Extra facts for /healthz (watchers, streams). */
-  health: () => Record<string, unknown>;
+  /** /healthz: `ok` (false: answered 503, e.g. while the store's writes fail) and facts (watchers, streams). */
+  health: () => { ok: boolean } & Record<string, unknown>;
 }
 
 export function createApp(config: Config, deps: AppDeps): Koa {
@@ -37,7 +37,9 @@ export function createApp(config: Config, deps: AppDeps): Koa {
   const allowCors = cors(originPolicy(deps.selfOrigin, config.allowedOrigins));
   const health = new Router().get('/healthz', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { ok: true, ...deps.health() };
+    const health = deps.health();
+    ctx.status = health.ok ? 200 : 503;
+    ctx.body = health;
   });
   const assets = assetRouter(deps.assets);
 

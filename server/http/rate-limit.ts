@@ -7,6 +7,10 @@ interface Bucket {
 
 export interface RateLimitOptions {
   perMinute: number;
+  /**
+   * Milliseconds from a monotonic clock (default performance.now): the wall clock can step back or
+   * forward (NTP, a restored VM), which would refuse every client for as long as the step.
+   */
   now?: () => number;
 }
 
@@ -16,7 +20,7 @@ export interface RateLimitOptions {
  */
 export function rateLimiter(options: RateLimitOptions): (key: string) => number {
   const buckets = new Map<string, Bucket>();
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => performance.now());
   const capacity = options.perMinute;
   const refillPerMs = options.perMinute / 60_000;
   let lastPrune = now();

@@ -170,7 +170,8 @@ export class OrderService {
   async receiveNotify(rawBody: string): Promise<{ answer: NotifyAnswer; result?: PaymentResult }> {
     const fields = this.signedPayment(rawBody);
     if (!fields) {
-      this.options.log.warn('notify refused: not signed by the gateway');
+      // Forged notifies can come by the thousand a second: their repeats are counted, not each logged.
+      this.options.log.repeated('refused notify', 'warn', 'notify refused: not signed by the gateway');
       return { answer: 'fail' };
     }
     return { answer: 'success', result: await this.record(fields, 'notify') };

@@ -1,6 +1,8 @@
 /**
  * The buyer's side: the QR image, and the payment page it encodes. GET shows the page; POST (the
  * page's form, or any script that decoded the QR) pays. Paying twice returns the first payment.
+ * Only the answer to the POST that paid carries the signed return link: the page's URL is in the
+ * QR code, and whoever opens it later must not read signed payment fields there.
  */
 import type { Context } from 'koa';
 import { PNG } from 'pngjs';
@@ -24,8 +26,8 @@ function findOrder(ctx: Context, runtime: Runtime): Order | undefined {
 }
 
 /** The merchant's return_url with the payment's fields signed as in the notify: the synchronous notify. */
-function returnLink(order: Order, payment: Payment | undefined, runtime: Runtime): string {
-  if (!payment || !order.returnUrl) return '';
+function returnLink(order: Order, payment: Payment, runtime: Runtime): string {
+  if (!order.returnUrl) return '';
   const separator = order.returnUrl.includes('?') ? '&' : '?';
   return `${order.returnUrl}${separator}${signedQuery(notifyFields(payment), runtime.merchantKey)}`;
 }
@@ -40,7 +42,7 @@ function paymentView(payment: Payment, duplicate: boolean, returnTo: string) {
     money: formatCents(payment.money),
     pay_time: payment.payTime,
     late: payment.late,
-    /** Where the page's "back to the merchant" link goes ('' without a return_url). */
+    /** Where the page's "back to the merchant" link goes ('' without a return_url, or for a repeated payment). */
     return_link: returnTo,
   };
 }
@@ -70,7 +72,7 @@ function showPage(ctx: Context, runtime: Runtime): void {
   ctx.type = 'text/html; charset=utf-8';
   ctx.set('cache-control', 'no-store');
   const payment = runtime.state.paymentOf(order.orderId);
-  ctx.body = payPage(order, payment, runtime.state.isExpired(order), returnLink(order, payment, runtime));
+  ctx.body = payPage(order, payment, runtime.state.isExpired(order));
 }
 
 function pay(ctx: Context, runtime: Runtime): void {
@@ -80,11 +82,12 @@ function pay(ctx: Context, runtime: Runtime): void {
   const { payment, created } = runtime.state.pay(order, order.notifyUrl || runtime.defaultNotifyUrl, faults.differentMoney ? 1 : 0);
   if (created) runtime.notifier.start(payment);
   ctx.set('cache-control', 'no-store');
+  const returnTo = created ? returnLink(order, payment, runtime) : '';
   if (ctx.accepts('html', 'json') === 'json') {
-    ctx.body = paymentView(payment, !created, returnLink(order, payment, runtime));
+    ctx.body = paymentView(payment, !created, returnTo);
   } else {
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = payPage(order, payment, runtime.state.isExpired(order), returnLink(order, payment, runtime));
+    ctx.body = payPage(order, payment, runtime.state.isExpired(order), returnTo);
   }
 }
 

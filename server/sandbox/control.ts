@@ -1,6 +1,7 @@
 /**
  * `_control/*`: what tests and developers use to look inside the sandbox and switch faults.
- * JSON in and out; never the merchant key.
+ * JSON in and out; never the merchant key. Served to this machine only (see refusalOf): the
+ * listings hold every order id, and a switch or a reset reaches every buyer.
  */
 import type { Context } from 'koa';
 import type Router from '@koa/router';
@@ -42,6 +43,39 @@ function matches(ctx: Context, record: { orderId: string; payId: string; payNo?:
   );
 }
 
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses (a dual-stack socket's peers). */
+function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
+}
+
+/** Headers a proxy adds: a request carrying one came from elsewhere, even through a proxy on loopback. */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
+/** The names this machine goes by: another in Host is a page whose name was rebound to 127.0.0.1. */
+const LOCAL_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
+
+/**
+ * Why a control request is refused, or undefined to serve it: the peer must be this machine, not
+ * by way of a proxy; no web page may send it (a browser names a page's Origin and Sec-Fetch-Site);
+ * and a POST must say it is JSON, which a page cannot send elsewhere without CORS asking first.
+ */
+function refusalOf(ctx: Context): { status: number; error: string } | undefined {
+  if (!isLoopback(ctx.req.socket.remoteAddress) || FORWARDING_HEADERS.some((name) => ctx.get(name) !== '')) {
+    return { status: 403, error: 'the sandbox control answers requests from this machine only' };
+  }
+  const site = ctx.get('sec-fetch-site');
+  const origin = ctx.get('origin');
+  const selfOrigin = `${ctx.protocol}://${ctx.host}`;
+  if (!LOCAL_HOST.test(ctx.host) || (site !== '' && site !== 'same-origin' && site !== 'none') || (origin !== '' && origin !== selfOrigin)) {
+    return { status: 403, error: 'the sandbox control does not answer web pages of other sites' };
+  }
+  if (ctx.method === 'POST' && ctx.request.type !== 'application/json') {
+    return { status: 415, error: 'send the sandbox control JSON (Content-Type: application/json)' };
+  }
+  return undefined;
+}
+
 function orderView(order: Order, runtime: Runtime) {
   const payment = runtime.state.paymentOf(order.orderId);
   return {
@@ -78,6 +112,12 @@ function paymentView(payment: Payment, runtime: Runtime) {
 
 export function registerControlRoutes(router: Router, runtime: Runtime): void {
   router.use('/_control', async (ctx, next) => {
+    const refusal = refusalOf(ctx);
+    if (refusal) {
+      ctx.status = refusal.status;
+      ctx.body = { error: refusal.error };
+      return;
+    }
     try {
       await next();
     } catch (error) {

@@ -85,6 +85,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const basePath = options.basePath ?? '';
   const faults = new FaultTable();
   const closing = new AbortController();
+  const notifier = new Notifier({
+    merchantKey: options.merchantKey,
+    retrySchedule: options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE,
+    timeoutMs: options.notifyTimeoutMs ?? 10_000,
+    faultsFor: (payId) => faults.for(payId),
+    now,
+    log,
+  });
   const runtime: Runtime = {
     merchantId: options.merchantId,
     merchantKey: options.merchantKey,
@@ -92,16 +100,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     basePath,
     publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, ''),
     defaultNotifyUrl: options.defaultNotifyUrl ?? '',
-    state: new SandboxState(options.moneySpanCents ?? 1000, now),
+    state: new SandboxState(options.moneySpanCents ?? 1000, now, notifier),
     faults,
-    notifier: new Notifier({
-      merchantKey: options.merchantKey,
-      retrySchedule: options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE,
-      timeoutMs: options.notifyTimeoutMs ?? 10_000,
-      faultsFor: (payId) => faults.for(payId),
-      now,
-      log,
-    }),
+    notifier,
     closing: closing.signal,
   };
 

@@ -70,6 +70,8 @@ server.listen(setting('SANDBOX_PORT', port, 8788), host, () => {
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   console.log(`CodePay sandbox gateway listening on http://${shown}:${address.port}`);
   console.log(`  creat_order: http://${shown}:${address.port}/creat_order/   (merchant id ${merchantId})`);
+  console.log('  Anyone who can reach this sandbox can mark any of its orders paid without paying: for tests only.');
+  console.log('  Its /_control routes (listings, fault switches, reset) answer this machine only.');
   if (address.address === '0.0.0.0' || address.address === '::') {
     // QR codes carry the Host a client used; a phone needs one of these, or SANDBOX_PUBLIC_URL.
     const lan = Object.values(networkInterfaces())

@@ -103,6 +103,17 @@ export class Notifier {
     return this.states.get(payNo);
   }
 
+  isDone(payNo: string): boolean {
+    return this.states.get(payNo) !== 'sending';
+  }
+
+  /** Drops the attempts and states of payments the sandbox no longer holds. */
+  forget(payNos: ReadonlySet<string>): void {
+    for (const payNo of payNos) this.states.delete(payNo);
+    const kept = this.attempts.filter((attempt) => !payNos.has(attempt.payNo));
+    this.attempts.splice(0, this.attempts.length, ...kept);
+  }
+
   list(filter: (attempt: NotifyAttempt) => boolean): NotifyAttempt[] {
     return this.attempts.filter(filter);
   }

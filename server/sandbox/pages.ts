@@ -50,8 +50,9 @@ function describePayment(payment: Payment, returnLink: string): string {
 }
 
 /**
- * The buyer's page, the target of the QR code: a plain form that POSTs to its own URL. Once paid, it
- * links back to the merchant's return_url with the signed payment fields (`returnLink`, '' for none).
+ * The buyer's page, the target of the QR code: a plain form that POSTs to its own URL. The answer to
+ * the POST that paid links back to the merchant's return_url with the signed payment fields
+ * (`returnLink`); the page shown to anyone later has '' there: no link.
  */
 export function payPage(order: Order, payment: Payment | undefined, expired: boolean, returnLink = ''): string {
   if (payment) return layout('已支付 Paid', describeOrder(order) + describePayment(payment, returnLink));

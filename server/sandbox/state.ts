@@ -1,4 +1,7 @@
-/** The sandbox's orders and payments, in memory. No I/O: routes and the notifier do that. */
+/**
+ * The sandbox's orders and payments, in memory. No I/O: routes and the notifier do that. Orders are
+ * forgotten a while after they expired (see forgetOld), so a stream of orders holds bounded memory.
+ */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Channel } from '../../shared/api.ts';
 import type { Cents } from '../../shared/money.ts';
@@ -49,16 +52,31 @@ function payNumber(nowMs: number): string {
   return new Date(nowMs).toISOString().replace(/\D/g, '').slice(0, 14) + digits(18);
 }
 
+/** The notifies of payments, as far as forgetting their orders needs them. */
+export interface NotifyRecords {
+  /** True once nothing more will be sent for the payment (delivered, given up, or nowhere to send). */
+  isDone(payNo: string): boolean;
+  forget(payNos: ReadonlySet<string>): void;
+}
+
+/** How long an expired order stays: it may still be paid late, and ispay still answers for it. */
+const KEEP_EXPIRED_MS = 10 * 60_000;
+/** Old orders are looked for at most this often (sandbox clock), when an order is created. */
+const FORGET_EVERY_MS = 10_000;
+
 export class SandboxState {
   private readonly orders = new Map<string, Order>();
   private readonly payments = new Map<string, Payment>();
   private readonly amounts: AmountPool;
+  private lastForget: number;
 
   constructor(
     moneySpanCents: number,
     private readonly now: () => number,
+    private readonly notifies: NotifyRecords,
   ) {
     this.amounts = new AmountPool(moneySpanCents);
+    this.lastForget = now();
   }
 
   nowSeconds(): number {
@@ -67,6 +85,7 @@ export class SandboxState {
 
   /** Undefined when every amount near the price is taken by an open order. */
   createOrder(input: NewOrder): Order | undefined {
+    if (this.now() - this.lastForget >= FORGET_EVERY_MS) this.forgetOld();
     const { outTime, ...fields } = input;
     let orderId: string;
     do orderId = digits(13);
@@ -123,6 +142,29 @@ export class SandboxState {
     this.payments.set(order.orderId, payment);
     this.amounts.release(order.type, order.money, order.orderId);
     return { payment, created: true };
+  }
+
+  /**
+   * Forgets orders that expired more than KEEP_EXPIRED_MS ago, unpaid; and paid ones as long after
+   * their expiry and payment, once their notify is done (a payment is never forgotten unsent).
+   */
+  forgetOld(): void {
+    const nowMs = this.now();
+    this.lastForget = nowMs;
+    const forgotten = new Set<string>();
+    for (const [orderId, order] of this.orders) {
+      const payment = this.payments.get(orderId);
+      const since = Math.max(order.endTime, payment?.payTime ?? 0) * 1000;
+      if (nowMs - since < KEEP_EXPIRED_MS || (payment && !this.notifies.isDone(payment.payNo))) continue;
+      this.orders.delete(orderId);
+      if (payment) {
+        this.payments.delete(orderId);
+        forgotten.add(payment.payNo);
+      } else {
+        this.amounts.release(order.type, order.money, orderId);
+      }
+    }
+    if (forgotten.size > 0) this.notifies.forget(forgotten);
   }
 
   listOrders(): Order[] {

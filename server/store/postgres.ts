@@ -9,6 +9,7 @@ import type { NewOutboxEvent } from '../outbox/events.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { toOrder, toOutbox, toPayment, type OrderRow, type OutboxRow, type PaymentRow } from './rows.ts';
 import type { EventsFor, IncomingPayment, OrderRecord, PaymentResult, Store } from './types.ts';
+import { WriteTracker } from './write-health.ts';
 
 const CHANNEL = 'codepay_orders';
 const INT8 = 20;
@@ -48,7 +49,11 @@ export async function openPostgresStore(connectionString: string): Promise<Store
   // A dropped idle connection must not take the process down; the pool replaces it.
   pool.on('error', () => {});
 
-  const transaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+  const writes = new WriteTracker();
+  /** Every write goes through here (or through `written`), so /healthz knows when writes fail. */
+  const transaction = <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => writes.trackAsync(() => inTransaction(work));
+  const written = <R extends pg.QueryResultRow>(sql: string, values: unknown[]) => writes.trackAsync(() => pool.query<R>(sql, values));
+  const inTransaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
@@ -117,12 +122,12 @@ export async function openPostgresStore(connectionString: string): Promise<Store
 
   return {
     async insertOrder(order) {
-      const row = await one(
+      const { rows } = await written<OrderRow>(
         `INSERT INTO orders (id, status, price, type, product, param, reference, created_at, updated_at)
          VALUES ($1, 'creating', $2, $3, $4, $5, $6, $7, $7) RETURNING *`,
         [order.id, order.price, order.type, order.product, order.param, order.reference, order.createdAt],
       );
-      return toOrder(row);
+      return toOrder(rows[0]);
     },
     async markPending(id, answer, now) {
       const [order] = await changeOrders(
@@ -211,10 +216,10 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       return rows.map(toOrder);
     },
     async markChecked(ids, now) {
-      await pool.query('UPDATE orders SET checked_at = $2 WHERE id = ANY($1::text[])', [ids, now]);
+      await written('UPDATE orders SET checked_at = $2 WHERE id = ANY($1::text[])', [ids, now]);
     },
     async claimDueEvents(now, limit, leaseMs) {
-      const { rows } = await pool.query<OutboxRow>(
+      const { rows } = await written<OutboxRow>(
         `UPDATE outbox SET claimed_until = $3 WHERE (id, destination) IN (
            SELECT id, destination FROM outbox
            WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= $1
@@ -226,13 +231,13 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       return rows.map(toOutbox).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     },
     async markEventDelivered(id, destination, now) {
-      await pool.query(
+      await written(
         'UPDATE outbox SET delivered_at = $3, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = $1 AND destination = $2',
         [id, destination, now],
       );
     },
     async markEventFailed(id, destination, error, nextAttemptAt, now) {
-      await pool.query(
+      await written(
         `UPDATE outbox SET attempts = attempts + 1, last_error = $3, claimed_until = NULL,
            next_attempt_at = COALESCE($4, next_attempt_at), given_up_at = CASE WHEN $4::bigint IS NULL THEN $5::bigint END
          WHERE id = $1 AND destination = $2`,
@@ -240,7 +245,7 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       );
     },
     async requeueEvent(id, now) {
-      const result = await pool.query(
+      const result = await written(
         'UPDATE outbox SET delivered_at = NULL, given_up_at = NULL, claimed_until = NULL, next_attempt_at = $2 WHERE id = $1',
         [id, now],
       );
@@ -268,6 +273,7 @@ export async function openPostgresStore(connectionString: string): Promise<Store
         [before, now],
       );
     },
+    writeHealth: () => writes.view(),
     async counts() {
       const tally = (rows: { key: string; count: number }[]) => Object.fromEntries(rows.map(({ key, count }) => [key, count]));
       const orders = await pool.query('SELECT status AS key, COUNT(*)::int AS count FROM orders GROUP BY status');

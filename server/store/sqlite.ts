@@ -6,6 +6,7 @@ import { settlePayment, type PaymentOutcome } from '../orders/settle.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import type { NewOutboxEvent } from '../outbox/events.ts';
 import { ORDER_COLUMNS, orderRowOf, toOrder, toOutbox, toPayment, where, type OrderRow, type OutboxRow, type PaymentRow } from './rows.ts';
+import { WriteTracker } from './write-health.ts';
 import type {
   EventsFor,
   GatewayOrder,
@@ -31,6 +32,23 @@ function migrate(db: Database.Database): void {
   });
 }
 
+/**
+ * SQLite's quick_check (the structure of every page, not index contents: a few seconds per GB): a
+ * damaged file would otherwise start and fail one write in three. Throws one line naming the file.
+ */
+function checkIntact(db: Database.Database, file: string): void {
+  let problem: string;
+  try {
+    problem = String(db.pragma('quick_check(1)', { simple: true }));
+  } catch (error) {
+    problem = error instanceof Error ? error.message : String(error);
+  }
+  if (problem !== 'ok') {
+    db.close();
+    throw new Error(`the database ${file} is damaged (SQLite quick_check: ${problem.replace(/\s+/g, ' ')}); restore it from a backup`);
+  }
+}
+
 export function openSqliteStore(file: string): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -42,7 +60,9 @@ export function openSqliteStore(file: string): Store {
   // Checkpoint every ~40 MB of log, not every 4 MB: pages written again and again (the orders
   // table's last page, the status indexes) are then copied to the database once, not ten times.
   db.pragma('wal_autocheckpoint = 10000');
+  checkIntact(db, file);
   migrate(db);
+  const writes = new WriteTracker();
 
   /**
    * Statements that give one order row, read as an array: better-sqlite3 then makes no object with
@@ -243,11 +263,15 @@ export function openSqliteStore(file: string): Store {
       outcomes = writeGroup.immediate(group);
       if (durable) syncLog();
     } catch (error) {
+      writes.failed(error);
       for (const item of group) item.reject(error);
       return;
     } finally {
       for (const item of group) recentOrders.delete(item.orderId);
     }
+    const failed = outcomes.find((outcome) => 'error' in outcome);
+    if (failed) writes.failed(failed.error);
+    else writes.succeeded();
     outcomes.forEach((outcome, index) => ('error' in outcome ? group[index].reject(outcome.error) : group[index].resolve(outcome.result)));
   };
   const inNextGroup = <T>(orderId: string, write: () => T, durable: boolean) =>
@@ -324,9 +348,11 @@ export function openSqliteStore(file: string): Store {
     },
     async resolveReview(id, decision, now, eventsFor) {
       try {
-        const order = resolve.immediate(id, decision, now, eventsFor);
-        syncLog();
-        return order;
+        return writes.track(() => {
+          const order = resolve.immediate(id, decision, now, eventsFor);
+          syncLog();
+          return order;
+        });
       } finally {
         recentOrders.delete(id);
       }
@@ -347,33 +373,34 @@ export function openSqliteStore(file: string): Store {
       return rows.map(toOrder);
     },
     async markChecked(ids, now) {
-      db.transaction(() => ids.forEach((id) => markChecked.run(now, id)))();
+      writes.track(() => db.transaction(() => ids.forEach((id) => markChecked.run(now, id)))());
     },
     async claimDueEvents(now, limit, leaseMs) {
-      const claimed = (claimDue.all({ now, limit, until: now + leaseMs }) as OutboxRow[]).map(toOutbox);
+      const claimed = (writes.track(() => claimDue.all({ now, limit, until: now + leaseMs })) as OutboxRow[]).map(toOutbox);
       return claimed.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     },
     async markEventDelivered(id, destination, now) {
-      eventDelivered.run(now, id, destination);
+      writes.track(() => eventDelivered.run(now, id, destination));
     },
     async markEventFailed(id, destination, error, nextAttemptAt, now) {
-      eventFailed.run({ id, destination, error: error.slice(0, 500), next: nextAttemptAt, now });
+      writes.track(() => eventFailed.run({ id, destination, error: error.slice(0, 500), next: nextAttemptAt, now }));
     },
     async requeueEvent(id, now) {
-      return requeueEvent.run(now, id).changes;
+      return writes.track(() => requeueEvent.run(now, id)).changes;
     },
     async listEvents(filter) {
       return listEvents(filter).map(toOutbox);
     },
     async expireDue(now: number) {
-      return forgetting((expireDue.all({ now }) as OrderRow[]).map(toOrder));
+      return forgetting((writes.track(() => expireDue.all({ now })) as OrderRow[]).map(toOrder));
     },
     async failStaleCreating(before: number, now: number) {
-      return forgetting((failStale.all({ before, now }) as OrderRow[]).map(toOrder));
+      return forgetting((writes.track(() => failStale.all({ before, now })) as OrderRow[]).map(toOrder));
     },
     async counts() {
       return { orders: tally(orderCounts.all()), payments: tally(paymentCounts.all()) };
     },
+    writeHealth: () => writes.view(),
     async close() {
       if (logFd !== undefined) closeSync(logFd);
       db.close();

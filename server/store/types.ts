@@ -4,6 +4,7 @@ import type { Cents } from '../../shared/money.ts';
 import type { Params } from '../codepay/protocol.ts';
 import type { PaymentOutcome } from '../orders/settle.ts';
 import type { Destination, NewOutboxEvent } from '../outbox/events.ts';
+import type { WriteHealth } from './write-health.ts';
 
 export interface OrderRecord {
   id: string;
@@ -132,6 +133,8 @@ export interface Store {
   /** creating orders older than `before` (a crash or a lost gateway call) -> failed. */
   failStaleCreating(before: number, now: number): Promise<OrderRecord[]>;
   counts(): Promise<{ orders: Record<string, number>; payments: Record<string, number> }>;
+  /** Whether writes fail right now, and the last failure (for /healthz). */
+  writeHealth(): WriteHealth;
   /**
    * Status changes committed by any instance sharing this database, for live status across
    * instances; `resync` after a lost connection (changes in between were not seen). Absent where

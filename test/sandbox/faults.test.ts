@@ -88,8 +88,10 @@ describe('creat_order faults', () => {
       expect(response.status).toBe(400);
       expect(((await response.json()) as { error: string }).error).toMatch(/createOrder|slowMs|duplicateNotify|typo/);
     }
-    const notJson = await fetch(`${gateway.url}/_control/faults`, { method: 'POST', body: '{' });
+    const notJson = await fetch(`${gateway.url}/_control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(notJson.status).toBe(400);
+    const notSaidJson = await fetch(`${gateway.url}/_control/faults`, { method: 'POST', body: '{"slowMs":1}' });
+    expect(notSaidJson.status).toBe(415);
   });
 
   it('reset clears the switches, and with {"state": true} the orders too', async () => {

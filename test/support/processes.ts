@@ -17,20 +17,27 @@ export interface Child {
   exited: Promise<number | null>;
   /** Signals the child's whole process group; resolves when the child has exited. */
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** Closes the reading end of its standard output (a reader that went away): its writes there fail with EPIPE. */
+  closeStdout(): void;
+}
+
+export interface StartOptions {
+  /** A file descriptor for the child's standard output (e.g. /dev/full opened), instead of a pipe read into output(). */
+  stdout?: number;
 }
 
 const children = new Set<Child>();
 
 /** Starts `command args` in ROOT with the environment given (on top of ours). */
-export function startProcess(command: string, args: string[], env: Record<string, string>): Child {
+export function startProcess(command: string, args: string[], env: Record<string, string>, options: StartOptions = {}): Child {
   const process_: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
     detached: true,
   });
   let output = '';
-  process_.stdout!.on('data', (chunk) => (output += chunk));
+  process_.stdout?.on('data', (chunk) => (output += chunk));
   process_.stderr!.on('data', (chunk) => (output += chunk));
   watchSecret(env.CODEPAY_KEY);
   watchSecret(env.API_SECRET);
@@ -56,6 +63,7 @@ export function startProcess(command: string, args: string[], env: Record<string
       await exited;
       children.delete(child);
     },
+    closeStdout: () => process_.stdout?.destroy(),
   };
   children.add(child);
   return child;
@@ -67,8 +75,8 @@ export async function killAll(): Promise<void> {
 }
 
 /** A TypeScript entry point run by node itself (one process: a SIGKILL reaches the server). */
-export function startTs(script: string, env: Record<string, string>): Child {
-  return startProcess(process.execPath, ['--import', 'tsx', script], env);
+export function startTs(script: string, env: Record<string, string>, options: StartOptions = {}): Child {
+  return startProcess(process.execPath, ['--import', 'tsx', script], env, options);
 }
 
 /**
@@ -110,11 +118,26 @@ export async function startSandboxProcess(env: Record<string, string>): Promise<
 }
 
 /** `server/main.ts` (what `npm start` runs after its build); resolves once /healthz answers. */
-export async function startSignerProcess(env: Record<string, string>): Promise<Child> {
-  const child = startTs('server/main.ts', env);
+export async function startSignerProcess(env: Record<string, string>, options: StartOptions = {}): Promise<Child> {
+  const child = startTs('server/main.ts', env, options);
   const url = `http://127.0.0.1:${env.PORT}`;
-  await waitForOutput(child, /codepay-checkout signer: /);
+  // Without a pipe on its standard output its start-up lines cannot be read: then /healthz tells.
+  if (options.stdout === undefined) await waitForOutput(child, /codepay-checkout signer: /);
+  else await waitForHealth(child, url);
   const health = await fetch(`${url}/healthz`);
   if (health.status !== 200) throw new Error(`the signer at ${url} is not healthy: HTTP ${health.status}`);
   return child;
+}
+
+/** Polls `url`/healthz until it answers; fails if the child exits first or after `timeoutMs`. */
+async function waitForHealth(child: Child, url: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void child.exited.then(() => (exited = true));
+  for (;;) {
+    if (exited) throw new Error(`the process exited before answering /healthz: ${child.output().slice(-2000)}`);
+    if (await fetch(`${url}/healthz`).then(() => true, () => false)) return;
+    if (Date.now() > deadline) throw new Error(`no answer from ${url}/healthz within ${timeoutMs} ms: ${child.output().slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

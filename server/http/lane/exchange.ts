@@ -18,6 +18,8 @@ export class Exchange {
   private vary = '';
   private readonly requestId: string;
   private readonly started = performance.now();
+  /** Set for answers a flood repeats: their request lines are then counted, not each written. */
+  private repeatKind: string | undefined;
 
   constructor(
     readonly req: IncomingMessage,
@@ -32,6 +34,10 @@ export class Exchange {
 
   set(name: string, value: string): void {
     this.headers.push(name, value);
+  }
+
+  logRepeatsAs(kind: string): void {
+    this.repeatKind = kind;
   }
 
   varyBy(field: string): void {
@@ -56,7 +62,9 @@ export class Exchange {
   writeHead(status: number, extra: readonly string[] = []): ServerResponse {
     if (this.vary) this.headers.push('Vary', this.vary);
     this.res.writeHead(status, extra.length ? this.headers.concat(extra) : this.headers);
-    this.log.info('request', { requestId: this.requestId, ...requestLine(this.req.method ?? '', this.path, status, this.started) });
+    const line = { requestId: this.requestId, ...requestLine(this.req.method ?? '', this.path, status, this.started) };
+    if (this.repeatKind) this.log.repeated(this.repeatKind, 'info', 'request', line);
+    else this.log.info('request', line);
     return this.res;
   }
 

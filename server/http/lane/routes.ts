@@ -50,5 +50,6 @@ export async function receiveNotify({ orders }: RouteDeps, exchange: Exchange): 
   // Like the form parser before: a body that is not a form is not read, and not signed.
   const isForm = FORM_TYPE.test(req.headers['content-type'] ?? '');
   const { answer } = isForm ? await orders.receiveNotify(await readText(req, NOTIFY_LIMIT)) : { answer: 'fail' as const };
+  if (answer !== 'success') exchange.logRepeatsAs('refused notify: request');
   exchange.send(answer === 'success' ? 200 : 400, 'text/plain; charset=utf-8', answer);
 }
