@@ -1,4 +1,4 @@
-/** Our protocol module against the CodePay document's PHP, run by php: same query, same signature. */
+/** Our protocol module against PHP peers written from the CodePay document (test/peers/codepay/): same query, sign. */
 import { describe, expect, it } from 'vitest';
 import { canonicalString, parseForm, sign, signedQuery, verify, type Params } from '../server/codepay/protocol.ts';
 import { runPhp } from './support/php.ts';

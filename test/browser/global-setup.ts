@@ -4,7 +4,7 @@
  * through `inject`.
  */
 import type { TestProject } from 'vitest/node';
-import { ensureWidgetBuilt } from '../support/browser.ts';
+import { ensureWidgetBuilt } from '../../scripts/widget-build.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const env = {
@@ -26,7 +26,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // The demo test loads the built bundle from the signer, as a shop's page would (npm test's
   // pretest has built it already; a run of this project alone builds it here when it is stale).
-  await ensureWidgetBuilt();
+  ensureWidgetBuilt();
   const stacks: Stack[] = [];
   const main = await startStack({ env });
   stacks.push(main);

@@ -1,4 +1,4 @@
-/** creat_order as a CodePay client sees it: the document's PHP example, token auth, validation, page=3. */
+/** creat_order as a CodePay client sees it: a PHP merchant signing as the document does, token, validation, page=3. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedQuery } from '../../server/codepay/protocol.ts';
 import { getJson, MERCHANT_ID, MERCHANT_KEY, MERCHANT_TOKEN, phpCreateOrderUrl, startSandbox, type RunningSandbox } from '../support/sandbox.ts';

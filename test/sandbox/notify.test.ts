@@ -46,7 +46,7 @@ function settled(gateway: RunningSandbox, orderId: unknown): Promise<string> {
 /** Longer than the whole test schedule, so a notify that would be re-sent has been. */
 const pastTheSchedule = () => new Promise((resolve) => setTimeout(resolve, 600));
 
-describe('notify to the document notify.php', () => {
+describe('notify to a PHP merchant\'s notify.php', () => {
   it('is verified by the PHP handler, answered success, and sent exactly once', async () => {
     const php = await startPhpNotify();
     later(php.close);

@@ -36,8 +36,8 @@ it('no built widget file holds the merchant key, the API secret or the sandbox c
     process.env = saved;
   }
   const built = filesUnder(outDir);
-  // The signer's own build (dist/lib) is server code: it holds the sandbox's public test credentials by design.
-  const shipped = [...filesUnder(join(ROOT, 'dist')).filter((path) => !path.includes(`${join('dist', 'lib')}`)), ...built];
+  // The signer's own build (dist/node) is server code: it holds the sandbox's public test credentials by design.
+  const shipped = [...filesUnder(join(ROOT, 'dist')).filter((path) => !path.includes(`${join('dist', 'node')}`)), ...built];
   expect(built.filter((path) => path.endsWith('.js')).length).toBeGreaterThanOrEqual(3);
   for (const path of shipped) {
     const text = readFileSync(path, 'utf8');

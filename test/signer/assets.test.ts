@@ -1,11 +1,11 @@
 /** The signer serves the widget bundle, its lazy chunk and the demo page itself. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ensureWidgetBuilt } from '../support/browser.ts';
+import { ensureWidgetBuilt } from '../../scripts/widget-build.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
 beforeAll(async () => {
-  await ensureWidgetBuilt();
+  ensureWidgetBuilt();
   stack = await startStack();
 }, 120_000);
 afterAll(() => stack.stop({ removeData: true }));

@@ -3,15 +3,12 @@
  * playwright-core (no browser download), a shop page served from an origin of its own, the
  * widget bundle built when the sources are newer, and QR codes read back from screenshots.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { ROOT } from './processes.ts';
+import { ensureWidgetBuilt } from '../../scripts/widget-build.ts';
 import { startStack, type Stack } from './stack.ts';
 
 export function launchChromium(): Promise<Browser> {
@@ -19,26 +16,6 @@ export function launchChromium(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}
-
-function newestSource(dir: string): number {
-  return Math.max(...readdirSync(dir).map((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? newestSource(path) : statSync(path).mtimeMs;
-  }));
-}
-
-/** Builds dist/codepay-checkout.js (what the signer serves) unless it is newer than every widget source. */
-export async function ensureWidgetBuilt(): Promise<void> {
-  const bundle = join(ROOT, 'dist', 'codepay-checkout.js');
-  if (existsSync(bundle) && statSync(bundle).mtimeMs > Math.max(newestSource(join(ROOT, 'widget')), newestSource(join(ROOT, 'shared')))) return;
-  // In a process of its own, as `npm run build` does: inside vitest (NODE_ENV=test) Vite would pick
-  // Lit's development build, and the tests would check another bundle than the one users get.
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--emptyOutDir=false', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: 'inherit',
   });
 }
 
@@ -111,7 +88,7 @@ export interface ShopHarness {
 
 /** Chromium, a shop on its own origin, and the signers its page uses; all closed by close(). */
 export async function startShopHarness(): Promise<ShopHarness> {
-  await ensureWidgetBuilt();
+  ensureWidgetBuilt();
   let signerUrl = '';
   let attributes = '';
   const shop = await startSite(() => shopHtml(signerUrl, attributes));

@@ -1,11 +1,11 @@
-/** Runs the CodePay document's own PHP examples (../shared/reference) as a real peer. */
+/** Runs our PHP peers (test/peers/codepay/, written from the CodePay document) as real peers. */
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const REFERENCE_DIR = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
+export const PEERS_DIR = fileURLToPath(new URL('../peers/codepay/', import.meta.url));
 
 export function runPhp(script: string, args: string[]): string {
-  return execFileSync('php', [`${REFERENCE_DIR}${script}`, ...args], { encoding: 'utf8' });
+  return execFileSync('php', [`${PEERS_DIR}${script}`, ...args], { encoding: 'utf8' });
 }
 
 export interface PhpServer {

@@ -22,16 +22,18 @@ export interface Child {
 }
 
 export interface StartOptions {
+  /** The folder it runs in: ROOT unless given. */
+  cwd?: string;
   /** A file descriptor for the child's standard output (e.g. /dev/full opened), instead of a pipe read into output(). */
   stdout?: number;
 }
 
 const children = new Set<Child>();
 
-/** Starts `command args` in ROOT with the environment given (on top of ours). */
+/** Starts `command args` in ROOT (or `options.cwd`) with the environment given (on top of ours). */
 export function startProcess(command: string, args: string[], env: Record<string, string>, options: StartOptions = {}): Child {
   const process_: ChildProcess = spawn(command, args, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
     detached: true,

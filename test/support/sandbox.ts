@@ -1,6 +1,6 @@
 /**
- * Test support for the sandbox gateway: a real sandbox listening on 127.0.0.1 port 0, the CodePay
- * document's PHP examples run with `php`, and merchant notify handlers that record what they got.
+ * Test support for the sandbox gateway: a real sandbox listening on 127.0.0.1 port 0, our PHP peers
+ * (test/peers/codepay/) run with `php`, and merchant notify handlers that record what they got.
  */
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { REFERENCE_DIR, runPhp, startPhpServer } from './php.ts';
+import { PEERS_DIR, runPhp, startPhpServer } from './php.ts';
 import { createSandbox, type NotifyAttempt, type Sandbox, type SandboxOptions } from '../../server/sandbox/index.ts';
 
 export const MERCHANT_ID = '20002';
@@ -71,7 +71,7 @@ export function closedAfterEach() {
   return { later, sandbox };
 }
 
-/** The document's create_order.php: prints the signed creat_order URL. */
+/** create_order.php, a merchant's site: prints the signed creat_order URL. */
 export function phpCreateOrderUrl(gateway: string, extra: Record<string, string>, key = MERCHANT_KEY): string {
   const pairs = Object.entries(extra).map(([name, value]) => `${name}=${value}`);
   return runPhp('create_order.php', [MERCHANT_ID, key, gateway, ...pairs]);
@@ -147,10 +147,10 @@ export interface PhpHandler {
   close(): Promise<void>;
 }
 
-/** The document's notify.php under `php -S`, on a port PHP picks. */
+/** notify.php, a merchant's notify handler, under `php -S` on a port PHP picks. */
 export async function startPhpNotify(key = MERCHANT_KEY): Promise<PhpHandler> {
   const log = join(mkdtempSync(join(tmpdir(), 'sandbox-notify-')), 'notify.log');
-  const server = await startPhpServer(join(REFERENCE_DIR, 'notify.php'), { CODEPAY_KEY: key, NOTIFY_LOG: log });
+  const server = await startPhpServer(join(PEERS_DIR, 'notify.php'), { CODEPAY_KEY: key, NOTIFY_LOG: log });
   return {
     url: `${server.url}/notify.php`,
     verified: () =>
