@@ -1,7 +1,7 @@
 /** Orders: create at the gateway, receive its notify, expire what nobody paid. */
 import { randomFillSync } from 'node:crypto';
 import { parseAmount } from '../../shared/money.ts';
-import { createOrderParams, parseForm, verify, type Params } from '../codepay/protocol.ts';
+import { createOrderParams, isPayNo, parseForm, verify, type Params } from '../codepay/protocol.ts';
 import { ApiError } from '../errors.ts';
 import type { Config } from '../config.ts';
 import { gatewayClientFor, type GatewayClient, type GatewayTransport } from '../gateway/client.ts';
@@ -125,10 +125,13 @@ export class OrderService {
     return this.options.store.getOrder(id);
   }
 
-  /** Gateway-signed fields (notify or return): every non-empty field verified, pay_no required. */
+  /**
+   * Gateway-signed fields (notify or return): every non-empty field verified (none holding `&` or
+   * `=`), pay_no in the gateway's form.
+   */
   private signedPayment(body: string): Params | undefined {
     const params = parseForm(body);
-    if (!params || !params.pay_no || !params.pay_id || !verify(params, this.options.merchantKey)) return undefined;
+    if (!params || !isPayNo(params.pay_no) || !params.pay_id || !verify(params, this.options.merchantKey)) return undefined;
     // Freshly parsed and ours: drop the sign in place (a copy of a null-prototype object is slow).
     delete params.sign;
     return params;
