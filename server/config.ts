@@ -3,6 +3,7 @@
  * Every problem is a ConfigError whose message is one line naming the setting.
  */
 import { readFileSync, existsSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
@@ -45,8 +46,8 @@ export interface Config {
   gatewayTimeoutMs: number;
   /** Public order creations allowed per client address per minute. */
   rateLimitPerMinute: number;
-  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
-  trustProxy: boolean;
+  /** The reverse proxies in front of the signer, whose X-Forwarded-For entries say who the client is. */
+  trustProxy: ProxyTrust;
   /** Seconds between the sandbox's notify re-sends (sandbox mode only). */
   sandboxRetrySchedule: number[] | undefined;
   /** The merchant's webhook: signed JSON events from a durable outbox; null for none. */
@@ -62,6 +63,12 @@ export interface Config {
   /** Where the buyer lands after paying (the gateway's return_url goes through /api/return). */
   returnUrls: { success: string; failure: string } | null;
 }
+
+/**
+ * TRUST_PROXY: how many proxies stand in front of the signer (1: the shipped nginx config; 0: none,
+ * X-Forwarded-For is ignored), or the addresses and networks of the proxies.
+ */
+export type ProxyTrust = { hops: number } | { proxies: BlockList };
 
 type Env = Record<string, string | undefined>;
 
@@ -184,6 +191,31 @@ function retrySchedule(raw: string | undefined): number[] | undefined {
   }
 }
 
+const MAX_PROXY_HOPS = 10;
+
+/** `1`, `true` (one proxy), `0`, `false` or unset (none), a hop count, or `127.0.0.1, 10.0.0.0/8, ::1`. */
+function proxyTrust(raw: string | undefined): ProxyTrust {
+  const text = (raw ?? '').trim().toLowerCase();
+  if (text === '' || text === 'false') return { hops: 0 };
+  if (text === 'true') return { hops: 1 };
+  if (/^\d+$/.test(text)) {
+    if (Number(text) > MAX_PROXY_HOPS) fail('TRUST_PROXY', `must be a hop count from 0 to ${MAX_PROXY_HOPS} or a list of proxy addresses, got "${raw}"`);
+    return { hops: Number(text) };
+  }
+  const proxies = new BlockList();
+  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const valid = family !== 0 && extra === undefined && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits));
+    if (!valid) fail('TRUST_PROXY', `"${entry}" is neither a hop count nor an IP address or network like 10.0.0.0/8`);
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (prefix === undefined) proxies.addAddress(address, type);
+    else proxies.addSubnet(address, Number(prefix), type);
+  }
+  return { proxies };
+}
+
 function databaseUrl(raw: string | undefined): string | null {
   if (!raw) return null;
   if (!/^postgres(ql)?:\/\/./.test(raw)) fail('DATABASE_URL', 'must be a postgres:// URL (leave it unset for SQLite in DATA_DIR)');
@@ -247,7 +279,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     orderTtlSeconds: integer(env, 'ORDER_TTL', 360, 1, 86_400),
     gatewayTimeoutMs: integer(env, 'GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: proxyTrust(env.TRUST_PROXY),
     sandboxRetrySchedule: retrySchedule(env.SANDBOX_RETRY_SCHEDULE),
     webhook: webhook(env),
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1, 3_600_000),

@@ -3,7 +3,7 @@
  * signers on one PostgreSQL: orders, live status and notifies go through it.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createOrder, eventually, payAtSandbox } from '../support/http.ts';
+import { createOrder, payAtSandbox } from '../support/http.ts';
 import { startNginx, type Nginx } from '../support/nginx.ts';
 import { startPostgres, type Postgres } from '../support/postgres.ts';
 import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY } from '../../server/sandbox/credentials.ts';
