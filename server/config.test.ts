@@ -66,6 +66,10 @@ describe('loadConfig', () => {
       [{ API_SECRET: 'short' }, /^API_SECRET: /],
       [{ CODEPAY_KEY: 'abc' }, /^CODEPAY_KEY: /],
       [{ SANDBOX_RETRY_SCHEDULE: '1,x' }, /^SANDBOX_RETRY_SCHEDULE: /],
+      [{ MONEY_TOLERANCE_BELOW: '-0.10' }, /^MONEY_TOLERANCE_BELOW: /],
+      [{ MONEY_TOLERANCE_ABOVE: '0.001' }, /^MONEY_TOLERANCE_ABOVE: /],
+      [{ OPEN_ORDERS_PER_CLIENT: '0' }, /^OPEN_ORDERS_PER_CLIENT: /],
+      [{ OPEN_ORDERS_TOTAL: 'many' }, /^OPEN_ORDERS_TOTAL: /],
       [{ TRUST_PROXY: 'yes' }, /^TRUST_PROXY: /],
       [{ TRUST_PROXY: '11' }, /^TRUST_PROXY: /],
       [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY: /],
@@ -76,6 +80,12 @@ describe('loadConfig', () => {
       expect(message).toMatch(expected);
       expect(message).not.toContain('\n');
     }
+  });
+
+  it('bounds the amount the gateway may ask (0.10 each way) and the open orders (10 a client, 1000 in all) by default', () => {
+    expect(load({})).toMatchObject({ moneyTolerance: { below: 10, above: 10 }, openOrderLimits: { perClient: 10, total: 1000 } });
+    // CodePay's app set to "少1元 多0元": up to 1.00 less, never more.
+    expect(load({ MONEY_TOLERANCE_BELOW: '1', MONEY_TOLERANCE_ABOVE: '0' }).moneyTolerance).toEqual({ below: 100, above: 0 });
   });
 
   it('reads TRUST_PROXY as a hop count (1 and true: one proxy) or a list of proxy addresses and networks', () => {

@@ -46,10 +46,16 @@ export interface Config {
   gatewayTimeoutMs: number;
   /** Public order creations allowed per client address per minute. */
   rateLimitPerMinute: number;
+  /** How far (cents) the amount the gateway asks may lie below and above the price; further fails the order. */
+  moneyTolerance: { below: Cents; above: Cents };
+  /** Public orders open at once (not yet paid, failed or expired), per client address and in all. */
+  openOrderLimits: { perClient: number; total: number };
   /** The reverse proxies in front of the signer, whose X-Forwarded-For entries say who the client is. */
   trustProxy: ProxyTrust;
   /** Seconds between the sandbox's notify re-sends (sandbox mode only). */
   sandboxRetrySchedule: number[] | undefined;
+  /** How far (cents) the sandbox may shift an amount from its price, each way (sandbox mode only). */
+  sandboxMoneySpanCents: number | undefined;
   /** The merchant's webhook: signed JSON events from a durable outbox; null for none. */
   webhook: { url: string; secret: string } | null;
   /** The first wait before a failed event is sent again; it doubles each time, for three days. */
@@ -109,6 +115,15 @@ function httpUrl(name: string, raw: string): string {
 function amount(name: string, raw: string): Cents {
   const cents = parseAmount(raw);
   if (cents === undefined || !inGatewayRange(cents)) fail(name, `must be an amount from 0.01 to 99999.99 with at most two decimals, got "${raw}"`);
+  return cents;
+}
+
+/** An amount from 0 up (how far an amount may move from the price), or undefined when unset. */
+function shift(env: Env, name: string): Cents | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const cents = parseAmount(raw);
+  if (cents === undefined || cents > MAX_CENTS) fail(name, `must be an amount from 0 to 99999.99 with at most two decimals, got "${raw}"`);
   return cents;
 }
 
@@ -279,8 +294,14 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     orderTtlSeconds: integer(env, 'ORDER_TTL', 360, 1, 86_400),
     gatewayTimeoutMs: integer(env, 'GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
+    moneyTolerance: { below: shift(env, 'MONEY_TOLERANCE_BELOW') ?? 10, above: shift(env, 'MONEY_TOLERANCE_ABOVE') ?? 10 },
+    openOrderLimits: {
+      perClient: integer(env, 'OPEN_ORDERS_PER_CLIENT', 10, 1, 1_000_000),
+      total: integer(env, 'OPEN_ORDERS_TOTAL', 1000, 1, 10_000_000),
+    },
     trustProxy: proxyTrust(env.TRUST_PROXY),
     sandboxRetrySchedule: retrySchedule(env.SANDBOX_RETRY_SCHEDULE),
+    sandboxMoneySpanCents: shift(env, 'SANDBOX_MONEY_SPAN'),
     webhook: webhook(env),
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1, 3_600_000),
     // In sandbox mode the signer knows its ispay URL only once it listens: the signer fills it in.

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
-import { eventually, postJson, requestJson } from '../support/http.ts';
+import { eventually, postJson, requestJson, type JsonAnswer } from '../support/http.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const API_SECRET = 'backend-secret-0123456789';
@@ -88,7 +88,7 @@ describe('open orders', () => {
   const from = (client: string, price: string) => postJson(`${stack.url}/api/orders`, { price }, { 'x-forwarded-for': client });
 
   it('are capped per client address (429) and in all (503), with Retry-After, until orders are paid or expire', async () => {
-    const first = [];
+    const first: JsonAnswer[] = [];
     for (let i = 0; i < 3; i++) first.push(await from('192.0.2.1', `1.0${i}`));
     expect(first.map((answer) => answer.status)).toEqual([201, 201, 201]);
     const capped = await from('192.0.2.1', '1.10');

@@ -42,11 +42,11 @@ export function orderCreation({ config, orders, now }: CreateOrderDeps): (exchan
     const client = clientKey(clientAddress(req.headers['x-forwarded-for'] as string | undefined, req.socket.remoteAddress ?? '', config.trustProxy));
     const wait = trusted ? 0 : takeToken(client);
     if (wait > 0) {
-      exchange.set('Retry-After', String(wait));
-      throw new ApiError('RATE_LIMITED', 'Too many orders from this address. Please wait a moment and try again.');
+      throw new ApiError('RATE_LIMITED', 'Too many orders from this address. Please wait a moment and try again.', { retryAfterSeconds: wait });
     }
     const body = await readJson(req, BODY_LIMIT);
-    const order = await orders.create(parseCreateOrder(body, { policy: config.pricePolicy, channels: config.channels, trusted }));
+    const command = parseCreateOrder(body, { policy: config.pricePolicy, channels: config.channels, trusted });
+    const order = await orders.create(command, trusted ? undefined : client);
     exchange.set('Cache-Control', 'no-store');
     exchange.set('Location', `/api/orders/${order.id}`);
     exchange.json(201, toOrderView(order, now()));
