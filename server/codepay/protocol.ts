@@ -52,13 +52,13 @@ const FIELD_SEPARATOR = /[&=]/;
  * for every provider whose sign joins raw `k=v` pairs with `&`.
  */
 export function fieldWithSeparator(params: Params): string | undefined {
-  for (const name in params) if (FIELD_SEPARATOR.test(name) || FIELD_SEPARATOR.test(params[name])) return name;
+  for (const name in params) if (holdsSeparator(name) || holdsSeparator(params[name])) return name;
   return undefined;
 }
 
-/** A value fit to be signed back to us (`param` comes back in the notify). */
-export function holdsSeparator(value: string): boolean {
-  return FIELD_SEPARATOR.test(value);
+/** Whether `text` holds `&` or `=`: a value we send the gateway (`param`) comes back signed in the notify. */
+export function holdsSeparator(text: string): boolean {
+  return FIELD_SEPARATOR.test(text);
 }
 
 /** The gateway's `pay_no`: its serial number, digits (32 in the document's example; at most 50). */
