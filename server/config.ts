@@ -123,7 +123,9 @@ function shift(env: Env, name: string): Cents | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const cents = parseAmount(raw);
-  if (cents === undefined || cents > MAX_CENTS) fail(name, `must be an amount from 0 to 99999.99 with at most two decimals, got "${raw}"`);
+  if (cents === undefined || cents > MAX_CENTS) {
+    fail(name, `must be an amount from 0 to 99999.99 with at most two decimals, got "${raw}"`);
+  }
   return cents;
 }
 
@@ -214,7 +216,9 @@ function proxyTrust(raw: string | undefined): ProxyTrust {
   if (text === '' || text === 'false') return { hops: 0 };
   if (text === 'true') return { hops: 1 };
   if (/^\d+$/.test(text)) {
-    if (Number(text) > MAX_PROXY_HOPS) fail('TRUST_PROXY', `must be a hop count from 0 to ${MAX_PROXY_HOPS} or a list of proxy addresses, got "${raw}"`);
+    if (Number(text) > MAX_PROXY_HOPS) {
+      fail('TRUST_PROXY', `must be a hop count from 0 to ${MAX_PROXY_HOPS} or a list of proxy addresses, got "${raw}"`);
+    }
     return { hops: Number(text) };
   }
   const proxies = new BlockList();
@@ -222,7 +226,8 @@ function proxyTrust(raw: string | undefined): ProxyTrust {
     const [address, prefix, extra] = entry.split('/');
     const family = isIP(address);
     const bits = family === 4 ? 32 : 128;
-    const valid = family !== 0 && extra === undefined && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits));
+    const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    const valid = family !== 0 && extra === undefined && validPrefix;
     if (!valid) fail('TRUST_PROXY', `"${entry}" is neither a hop count nor an IP address or network like 10.0.0.0/8`);
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (prefix === undefined) proxies.addAddress(address, type);
@@ -294,7 +299,10 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     orderTtlSeconds: integer(env, 'ORDER_TTL', 360, 1, 86_400),
     gatewayTimeoutMs: integer(env, 'GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
-    moneyTolerance: { below: shift(env, 'MONEY_TOLERANCE_BELOW') ?? 10, above: shift(env, 'MONEY_TOLERANCE_ABOVE') ?? 10 },
+    moneyTolerance: {
+      below: shift(env, 'MONEY_TOLERANCE_BELOW') ?? 10,
+      above: shift(env, 'MONEY_TOLERANCE_ABOVE') ?? 10,
+    },
     openOrderLimits: {
       perClient: integer(env, 'OPEN_ORDERS_PER_CLIENT', 10, 1, 1_000_000),
       total: integer(env, 'OPEN_ORDERS_TOTAL', 1000, 1, 10_000_000),

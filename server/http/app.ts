@@ -35,7 +35,8 @@ export function createApp(config: Config, deps: AppDeps): Koa {
   // ctx.ip as the lane reads it: Koa's own would take X-Forwarded-For's leftmost entry, which the client wrote.
   Object.defineProperty(app.request, 'ip', {
     get(this: Koa.Request) {
-      return clientAddress(this.get('x-forwarded-for') || undefined, this.socket.remoteAddress ?? '', config.trustProxy);
+      const forwardedFor = this.get('x-forwarded-for') || undefined;
+      return clientAddress(forwardedFor, this.socket.remoteAddress ?? '', config.trustProxy);
     },
   });
   // Errors are answered and logged by errorMiddleware; Koa's own printing would duplicate them.

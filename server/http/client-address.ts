@@ -44,7 +44,8 @@ function ipv6Prefix64(address: string): string {
   const groups = (part: string | undefined) => (part ? part.split(':') : []);
   // An IPv4 tail (`::1.2.3.4`) stands for two groups.
   const tailGroups = groups(tail).flatMap((group) => (group.includes('.') ? ['0', '0'] : [group]));
-  const full = [...groups(head), ...Array<string>(8 - groups(head).length - tailGroups.length).fill('0'), ...tailGroups];
+  const zeros = Array<string>(8 - groups(head).length - tailGroups.length).fill('0');
+  const full = [...groups(head), ...zeros, ...tailGroups];
   return full
     .slice(0, 4)
     .map((group) => parseInt(group, 16).toString(16))

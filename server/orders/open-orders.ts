@@ -32,15 +32,13 @@ export class OpenOrders {
     const mine = this.byClient.get(client) ?? new Set<string>();
     this.forgetExpired(mine, now);
     if (mine.size >= this.limits.perClient) {
-      throw new ApiError('TOO_MANY_OPEN_ORDERS', 'This address has too many unpaid orders open. Pay one or wait until one expires.', {
-        retryAfterSeconds: this.secondsUntilOneEnds(mine, now),
-      });
+      const message = 'This address has too many unpaid orders open. Pay one or wait until one expires.';
+      throw new ApiError('TOO_MANY_OPEN_ORDERS', message, { retryAfterSeconds: this.secondsUntilOneEnds(mine, now) });
     }
     if (this.holds.size >= this.limits.total) this.forgetExpired(this.holds.keys(), now);
     if (this.holds.size >= this.limits.total) {
-      throw new ApiError('SHOP_BUSY', 'The shop has too many unpaid orders open right now. Please try again in a moment.', {
-        retryAfterSeconds: this.secondsUntilOneEnds(this.holds.keys(), now),
-      });
+      const message = 'The shop has too many unpaid orders open right now. Please try again in a moment.';
+      throw new ApiError('SHOP_BUSY', message, { retryAfterSeconds: this.secondsUntilOneEnds(this.holds.keys(), now) });
     }
     mine.add(orderId);
     this.byClient.set(client, mine);

@@ -34,7 +34,9 @@ function optionalText(body: Record<string, unknown>, field: string, maxLength: n
  */
 function param(body: Record<string, unknown>): string | null {
   const value = optionalText(body, 'param', 100, 'INVALID_PARAM');
-  if (value !== null && holdsSeparator(value)) throw new ApiError('INVALID_PARAM', '"param" must not contain "&" or "=".');
+  if (value !== null && holdsSeparator(value)) {
+    throw new ApiError('INVALID_PARAM', '"param" must not contain "&" or "=".');
+  }
   return value;
 }
 

@@ -153,10 +153,9 @@ export class OrderService {
   private checkAmount(price: Cents, money: Cents): void {
     const tolerance = this.options.moneyTolerance;
     if (!tolerance || (money >= price - tolerance.below && money <= price + tolerance.above)) return;
-    throw new ApiError(
-      'GATEWAY_AMOUNT_MISMATCH',
-      `The gateway asked ${formatCents(money)} for an order of ${formatCents(price)}, further than the shop accepts; the order was cancelled. Please try again later.`,
-    );
+    const asked = `The gateway asked ${formatCents(money)} for an order of ${formatCents(price)}`;
+    const message = `${asked}, further than the shop accepts; the order was cancelled. Please try again later.`;
+    throw new ApiError('GATEWAY_AMOUNT_MISMATCH', message);
   }
 
   /** How long an order may stay `creating` before it is failed as lost. */
@@ -174,7 +173,8 @@ export class OrderService {
    */
   private signedPayment(body: string): Params | undefined {
     const params = parseForm(body);
-    if (!params || !isPayNo(params.pay_no) || !params.pay_id || !verify(params, this.options.merchantKey)) return undefined;
+    if (!params || !isPayNo(params.pay_no) || !params.pay_id) return undefined;
+    if (!verify(params, this.options.merchantKey)) return undefined;
     // Freshly parsed and ours: drop the sign in place (a copy of a null-prototype object is slow).
     delete params.sign;
     return params;

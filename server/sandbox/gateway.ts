@@ -141,7 +141,9 @@ export async function creatOrder(query: string, base: string, runtime: Runtime, 
   if (params.id !== runtime.merchantId) return answer(failure(-2, 'undefined'), call);
   // Signed back in the notify and the return link, whose sign could not tell it from a separator.
   const ambiguous = fieldWithSeparator(params);
-  if (ambiguous !== undefined) return answer(failure(-2, `${/^\w+$/.test(ambiguous) ? ambiguous : 'param'} error`), call);
+  if (ambiguous !== undefined) {
+    return answer(failure(-2, `${/^\w+$/.test(ambiguous) ? ambiguous : 'param'} error`), call);
+  }
   if (!authenticated(params, runtime)) return answer(failure(-2, params.sign ? 'sign fail' : 'token error'), call);
   const checked = checkParameters(params);
   if (!checked.ok) return answer(failure(-2, checked.msg), call);

@@ -39,10 +39,13 @@ export function orderCreation({ config, orders, now }: CreateOrderDeps): (exchan
     const trusted = isTrusted(req.headers.authorization);
     if (!isJson(req.headers)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the order as application/json.');
     // Limited before the body is read, so a flood costs no parsing.
-    const client = clientKey(clientAddress(req.headers['x-forwarded-for'] as string | undefined, req.socket.remoteAddress ?? '', config.trustProxy));
+    const forwardedFor = req.headers['x-forwarded-for'] as string | undefined;
+    const client = clientKey(clientAddress(forwardedFor, req.socket.remoteAddress ?? '', config.trustProxy));
     const wait = trusted ? 0 : takeToken(client);
     if (wait > 0) {
-      throw new ApiError('RATE_LIMITED', 'Too many orders from this address. Please wait a moment and try again.', { retryAfterSeconds: wait });
+      throw new ApiError('RATE_LIMITED', 'Too many orders from this address. Please wait a moment and try again.', {
+        retryAfterSeconds: wait,
+      });
     }
     const body = await readJson(req, BODY_LIMIT);
     const command = parseCreateOrder(body, { policy: config.pricePolicy, channels: config.channels, trusted });
