@@ -38,7 +38,12 @@ describe('clientAddress', () => {
 describe('clientKey', () => {
   it('is the address for IPv4, the /64 for IPv6, however the address is written', () => {
     expect(clientKey('192.0.2.1')).toBe('192.0.2.1');
-    const same = ['2001:db8:1:2::1', '2001:0db8:0001:0002:ffff:ffff:ffff:ffff', '2001:db8:1:2:0:0:1.2.3.4', '2001:db8:1:2::%eth0'];
+    const same = [
+      '2001:db8:1:2::1',
+      '2001:0db8:0001:0002:ffff:ffff:ffff:ffff',
+      '2001:db8:1:2:0:0:1.2.3.4',
+      '2001:db8:1:2::%eth0',
+    ];
     expect(new Set(same.map(clientKey))).toEqual(new Set(['2001:db8:1:2::/64']));
     expect(clientKey('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
     expect(clientKey('::1')).toBe('0:0:0:0::/64');

@@ -11,11 +11,19 @@ import { startStack, type Stack } from '../support/stack.ts';
 const BUDGET = 3;
 
 /** How many of `tries` orders were created (201); every other answer must be the rate limit's. */
-async function created(url: string, tries: number, forwardedFor: (attempt: number) => string | undefined): Promise<number> {
+async function created(
+  url: string,
+  tries: number,
+  forwardedFor: (attempt: number) => string | undefined,
+): Promise<number> {
   let count = 0;
   for (let attempt = 0; attempt < tries; attempt++) {
     const header = forwardedFor(attempt);
-    const answer = await postJson(`${url}/api/orders`, { price: '1.00' }, header === undefined ? {} : { 'x-forwarded-for': header });
+    const answer = await postJson(
+      `${url}/api/orders`,
+      { price: '1.00' },
+      header === undefined ? {} : { 'x-forwarded-for': header },
+    );
     if (answer.status === 201) count++;
     else expect([answer.status, answer.body.error.code]).toEqual([429, 'RATE_LIMITED']);
   }
@@ -35,7 +43,11 @@ describe('behind the shipped nginx config (TRUST_PROXY=1)', () => {
   });
 
   it('a client forging X-Forwarded-For gets no more orders than its budget', async () => {
-    const forged = await created(nginx.url, 3 * BUDGET, (attempt) => `198.51.100.${attempt + 1}, 203.0.113.${attempt + 1}`);
+    const forged = await created(
+      nginx.url,
+      3 * BUDGET,
+      (attempt) => `198.51.100.${attempt + 1}, 203.0.113.${attempt + 1}`,
+    );
     expect(forged).toBe(BUDGET);
     // nginx saw 127.0.0.1 every time: the same client, without a header too.
     expect(await created(nginx.url, 2, () => undefined)).toBe(0);
@@ -71,7 +83,9 @@ describe('a signer trusting a list of proxies (TRUST_PROXY=127.0.0.1,10.0.0.0/8)
 
   it('skips every trusted proxy from the right and stops at the first address none of them is', async () => {
     // The client 192.0.2.20 went through 10.0.0.5 and then 10.0.0.1 (and the local peer): forged entries before it count for nothing.
-    expect(await created(stack.url, BUDGET + 2, (attempt) => `198.51.100.${attempt}, 192.0.2.20, 10.0.0.5, 10.0.0.1`)).toBe(BUDGET);
+    expect(
+      await created(stack.url, BUDGET + 2, (attempt) => `198.51.100.${attempt}, 192.0.2.20, 10.0.0.5, 10.0.0.1`),
+    ).toBe(BUDGET);
     // Another client behind the same proxies has a budget of its own.
     expect(await created(stack.url, 1, () => '192.0.2.21, 10.0.0.1')).toBe(1);
   });

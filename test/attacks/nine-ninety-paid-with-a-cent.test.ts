@@ -23,7 +23,8 @@ describe("the gateway's amount", () => {
 
   it('too far from the price fails the order with a clear error, and paying that amount does not make it paid', async () => {
     const answers = [];
-    for (let i = 0; i < 6; i++) answers.push(await postJson(`${stack.url}/api/orders`, { price: '9.90', type: 2 }, backend));
+    for (let i = 0; i < 6; i++)
+      answers.push(await postJson(`${stack.url}/api/orders`, { price: '9.90', type: 2 }, backend));
     // The sandbox shifts 9.90, 9.89, 9.91, 9.88, 9.92: within 0.02. The sixth, 9.87, is not.
     expect(answers.slice(0, 5).map((answer) => [answer.status, answer.body.money])).toEqual([
       [201, '9.90'],
@@ -54,8 +55,12 @@ describe("the gateway's amount", () => {
   it("tells the buyer in the buyer's language", async () => {
     const chinese = { ...backend, 'accept-language': 'zh-CN,zh;q=0.9' };
     let answer;
-    for (let tries = 0; tries < 6; tries++) answer = await postJson(`${stack.url}/api/orders`, { price: '5.50', type: 3 }, chinese);
-    expect(answer!.body.error).toMatchObject({ code: 'GATEWAY_AMOUNT_MISMATCH', message: expect.stringMatching(/金额/) });
+    for (let tries = 0; tries < 6; tries++)
+      answer = await postJson(`${stack.url}/api/orders`, { price: '5.50', type: 3 }, chinese);
+    expect(answer!.body.error).toMatchObject({
+      code: 'GATEWAY_AMOUNT_MISMATCH',
+      message: expect.stringMatching(/金额/),
+    });
   });
 });
 
@@ -68,24 +73,32 @@ describe('many open orders of one price, with the default settings', () => {
 
   it('are asked amounts a few cents from the price, then refused as the gateway runs out: never 0.01 for 9.90', async () => {
     const answers = [];
-    for (let i = 0; i < 40; i++) answers.push(await postJson(`${stack.url}/api/orders`, { price: '9.90', type: 1 }, backend));
+    for (let i = 0; i < 40; i++)
+      answers.push(await postJson(`${stack.url}/api/orders`, { price: '9.90', type: 1 }, backend));
     const created = answers.filter((answer) => answer.status === 201);
     expect(created.length).toBeGreaterThanOrEqual(10);
     for (const answer of created) expect(Math.abs(cents(answer.body.money) - 990)).toBeLessThanOrEqual(10);
     const refused = answers.filter((answer) => answer.status !== 201);
     expect(refused.length).toBeGreaterThan(0);
-    for (const answer of refused) expect(answer.body.error).toMatchObject({ code: 'GATEWAY_REJECTED', message: expect.stringContaining('qrcode too little') });
+    for (const answer of refused)
+      expect(answer.body.error).toMatchObject({
+        code: 'GATEWAY_REJECTED',
+        message: expect.stringContaining('qrcode too little'),
+      });
   });
 });
 
 describe('open orders', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { TRUST_PROXY: '1', OPEN_ORDERS_PER_CLIENT: '3', OPEN_ORDERS_TOTAL: '5', ORDER_TTL: '3', API_SECRET } });
+    stack = await startStack({
+      env: { TRUST_PROXY: '1', OPEN_ORDERS_PER_CLIENT: '3', OPEN_ORDERS_TOTAL: '5', ORDER_TTL: '3', API_SECRET },
+    });
   });
   afterAll(() => stack?.stop({ removeData: true }));
 
-  const from = (client: string, price: string) => postJson(`${stack.url}/api/orders`, { price }, { 'x-forwarded-for': client });
+  const from = (client: string, price: string) =>
+    postJson(`${stack.url}/api/orders`, { price }, { 'x-forwarded-for': client });
 
   it('are capped per client address (429) and in all (503), with Retry-After, until orders are paid or expire', async () => {
     const first: JsonAnswer[] = [];
@@ -98,7 +111,9 @@ describe('open orders', () => {
 
     // Paying one frees its place.
     await fetch(first[0].body.qr.payload, { method: 'POST' });
-    await eventually(async () => ((await requestJson(`${stack.url}/api/orders/${first[0].body.id}`)).body.status === 'paid' ? true : undefined));
+    await eventually(async () =>
+      (await requestJson(`${stack.url}/api/orders/${first[0].body.id}`)).body.status === 'paid' ? true : undefined,
+    );
     expect((await from('192.0.2.1', '1.11')).status).toBe(201);
 
     // Another client may open orders until the shop holds five.

@@ -20,7 +20,8 @@ afterAll(() => stack.stop({ removeData: true }));
 const view = async (id: string) => (await requestJson<OrderView>(`${stack.url}/api/orders/${id}`)).body;
 const paymentsOf = (orderId: string) => stack.signer.store.listPayments({ orderId });
 const notify = (fields: Params) => postForm(`${stack.url}/api/notify`, new URLSearchParams(fields).toString());
-const followReturn = (fields: Params) => fetch(`${stack.url}/api/return?${new URLSearchParams(fields)}`, { redirect: 'manual' });
+const followReturn = (fields: Params) =>
+  fetch(`${stack.url}/api/return?${new URLSearchParams(fields)}`, { redirect: 'manual' });
 const genuineNotified = (orderId: string) =>
   eventually(async () => {
     const attempts = (await requestJson(`${stack.sandboxUrl}/_control/attempts?pay_id=${orderId}`)).body;
@@ -44,7 +45,10 @@ const signedNames = (fields: Params) =>
 function foldValue(fields: Params, into: string, count: number): Params {
   const names = signedNames(fields);
   const swallowed = names.slice(names.indexOf(into) + 1, names.indexOf(into) + 1 + count);
-  const recut: Params = { ...fields, [into]: [fields[into], ...swallowed.map((name) => `${name}=${fields[name]}`)].join('&') };
+  const recut: Params = {
+    ...fields,
+    [into]: [fields[into], ...swallowed.map((name) => `${name}=${fields[name]}`)].join('&'),
+  };
   for (const name of swallowed) delete recut[name];
   return recut;
 }
@@ -86,7 +90,9 @@ describe('a re-cut of a genuine signed payment', () => {
     expect((await view(order.id)).status).toBe('pending');
     await genuineNotified(order.id);
     expect(await view(order.id)).toMatchObject({ status: 'paid', money: order.money });
-    expect((await paymentsOf(order.id)).map((payment) => [payment.outcome, payment.money])).toEqual([['paid', Math.round(Number(order.money) * 100)]]);
+    expect((await paymentsOf(order.id)).map((payment) => [payment.outcome, payment.money])).toEqual([
+      ['paid', Math.round(Number(order.money) * 100)],
+    ]);
   });
 
   it('folding money into a field name, via the return link before the genuine notify: refused, the order is paid in full after', async () => {

@@ -23,9 +23,13 @@ export async function startNginx(upstreams: string[], port?: number): Promise<Ng
   port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
   const site = readFileSync(EXAMPLE, 'utf8')
-    .replace(/    server 127\.0\.0\.1:8787;\n    server 127\.0\.0\.1:8788;\n/, upstreams.map((upstream) => `    server ${upstream};\n`).join(''))
+    .replace(
+      /    server 127\.0\.0\.1:8787;\n    server 127\.0\.0\.1:8788;\n/,
+      upstreams.map((upstream) => `    server ${upstream};\n`).join(''),
+    )
     .replace('listen 80;', `listen 127.0.0.1:${port};`);
-  if (!upstreams.every((upstream) => site.includes(`server ${upstream};`))) throw new Error('startNginx: the example\'s upstream block has changed');
+  if (!upstreams.every((upstream) => site.includes(`server ${upstream};`)))
+    throw new Error("startNginx: the example's upstream block has changed");
   const prefix = mkdtempSync(join(tmpdir(), 'codepay-nginx-'));
   mkdirSync(join(prefix, 'logs'));
   writeFileSync(join(prefix, 'site.conf'), site);
@@ -33,13 +37,20 @@ export async function startNginx(upstreams: string[], port?: number): Promise<Ng
     join(prefix, 'nginx.conf'),
     `daemon off;\npid ${prefix}/nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n  access_log off;\n  client_body_temp_path ${prefix}/body;\n  proxy_temp_path ${prefix}/proxy;\n  include ${prefix}/site.conf;\n}\n`,
   );
-  const nginx = spawn('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const nginx = spawn('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let errors = '';
   nginx.stderr!.on('data', (chunk) => (errors += chunk));
   await eventually(
     async () => {
       if (nginx.exitCode !== null) throw new Error(`nginx exited: ${errors}`);
-      return (await fetch(`${url}/healthz`).then((response) => response.ok, () => false)) || undefined;
+      return (
+        (await fetch(`${url}/healthz`).then(
+          (response) => response.ok,
+          () => false,
+        )) || undefined
+      );
     },
     10_000,
     'nginx',
