@@ -66,12 +66,36 @@ describe('loadConfig', () => {
       [{ API_SECRET: 'short' }, /^API_SECRET: /],
       [{ CODEPAY_KEY: 'abc' }, /^CODEPAY_KEY: /],
       [{ SANDBOX_RETRY_SCHEDULE: '1,x' }, /^SANDBOX_RETRY_SCHEDULE: /],
+      [{ MONEY_TOLERANCE_BELOW: '-0.10' }, /^MONEY_TOLERANCE_BELOW: /],
+      [{ MONEY_TOLERANCE_ABOVE: '0.001' }, /^MONEY_TOLERANCE_ABOVE: /],
+      [{ OPEN_ORDERS_PER_CLIENT: '0' }, /^OPEN_ORDERS_PER_CLIENT: /],
+      [{ OPEN_ORDERS_TOTAL: 'many' }, /^OPEN_ORDERS_TOTAL: /],
+      [{ TRUST_PROXY: 'yes' }, /^TRUST_PROXY: /],
+      [{ TRUST_PROXY: '11' }, /^TRUST_PROXY: /],
+      [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY: /],
+      [{ TRUST_PROXY: '127.0.0.1, nginx.local' }, /^TRUST_PROXY: /],
     ];
     for (const [env, expected] of cases) {
       const message = refusal(env);
       expect(message).toMatch(expected);
       expect(message).not.toContain('\n');
     }
+  });
+
+  it('bounds the amount the gateway may ask (0.10 each way) and the open orders (10 a client, 1000 in all) by default', () => {
+    expect(load({})).toMatchObject({ moneyTolerance: { below: 10, above: 10 }, openOrderLimits: { perClient: 10, total: 1000 } });
+    // CodePay's app set to "少1元 多0元": up to 1.00 less, never more.
+    expect(load({ MONEY_TOLERANCE_BELOW: '1', MONEY_TOLERANCE_ABOVE: '0' }).moneyTolerance).toEqual({ below: 100, above: 0 });
+  });
+
+  it('reads TRUST_PROXY as a hop count (1 and true: one proxy) or a list of proxy addresses and networks', () => {
+    expect([{ TRUST_PROXY: '' }, { TRUST_PROXY: '0' }, { TRUST_PROXY: 'false' }].map((env) => load(env).trustProxy)).toEqual([{ hops: 0 }, { hops: 0 }, { hops: 0 }]);
+    expect([{ TRUST_PROXY: '1' }, { TRUST_PROXY: 'true' }, { TRUST_PROXY: '2' }].map((env) => load(env).trustProxy)).toEqual([{ hops: 1 }, { hops: 1 }, { hops: 2 }]);
+    const listed = load({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,fd00::/8' }).trustProxy;
+    expect('proxies' in listed).toBe(true);
+    if (!('proxies' in listed)) return;
+    expect([listed.proxies.check('127.0.0.1'), listed.proxies.check('10.200.0.1'), listed.proxies.check('fd12::1', 'ipv6')]).toEqual([true, true, true]);
+    expect([listed.proxies.check('127.0.0.2'), listed.proxies.check('11.0.0.1'), listed.proxies.check('fe80::1', 'ipv6')]).toEqual([false, false, false]);
   });
 
   it('never puts the key in an error message', () => {

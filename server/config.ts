@@ -3,6 +3,7 @@
  * Every problem is a ConfigError whose message is one line naming the setting.
  */
 import { readFileSync, existsSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
@@ -45,10 +46,16 @@ export interface Config {
   gatewayTimeoutMs: number;
   /** Public order creations allowed per client address per minute. */
   rateLimitPerMinute: number;
-  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
-  trustProxy: boolean;
+  /** How far (cents) the amount the gateway asks may lie below and above the price; further fails the order. */
+  moneyTolerance: { below: Cents; above: Cents };
+  /** Public orders open at once (not yet paid, failed or expired), per client address and in all. */
+  openOrderLimits: { perClient: number; total: number };
+  /** The reverse proxies in front of the signer, whose X-Forwarded-For entries say who the client is. */
+  trustProxy: ProxyTrust;
   /** Seconds between the sandbox's notify re-sends (sandbox mode only). */
   sandboxRetrySchedule: number[] | undefined;
+  /** How far (cents) the sandbox may shift an amount from its price, each way (sandbox mode only). */
+  sandboxMoneySpanCents: number | undefined;
   /** The merchant's webhook: signed JSON events from a durable outbox; null for none. */
   webhook: { url: string; secret: string } | null;
   /** The first wait before a failed event is sent again; it doubles each time, for three days. */
@@ -62,6 +69,12 @@ export interface Config {
   /** Where the buyer lands after paying (the gateway's return_url goes through /api/return). */
   returnUrls: { success: string; failure: string } | null;
 }
+
+/**
+ * TRUST_PROXY: how many proxies stand in front of the signer (1: the shipped nginx config; 0: none,
+ * X-Forwarded-For is ignored), or the addresses and networks of the proxies.
+ */
+export type ProxyTrust = { hops: number } | { proxies: BlockList };
 
 type Env = Record<string, string | undefined>;
 
@@ -102,6 +115,17 @@ function httpUrl(name: string, raw: string): string {
 function amount(name: string, raw: string): Cents {
   const cents = parseAmount(raw);
   if (cents === undefined || !inGatewayRange(cents)) fail(name, `must be an amount from 0.01 to 99999.99 with at most two decimals, got "${raw}"`);
+  return cents;
+}
+
+/** An amount from 0 up (how far an amount may move from the price), or undefined when unset. */
+function shift(env: Env, name: string): Cents | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const cents = parseAmount(raw);
+  if (cents === undefined || cents > MAX_CENTS) {
+    fail(name, `must be an amount from 0 to 99999.99 with at most two decimals, got "${raw}"`);
+  }
   return cents;
 }
 
@@ -184,6 +208,34 @@ function retrySchedule(raw: string | undefined): number[] | undefined {
   }
 }
 
+const MAX_PROXY_HOPS = 10;
+
+/** `1`, `true` (one proxy), `0`, `false` or unset (none), a hop count, or `127.0.0.1, 10.0.0.0/8, ::1`. */
+function proxyTrust(raw: string | undefined): ProxyTrust {
+  const text = (raw ?? '').trim().toLowerCase();
+  if (text === '' || text === 'false') return { hops: 0 };
+  if (text === 'true') return { hops: 1 };
+  if (/^\d+$/.test(text)) {
+    if (Number(text) > MAX_PROXY_HOPS) {
+      fail('TRUST_PROXY', `must be a hop count from 0 to ${MAX_PROXY_HOPS} or a list of proxy addresses, got "${raw}"`);
+    }
+    return { hops: Number(text) };
+  }
+  const proxies = new BlockList();
+  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    const valid = family !== 0 && extra === undefined && validPrefix;
+    if (!valid) fail('TRUST_PROXY', `"${entry}" is neither a hop count nor an IP address or network like 10.0.0.0/8`);
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (prefix === undefined) proxies.addAddress(address, type);
+    else proxies.addSubnet(address, Number(prefix), type);
+  }
+  return { proxies };
+}
+
 function databaseUrl(raw: string | undefined): string | null {
   if (!raw) return null;
   if (!/^postgres(ql)?:\/\/./.test(raw)) fail('DATABASE_URL', 'must be a postgres:// URL (leave it unset for SQLite in DATA_DIR)');
@@ -247,8 +299,17 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     orderTtlSeconds: integer(env, 'ORDER_TTL', 360, 1, 86_400),
     gatewayTimeoutMs: integer(env, 'GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    moneyTolerance: {
+      below: shift(env, 'MONEY_TOLERANCE_BELOW') ?? 10,
+      above: shift(env, 'MONEY_TOLERANCE_ABOVE') ?? 10,
+    },
+    openOrderLimits: {
+      perClient: integer(env, 'OPEN_ORDERS_PER_CLIENT', 10, 1, 1_000_000),
+      total: integer(env, 'OPEN_ORDERS_TOTAL', 1000, 1, 10_000_000),
+    },
+    trustProxy: proxyTrust(env.TRUST_PROXY),
     sandboxRetrySchedule: retrySchedule(env.SANDBOX_RETRY_SCHEDULE),
+    sandboxMoneySpanCents: shift(env, 'SANDBOX_MONEY_SPAN'),
     webhook: webhook(env),
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1, 3_600_000),
     // In sandbox mode the signer knows its ispay URL only once it listens: the signer fills it in.

@@ -5,10 +5,14 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
 
-  constructor(code: ErrorCode, message: string) {
+  /** Seconds after which trying again can succeed: the answer's Retry-After. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { retryAfterSeconds?: number } = {}) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = ERRORS[code].status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }

@@ -94,6 +94,7 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
           basePath: SANDBOX_PATH,
           publicBaseUrl: config.publicUrl ? `${config.publicUrl}${SANDBOX_PATH}` : undefined,
           retrySchedule: config.sandboxRetrySchedule,
+          moneySpanCents: config.sandboxMoneySpanCents,
           log: log.child({ component: 'sandbox' }),
         })
       : undefined;

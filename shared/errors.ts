@@ -16,14 +16,20 @@ export const ERRORS = {
   UNKNOWN_PRODUCT: { status: 422, retryable: false },
   CHANNEL_NOT_ENABLED: { status: 422, retryable: false },
   RATE_LIMITED: { status: 429, retryable: true },
+  /** This client address holds OPEN_ORDERS_PER_CLIENT orders not yet paid or expired. */
+  TOO_MANY_OPEN_ORDERS: { status: 429, retryable: true },
   INTERNAL: { status: 500, retryable: true },
   GATEWAY_REJECTED: { status: 502, retryable: true },
   GATEWAY_SIGN_FAIL: { status: 502, retryable: false },
   GATEWAY_BAD_PARAMS: { status: 502, retryable: false },
   GATEWAY_BAD_RESPONSE: { status: 502, retryable: true },
+  /** The gateway asked an amount further from the price than MONEY_TOLERANCE_BELOW/ABOVE allow. */
+  GATEWAY_AMOUNT_MISMATCH: { status: 502, retryable: true },
   GATEWAY_UNAVAILABLE: { status: 503, retryable: true },
   GATEWAY_TIMEOUT: { status: 504, retryable: true },
   SHUTTING_DOWN: { status: 503, retryable: true },
+  /** The shop holds OPEN_ORDERS_TOTAL open orders. */
+  SHOP_BUSY: { status: 503, retryable: true },
   /** Used by the widget only: the signer could not be reached at all. */
   NETWORK: { status: 0, retryable: true },
 } as const;

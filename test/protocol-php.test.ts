@@ -74,7 +74,7 @@ describe('notify signed by sign_notify.php (the CodePay side)', () => {
     price: '9.90',
     type: '1',
     pay_no: '20170217200040022100010042408995',
-    param: '备注 & more=yes',
+    param: '备注 + more: yes',
     pay_time: '1487597795',
     tag: '0',
     chart: 'utf-8',
@@ -92,6 +92,12 @@ describe('notify signed by sign_notify.php (the CodePay side)', () => {
     expect(verify(received!, KEY)).toBe(true);
     expect(received!.sign).toBe(sign(fields, KEY));
     expect(canonicalString(received!)).toBe(canonicalString(fields));
+  });
+
+  it('is refused whole when a value holds & or =, though PHP signed it: the sign covers a re-cut too', () => {
+    const received = parseForm(phpBody({ ...fields, param: '备注 & more=yes' }))!;
+    expect(received.sign).toBe(sign({ ...fields, param: '备注 & more=yes' }, KEY));
+    expect(verify(received, KEY)).toBe(false);
   });
 
   it('fails once a field is tampered with, added, or the key is wrong', () => {

@@ -42,10 +42,38 @@ export function sign(params: Params, key: string): string {
   return md5Hex(canonicalString(params) + key);
 }
 
-/** Checks `sign` (lower-case hex, as md5() prints it) over every non-empty field received, in constant time. */
+/** What joins the canonical string's fields: inside a name or a value, it could be cut elsewhere. */
+const FIELD_SEPARATOR = /[&=]/;
+
+/**
+ * The first received field whose name or value holds `&` or `=`, or undefined. The canonical string
+ * cannot tell such a character from a real separator, so one sign covers several readings of it
+ * (`pay_no=N&pay_tag=0` read as one pay_no): a received field set with one is refused whole. Pure,
+ * for every provider whose sign joins raw `k=v` pairs with `&`.
+ */
+export function fieldWithSeparator(params: Params): string | undefined {
+  for (const name in params) if (holdsSeparator(name) || holdsSeparator(params[name])) return name;
+  return undefined;
+}
+
+/** Whether `text` holds `&` or `=`: a value we send the gateway (`param`) comes back signed in the notify. */
+export function holdsSeparator(text: string): boolean {
+  return FIELD_SEPARATOR.test(text);
+}
+
+/** The gateway's `pay_no`: its serial number, digits (32 in the document's example; at most 50). */
+export function isPayNo(value: string | undefined): boolean {
+  return value !== undefined && /^\d{1,50}$/.test(value);
+}
+
+/**
+ * Checks `sign` (lower-case hex, as md5() prints it) over every non-empty field received, in
+ * constant time. A set with `&` or `=` inside a field is never verified (fieldWithSeparator).
+ */
 export function verify(params: Params, key: string): boolean {
   const given = params.sign;
   if (typeof given !== 'string' || !/^[0-9a-f]{32}$/.test(given)) return false;
+  if (fieldWithSeparator(params) !== undefined) return false;
   const expected = Buffer.from(sign(params, key), 'hex');
   return timingSafeEqual(expected, Buffer.from(given, 'hex'));
 }
@@ -177,6 +205,6 @@ export function parseIspayAnswer(body: unknown): IspayAnswer {
   for (const [name, value] of Object.entries(answer)) {
     if (typeof value === 'string' || typeof value === 'number') fields[name] = String(value);
   }
-  if (!fields.pay_no) return { error: 'ispay said paid but gave no pay_no' };
+  if (!isPayNo(fields.pay_no)) return { error: 'ispay said paid but gave no pay_no of digits' };
   return { paid: true, payNo: fields.pay_no, money: parseAmount(answer.money), fields };
 }

@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { StatusPublisher } from '../orders/publisher.ts';
 import { apiRouter, type ApiDeps } from './api.ts';
+import { clientAddress } from './client-address.ts';
 import { assetRouter, type AssetDirs } from './assets.ts';
 import { cors, originPolicy } from './cors.ts';
 import { errorMiddleware } from './errors.ts';
@@ -30,7 +31,14 @@ export interface AppDeps extends Omit<ApiDeps, 'config'> {
 }
 
 export function createApp(config: Config, deps: AppDeps): Koa {
-  const app = new Koa({ proxy: config.trustProxy });
+  const app = new Koa({ proxy: 'proxies' in config.trustProxy || config.trustProxy.hops > 0 });
+  // ctx.ip as the lane reads it: Koa's own would take X-Forwarded-For's leftmost entry, which the client wrote.
+  Object.defineProperty(app.request, 'ip', {
+    get(this: Koa.Request) {
+      const forwardedFor = this.get('x-forwarded-for') || undefined;
+      return clientAddress(forwardedFor, this.socket.remoteAddress ?? '', config.trustProxy);
+    },
+  });
   // Errors are answered and logged by errorMiddleware; Koa's own printing would duplicate them.
   app.silent = true;
   const api = apiRouter({ config, ...deps });

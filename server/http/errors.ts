@@ -54,6 +54,7 @@ export function sendError(ctx: Context, error: ApiError): void {
   ctx.status = error.status;
   ctx.vary('Accept-Language');
   ctx.body = errorBody(error, ctx.get('accept-language'));
+  if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
   if (mustCloseAfter(ctx.req)) ctx.set('Connection', 'close');
 }
 

@@ -24,14 +24,17 @@ const SIMPLIFIED: Messages = {
   UNKNOWN_PRODUCT: '商品不存在。',
   CHANNEL_NOT_ENABLED: '本店未开通该支付方式。',
   RATE_LIMITED: '下单过于频繁，请稍后再试。',
+  TOO_MANY_OPEN_ORDERS: '您有太多未支付的订单，请先完成支付或稍后再试。',
   INTERNAL: '服务器出错了，请重试。',
   GATEWAY_REJECTED: '支付网关未能创建订单，请重试。',
   GATEWAY_SIGN_FAIL: '商户配置有误（签名被拒绝），请联系商家。',
   GATEWAY_BAD_PARAMS: '支付网关拒绝了订单参数，请联系商家。',
   GATEWAY_BAD_RESPONSE: '支付网关返回异常，请重试。',
+  GATEWAY_AMOUNT_MISMATCH: '支付网关给出的付款金额与订单金额相差过大，订单已取消，请稍后重试。',
   GATEWAY_UNAVAILABLE: '暂时无法连接支付网关，请重试。',
   GATEWAY_TIMEOUT: '支付网关响应超时，请重试。',
   SHUTTING_DOWN: '服务正在重启，请稍后再试。',
+  SHOP_BUSY: '当前下单人数过多，请稍后再试。',
 };
 
 const TRADITIONAL: Messages = {
@@ -51,14 +54,17 @@ const TRADITIONAL: Messages = {
   UNKNOWN_PRODUCT: '商品不存在。',
   CHANNEL_NOT_ENABLED: '本店未開通該付款方式。',
   RATE_LIMITED: '下單過於頻繁，請稍後再試。',
+  TOO_MANY_OPEN_ORDERS: '您有太多未付款的訂單，請先完成付款或稍後再試。',
   INTERNAL: '伺服器出錯了，請重試。',
   GATEWAY_REJECTED: '支付閘道未能建立訂單，請重試。',
   GATEWAY_SIGN_FAIL: '商家設定有誤（簽章被拒），請聯絡商家。',
   GATEWAY_BAD_PARAMS: '支付閘道拒絕了訂單參數，請聯絡商家。',
   GATEWAY_BAD_RESPONSE: '支付閘道回應異常，請重試。',
+  GATEWAY_AMOUNT_MISMATCH: '支付閘道給出的付款金額與訂單金額相差過大，訂單已取消，請稍後重試。',
   GATEWAY_UNAVAILABLE: '暫時無法連線支付閘道，請重試。',
   GATEWAY_TIMEOUT: '支付閘道回應逾時，請重試。',
   SHUTTING_DOWN: '服務正在重新啟動，請稍後再試。',
+  SHOP_BUSY: '目前下單人數過多，請稍後再試。',
 };
 
 /** The messages for the first language the header names that we speak; undefined for English. */

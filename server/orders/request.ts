@@ -1,6 +1,7 @@
 /** Turns a create-order body into a command, or refuses it with a clear error. */
 import { isChannel, type Channel } from '../../shared/api.ts';
 import { inGatewayRange, parseAmount, type Cents } from '../../shared/money.ts';
+import { holdsSeparator } from '../codepay/protocol.ts';
 import { ApiError } from '../errors.ts';
 import type { PricePolicy } from '../config.ts';
 
@@ -28,13 +29,14 @@ function optionalText(body: Record<string, unknown>, field: string, maxLength: n
 /**
  * `param` comes back inside the gateway's signed notify, whose signature joins raw values with `&`
  * and `=`: with those in it, a buyer could move a field boundary and make a genuine signature
- * vouch for another order's pay_id. So they are refused, as control characters are.
+ * vouch for another order's pay_id (and the notify would be refused). So they are refused, as
+ * control characters are.
  */
-const FIELD_SEPARATORS = /[&=]/;
-
 function param(body: Record<string, unknown>): string | null {
   const value = optionalText(body, 'param', 100, 'INVALID_PARAM');
-  if (value !== null && FIELD_SEPARATORS.test(value)) throw new ApiError('INVALID_PARAM', '"param" must not contain "&" or "=".');
+  if (value !== null && holdsSeparator(value)) {
+    throw new ApiError('INVALID_PARAM', '"param" must not contain "&" or "=".');
+  }
   return value;
 }
 

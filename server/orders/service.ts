@@ -1,13 +1,14 @@
 /** Orders: create at the gateway, receive its notify, expire what nobody paid. */
 import { randomFillSync } from 'node:crypto';
-import { parseAmount } from '../../shared/money.ts';
-import { createOrderParams, parseForm, verify, type Params } from '../codepay/protocol.ts';
+import { formatCents, parseAmount, type Cents } from '../../shared/money.ts';
+import { createOrderParams, isPayNo, parseForm, verify, type Params } from '../codepay/protocol.ts';
 import { ApiError } from '../errors.ts';
 import type { Config } from '../config.ts';
 import { gatewayClientFor, type GatewayClient, type GatewayTransport } from '../gateway/client.ts';
 import type { Logger } from '../log.ts';
 import { outboxRows, paymentEvent, type Destination } from '../outbox/events.ts';
 import type { EventsFor, OrderRecord, PaymentResult, Store } from '../store/types.ts';
+import { OpenOrders } from './open-orders.ts';
 import type { StatusPublisher } from './publisher.ts';
 import type { CreateOrderCommand } from './request.ts';
 
@@ -31,6 +32,10 @@ export interface OrderServiceOptions {
   onEventsWritten?: () => void;
   /** How long after expiry reconciliation keeps asking about an order. */
   reconcileHorizonMs?: number;
+  /** How far the gateway's amount may lie from the price (cents); none: any amount. */
+  moneyTolerance?: { below: Cents; above: Cents };
+  /** Counts public orders open per client and in all. */
+  openOrders?: OpenOrders;
   now?: () => number;
 }
 
@@ -49,6 +54,8 @@ export function configuredOptions(config: Config, listening: string, publicUrl: 
     returnUrl: config.returnUrls ? `${publicUrl}/api/return` : undefined,
     orderTtlSeconds: config.orderTtlSeconds,
     gatewayTimeoutMs: config.gatewayTimeoutMs,
+    moneyTolerance: config.moneyTolerance,
+    openOrders: new OpenOrders(config.openOrderLimits),
   } satisfies Partial<OrderServiceOptions>;
 }
 
@@ -81,10 +88,27 @@ export class OrderService {
     this.now = options.now ?? Date.now;
   }
 
-  /** The row is written before the gateway is called, so no notify can name an order we don't know. */
-  async create(command: CreateOrderCommand): Promise<OrderRecord> {
-    const { store, gateway, publisher } = this.options;
+  /**
+   * Creates an order at the gateway. `client`: the public caller's key, whose open orders are
+   * counted and capped (undefined for the merchant's backend).
+   */
+  async create(command: CreateOrderCommand, client?: string): Promise<OrderRecord> {
     const id = newOrderId();
+    const open = this.options.openOrders;
+    if (client !== undefined) open?.hold(client, id, this.now() + this.creatingLimitMs(), this.now());
+    try {
+      const order = await this.createAtGateway(id, command);
+      open?.extend(id, order.expiresAt ?? 0);
+      return order;
+    } catch (error) {
+      open?.release(id);
+      throw error;
+    }
+  }
+
+  /** The row is written before the gateway is called, so no notify can name an order we don't know. */
+  private async createAtGateway(id: string, command: CreateOrderCommand): Promise<OrderRecord> {
+    const { store, gateway, publisher } = this.options;
     await store.insertOrder({ id, ...command, createdAt: this.now() });
     let answer;
     try {
@@ -100,6 +124,7 @@ export class OrderService {
           outTime: this.options.orderTtlSeconds,
         }),
       );
+      this.checkAmount(command.price, answer.money);
     } catch (error) {
       const code = error instanceof ApiError ? error.code : 'GATEWAY_UNAVAILABLE';
       const failed = await store.markFailed(id, code, this.now());
@@ -121,14 +146,35 @@ export class OrderService {
     return order;
   }
 
+  /**
+   * CodePay tells open orders of one price apart by asking each a slightly different amount; one
+   * too far from the price (0.01 for 9.90, once many are open) would sell the order for it.
+   */
+  private checkAmount(price: Cents, money: Cents): void {
+    const tolerance = this.options.moneyTolerance;
+    if (!tolerance || (money >= price - tolerance.below && money <= price + tolerance.above)) return;
+    const asked = `The gateway asked ${formatCents(money)} for an order of ${formatCents(price)}`;
+    const message = `${asked}, further than the shop accepts; the order was cancelled. Please try again later.`;
+    throw new ApiError('GATEWAY_AMOUNT_MISMATCH', message);
+  }
+
+  /** How long an order may stay `creating` before it is failed as lost. */
+  private creatingLimitMs(): number {
+    return this.options.gatewayTimeoutMs * 2 + 10_000;
+  }
+
   get(id: string): Promise<OrderRecord | undefined> {
     return this.options.store.getOrder(id);
   }
 
-  /** Gateway-signed fields (notify or return): every non-empty field verified, pay_no required. */
+  /**
+   * Gateway-signed fields (notify or return): every non-empty field verified (none holding `&` or
+   * `=`), pay_no in the gateway's form.
+   */
   private signedPayment(body: string): Params | undefined {
     const params = parseForm(body);
-    if (!params || !params.pay_no || !params.pay_id || !verify(params, this.options.merchantKey)) return undefined;
+    if (!params || !isPayNo(params.pay_no) || !params.pay_id) return undefined;
+    if (!verify(params, this.options.merchantKey)) return undefined;
     // Freshly parsed and ours: drop the sign in place (a copy of a null-prototype object is slow).
     delete params.sign;
     return params;
@@ -151,7 +197,10 @@ export class OrderService {
       { payNo: fields.pay_no, payId: fields.pay_id, money: parseAmount(fields.money) ?? null, fields, receivedAt: this.now() },
       this.eventsFor,
     );
-    if (result.statusChanged && result.order) this.options.publisher.publish(result.order);
+    if (result.statusChanged && result.order) {
+      this.options.publisher.publish(result.order);
+      this.options.openOrders?.release(result.order.id);
+    }
     if (!result.duplicate && this.options.destinations?.length) this.options.onEventsWritten?.();
     this.options.log.info('payment recorded', {
       via,
@@ -221,7 +270,7 @@ export class OrderService {
   async sweep(): Promise<void> {
     const { store, publisher } = this.options;
     const now = this.now();
-    const creatingDeadline = now - this.options.gatewayTimeoutMs * 2 - 10_000;
+    const creatingDeadline = now - this.creatingLimitMs();
     const changed = [...(await store.expireDue(now)), ...(await store.failStaleCreating(creatingDeadline, now))];
     for (const order of changed) publisher.publish(order);
   }

@@ -9,7 +9,7 @@ import type { Context } from 'koa';
 import type Router from '@koa/router';
 import { isChannel, type Channel } from '../../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount } from '../../shared/money.ts';
-import { md5Hex, parseForm, verify, type Params } from '../codepay/protocol.ts';
+import { fieldWithSeparator, md5Hex, parseForm, verify, type Params } from '../codepay/protocol.ts';
 import { cashierPage } from './pages.ts';
 import { payUrl, qrcodeUrl, sandboxUrl, sleep, type Runtime } from './runtime.ts';
 import type { Order } from './state.ts';
@@ -139,6 +139,11 @@ export async function creatOrder(query: string, base: string, runtime: Runtime, 
   const fault = await playFault(runtime, params.pay_id ?? '', caller);
   if (fault !== undefined) return fault;
   if (params.id !== runtime.merchantId) return answer(failure(-2, 'undefined'), call);
+  // Signed back in the notify and the return link, whose sign could not tell it from a separator.
+  const ambiguous = fieldWithSeparator(params);
+  if (ambiguous !== undefined) {
+    return answer(failure(-2, `${/^\w+$/.test(ambiguous) ? ambiguous : 'param'} error`), call);
+  }
   if (!authenticated(params, runtime)) return answer(failure(-2, params.sign ? 'sign fail' : 'token error'), call);
   const checked = checkParameters(params);
   if (!checked.ok) return answer(failure(-2, checked.msg), call);

@@ -40,7 +40,7 @@ export interface SandboxOptions {
   retrySchedule?: readonly number[];
   /** How long one notify attempt may take; default 10 s. */
   notifyTimeoutMs?: number;
-  /** How far an order's money may move from its price to stay distinct, each way; default 1000 cents. */
+  /** How far an order's money may move from its price to stay distinct, each way; default 10 cents. */
   moneySpanCents?: number;
   /** The clock, epoch ms; default Date.now. */
   now?: () => number;
@@ -59,6 +59,14 @@ export interface Sandbox {
   /** Stops notify retries and in-flight notifies, and ends hanging answers. */
   close(): Promise<void>;
 }
+
+/**
+ * A real gateway shifts the amount by cents to tell open orders of one price apart, within what the
+ * merchant allows (CodePay's app: "少1元 多0元", up to 1.00 less, never more), then answers
+ * `qrcode too little`. Ten cents each way: 21 buyers of one price at once, within the signer's
+ * default tolerance.
+ */
+const DEFAULT_MONEY_SPAN_CENTS = 10;
 
 function checkOptions(options: SandboxOptions): void {
   if (!/^\d{1,18}$/.test(options.merchantId)) throw new TypeError('createSandbox: merchantId must be digits');
@@ -100,7 +108,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     basePath,
     publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, ''),
     defaultNotifyUrl: options.defaultNotifyUrl ?? '',
-    state: new SandboxState(options.moneySpanCents ?? 1000, now, notifier),
+    state: new SandboxState(options.moneySpanCents ?? DEFAULT_MONEY_SPAN_CENTS, now, notifier),
     faults,
     notifier,
     closing: closing.signal,

@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { parseAmount } from '../../shared/money.ts';
 import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './credentials.ts';
 import { createSandbox, parseRetrySchedule, type SandboxLog } from './index.ts';
 
@@ -39,6 +40,13 @@ function port(text: string): number {
   return value;
 }
 
+/** Yuan ("0.10") to cents: how far the sandbox may shift an amount from its price. */
+function span(text: string): number {
+  const cents = parseAmount(text);
+  if (cents === undefined) throw new TypeError('expected an amount in yuan with at most two decimals, e.g. 0.10');
+  return cents;
+}
+
 const consoleLog: SandboxLog = {
   info: (message, fields) => console.log(message, fields ? JSON.stringify(fields) : ''),
   warn: (message, fields) => console.warn(message, fields ? JSON.stringify(fields) : ''),
@@ -56,6 +64,7 @@ const { app, close } = (() => {
       publicBaseUrl: setting<string | undefined>('SANDBOX_PUBLIC_URL', httpUrl, undefined),
       defaultNotifyUrl: setting<string | undefined>('SANDBOX_NOTIFY_URL', httpUrl, undefined),
       retrySchedule: setting('SANDBOX_RETRY_SCHEDULE', parseRetrySchedule, undefined),
+      moneySpanCents: setting<number | undefined>('SANDBOX_MONEY_SPAN', span, undefined),
       log: consoleLog,
     });
   } catch (error) {

@@ -30,7 +30,7 @@ describe('a replayed notify', () => {
   it('is still counted once after the signer restarted on the same data', async () => {
     const own = await startStack();
     const order = await createOrder(own.url, { price: '3.30' });
-    const fields: Params = { pay_id: order.id, money: order.money!, price: order.price, type: '1', pay_no: `REPLAY${Date.now()}`, pay_time: '1', status: '2' };
+    const fields: Params = { pay_id: order.id, money: order.money!, price: order.price, type: '1', pay_no: `7${Date.now()}`, pay_time: '1', status: '2' };
     const body = new URLSearchParams({ ...fields, sign: sign(fields, SANDBOX_MERCHANT_KEY) }).toString();
     expect((await postForm(`${own.url}/api/notify`, body)).text).toBe('success');
     const first = await view(own.url, order.id);

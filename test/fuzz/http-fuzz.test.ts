@@ -38,6 +38,10 @@ beforeAll(async () => {
       PRODUCTS: JSON.stringify({ tea: { name: 'Green tea', price: '9.90' }, book: { name: 'Field guide', price: '39.00' } }),
       API_SECRET: 'fuzz-api-secret-0123456789abcdef',
       RETURN_SUCCESS_URL: 'https://shop.example.com/thanks',
+      // Hundreds of open orders of a few prices: a gateway that can tell them all apart, and a shop that takes its amounts.
+      SANDBOX_MONEY_SPAN: '50',
+      MONEY_TOLERANCE_BELOW: '50',
+      MONEY_TOLERANCE_ABOVE: '50',
     },
   });
   known = await createOrder(stack.url, { price: '5.00' });

@@ -45,7 +45,7 @@ beforeAll(async () => {
   await postJson(`${stack.sandboxUrl}/_control/faults`, { pay_id: review.id, differentMoney: true });
   await payAtSandbox(review.qr!.payload!);
   unpaid = await createOrder(stack.url, { price: '1.00' });
-  const orphan = { pay_id: 'nobody', money: '2.00', pay_no: 'ORPHAN-CLI', pay_time: '1800000000' };
+  const orphan = { pay_id: 'nobody', money: '2.00', pay_no: '20260101000000000000000000000042', pay_time: '1800000000' };
   await postForm(`${stack.url}/api/notify`, signedForm(orphan));
   await eventually(async () => ((await statusOf(review.id)) === 'review' && (await statusOf(paid.id)) === 'paid' ? true : undefined));
 });
@@ -74,7 +74,7 @@ describe('codepay-checkout admin CLI', () => {
 
   it('lists orphan payments', async () => {
     const orphans = await cli('payments', '--orphan');
-    expect(orphans.stdout).toContain('ORPHAN-CLI');
+    expect(orphans.stdout).toContain('20260101000000000000000000000042');
     expect(orphans.stdout).not.toContain(paid.id);
   });
 

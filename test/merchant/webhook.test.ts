@@ -90,13 +90,13 @@ describe('webhooks', () => {
     const late = await createOrder(stack.url, { price: '8.00' });
     await eventually(async () => ((await stack!.signer.store.getOrder(late.id))?.status === 'expired' ? true : undefined));
     await payAtSandbox(late.qr!.payload!);
-    const orphan = { pay_id: 'no-such-order', money: '1.00', price: '1.00', type: '1', pay_no: 'ORPHAN-1', pay_time: '1800000000' };
+    const orphan = { pay_id: 'no-such-order', money: '1.00', price: '1.00', type: '1', pay_no: '20260101000000000000000000000001', pay_time: '1800000000' };
     expect((await postForm(`${stack.url}/api/notify`, signedForm(orphan))).text).toBe('success');
     await eventually(() => (events().length === 3 ? true : undefined), 10_000, 'three events');
     const byType = Object.fromEntries(events().map((event) => [event.type, event]));
     expect(byType['order.review'].data.order).toMatchObject({ id: review.id, status: 'review' });
     expect(byType['order.paid_late'].data.order).toMatchObject({ id: late.id, status: 'paid', late: true });
-    expect(byType['payment.orphan'].data).toMatchObject({ order: null, payment: { pay_no: 'ORPHAN-1', outcome: 'orphan', money: '1.00' } });
+    expect(byType['payment.orphan'].data).toMatchObject({ order: null, payment: { pay_no: '20260101000000000000000000000001', outcome: 'orphan', money: '1.00' } });
   });
 });
 

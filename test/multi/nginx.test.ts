@@ -2,24 +2,18 @@
  * The README's nginx example (deploy/nginx-codepay.conf), run by Debian's nginx in front of two
  * signers on one PostgreSQL: orders, live status and notifies go through it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createOrder, eventually, payAtSandbox } from '../support/http.ts';
+import { createOrder, payAtSandbox } from '../support/http.ts';
+import { startNginx, type Nginx } from '../support/nginx.ts';
 import { startPostgres, type Postgres } from '../support/postgres.ts';
 import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY } from '../../server/sandbox/credentials.ts';
 import { freePort, killAll, startSandboxProcess } from '../support/processes.ts';
 import { openEvents } from '../support/sse.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
-const EXAMPLE = fileURLToPath(new URL('../../deploy/nginx-codepay.conf', import.meta.url));
-
 let postgres: Postgres;
 let signers: Stack[] = [];
-let nginx: ChildProcess;
+let nginx: Nginx | undefined;
 let proxyUrl = '';
 
 beforeAll(async () => {
@@ -40,33 +34,10 @@ beforeAll(async () => {
     PRICE_MAX: '1000',
   };
   signers = await Promise.all([startStack({ env }), startStack({ env })]);
-  // The example as written, but for the ports of this test.
-  const [first, second] = signers.map((signer) => new URL(signer.url).host);
-  const site = readFileSync(EXAMPLE, 'utf8')
-    .replace('server 127.0.0.1:8787;', `server ${first};`)
-    .replace('server 127.0.0.1:8788;', `server ${second};`)
-    .replace('listen 80;', `listen 127.0.0.1:${port};`);
-  const prefix = mkdtempSync(join(tmpdir(), 'codepay-nginx-'));
-  mkdirSync(join(prefix, 'logs'));
-  writeFileSync(join(prefix, 'site.conf'), site);
-  writeFileSync(
-    join(prefix, 'nginx.conf'),
-    `daemon off;\npid ${prefix}/nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n  access_log off;\n  client_body_temp_path ${prefix}/body;\n  proxy_temp_path ${prefix}/proxy;\n  include ${prefix}/site.conf;\n}\n`,
-  );
-  nginx = spawn('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let errors = '';
-  nginx.stderr!.on('data', (chunk) => (errors += chunk));
-  await eventually(
-    async () => {
-      if (nginx.exitCode !== null) throw new Error(`nginx exited: ${errors}`);
-      return (await fetch(`${proxyUrl}/healthz`).then((response) => response.ok, () => false)) || undefined;
-    },
-    10_000,
-    'nginx',
-  );
+  nginx = await startNginx(signers.map((signer) => new URL(signer.url).host), port);
 });
 afterAll(async () => {
-  nginx?.kill('SIGQUIT');
+  await nginx?.stop();
   await Promise.all(signers.map((signer) => signer.stop({ removeData: true })));
   await killAll();
   await postgres?.stop();

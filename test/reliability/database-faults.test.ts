@@ -14,7 +14,7 @@ import { freePort, killAll, startSignerProcess, startTs } from '../support/proce
 afterAll(killAll);
 
 async function signerEnv(): Promise<Record<string, string>> {
-  return { PORT: String(await freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'codepay-db-')), RATE_LIMIT_PER_MINUTE: '100000' };
+  return { PORT: String(await freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'codepay-db-')), RATE_LIMIT_PER_MINUTE: '100000', OPEN_ORDERS_PER_CLIENT: '100000' };
 }
 
 /** Overwrites the file's pages after the first few (schema, migrations) with bytes no page has. */
@@ -34,7 +34,8 @@ describe('a corrupt database starts without complaint', () => {
     const env = await signerEnv();
     const signer = await startSignerProcess(env);
     const url = `http://127.0.0.1:${env.PORT}`;
-    for (let i = 0; i < 300; i++) await createOrder(url, { price: '1.00', param: `order ${i} ${'x'.repeat(80)}` });
+    // Prices apart: the gateway has only a few amounts to give open orders of one price.
+    for (let i = 0; i < 300; i++) await createOrder(url, { price: (1 + i / 100).toFixed(2), param: `order ${i} ${'x'.repeat(80)}` });
     await signer.kill('SIGTERM');
     damage(join(env.DATA_DIR, 'codepay.sqlite'));
 

@@ -49,6 +49,7 @@ beforeAll(async () => {
     PRICE_MIN: '1',
     PRICE_MAX: '200',
     RATE_LIMIT_PER_MINUTE: '1000000',
+    OPEN_ORDERS_PER_CLIENT: '1000000',
     // Orders a kill leaves `creating` are failed by the sweep 2 × this + 10 s after they began.
     GATEWAY_TIMEOUT_MS: '1000',
   };

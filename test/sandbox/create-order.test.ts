@@ -97,6 +97,10 @@ describe('creat_order validation (status -2 with the reason)', () => {
     ['an outTime that is not a whole number', { outTime: '1.5' }, 'outTime error'],
     ['an outTime of 0', { outTime: '0' }, 'outTime error'],
     ['a relative notify_url', { notify_url: '/api/notify' }, 'notify_url error'],
+    // Signed values are joined raw with & and =: with one inside, one sign would cover several readings.
+    ['a param holding "&"', { param: 'a&pay_id=b' }, 'param error'],
+    ['a param holding "="', { param: 'vip=1' }, 'param error'],
+    ['a return_url holding "&" and "="', { return_url: 'https://shop.example.com/back?a=1&b=2' }, 'return_url error'],
   ];
   it.each(cases)('refuses %s', async (_name, change, msg) => {
     expect(await getJson(signedUrl({ price: '1', pay_id: 'v', page: '4', ...change }))).toEqual({ status: -2, msg });

@@ -20,7 +20,7 @@ describe('distinct money', () => {
   });
 
   it('keeps money distinct across ~1000 concurrent open orders of a handful of prices', async () => {
-    gateway = await startSandbox();
+    gateway = await startSandbox({ moneySpanCents: 200 });
     const prices = ['0.50', '9.90', '10.00', '19.90', '99.00'];
     const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => create(prices[i % prices.length], `many-${i}`)));
     expect(answers.every((answer) => answer.status === 0)).toBe(true);
@@ -54,6 +54,16 @@ describe('distinct money', () => {
     for (let i = 0; i < 3; i++) moneys.push((await create('1.00', `span-${i}`)).money);
     expect(moneys).toEqual(['1.00', '0.99', '1.01']);
     expect(await create('1.00', 'span-3')).toEqual({ status: -1, msg: 'qrcode too little' });
+  });
+
+  it('by default moves at most 0.10 each way, as a gateway set to small shifts does, then runs out', async () => {
+    gateway = await startSandbox();
+    const moneys = [];
+    for (let i = 0; i < 21; i++) moneys.push(Number((await create('9.90', `default-${i}`)).money));
+    expect(Math.min(...moneys)).toBe(9.8);
+    expect(Math.max(...moneys)).toBe(10);
+    expect(new Set(moneys).size).toBe(21);
+    expect(await create('9.90', 'default-21')).toEqual({ status: -1, msg: 'qrcode too little' });
   });
 
   it('never goes below 0.01', async () => {

@@ -111,7 +111,7 @@ describe('notify delivery', () => {
     const merchant = await startMerchant(['success']);
     later(merchant.close);
     const gateway = await sandbox();
-    const order = await createOrder(gateway, { price: '7.5', type: '2', pay_id: 'fields', param: 'a b&c=d', notify_url: merchant.url });
+    const order = await createOrder(gateway, { price: '7.5', type: '2', pay_id: 'fields', param: 'a b|c;d', notify_url: merchant.url });
     const payment = await pay(gateway, order.order_id);
     await settled(gateway, order.order_id);
 
@@ -124,7 +124,7 @@ describe('notify delivery', () => {
       price: '7.50',
       type: '2',
       pay_no: payment.pay_no,
-      param: 'a b&c=d',
+      param: 'a b|c;d',
       pay_time: String(payment.pay_time),
       pay_tag: '0',
       tag: '0',

@@ -266,11 +266,11 @@ describe('the rate limit behind a trusted proxy (TRUST_PROXY)', () => {
       send(agent, 'POST', '/api/orders', { 'content-type': JSON_TYPE, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}), ...headers }, '{"price":"1.00"}', proxied.url),
     );
 
-  it('gives each client named first in X-Forwarded-For its own budget; the trusted backend has none', async () => {
+  it('gives each client the proxy saw (the last X-Forwarded-For entry) its own budget; the trusted backend has none', async () => {
     const statuses = async (forwardedFor: string | undefined) => [(await postFrom(forwardedFor)).status, (await postFrom(forwardedFor)).status];
     expect(await statuses('203.0.113.1')).toEqual([201, 201]);
-    // The proxy appends the peer it saw: the client is still the first entry.
-    const limited = await postFrom('203.0.113.1, 10.0.0.1');
+    // The proxy appends the peer it saw after what the client wrote: the client is the last entry.
+    const limited = await postFrom('10.0.0.1, 203.0.113.1');
     expect([limited.status, errorCode(limited)]).toEqual([429, 'RATE_LIMITED']);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(await statuses('198.51.100.7')).toEqual([201, 201]);

@@ -5,14 +5,14 @@ import { SANDBOX_MERCHANT_KEY } from '../../server/sandbox/credentials.ts';
 
 let counter = 0;
 
-/** The document's notify fields for paying `order` in full, with a fresh pay_no. */
+/** The document's notify fields for paying `order` in full, with a fresh pay_no (digits, as the gateway's). */
 export function notifyFor(order: Pick<OrderView, 'id' | 'money' | 'price' | 'type' | 'param'>, overrides: Params = {}): Params {
   return {
     pay_id: order.id,
     money: order.money ?? order.price,
     price: order.price,
     type: String(order.type),
-    pay_no: `TEST${Date.now()}${process.pid}${counter++}`,
+    pay_no: `${Date.now()}${process.pid}${counter++}`,
     param: order.param ?? '',
     pay_time: String(Math.floor(Date.now() / 1000)),
     tag: '0',

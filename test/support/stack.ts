@@ -37,6 +37,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       DATA_DIR: dataDir,
       SANDBOX_RETRY_SCHEDULE: '0.1,0.2,0.5,1',
       RATE_LIMIT_PER_MINUTE: '100000',
+      OPEN_ORDERS_PER_CLIENT: '100000',
       ...options.env,
     },
     dataDir,

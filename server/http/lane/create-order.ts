@@ -9,7 +9,7 @@ import { parseCreateOrder } from '../../orders/request.ts';
 import type { OrderService } from '../../orders/service.ts';
 import { toOrderView } from '../../orders/view.ts';
 import { bearerAuth } from '../auth.ts';
-import { clientAddress } from '../client-address.ts';
+import { clientAddress, clientKey } from '../client-address.ts';
 import { rateLimiter } from '../rate-limit.ts';
 import type { Exchange } from './exchange.ts';
 import { readJson } from './json-body.ts';
@@ -39,13 +39,17 @@ export function orderCreation({ config, orders, now }: CreateOrderDeps): (exchan
     const trusted = isTrusted(req.headers.authorization);
     if (!isJson(req.headers)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the order as application/json.');
     // Limited before the body is read, so a flood costs no parsing.
-    const wait = trusted ? 0 : takeToken(clientAddress(req, config.trustProxy));
+    const forwardedFor = req.headers['x-forwarded-for'] as string | undefined;
+    const client = clientKey(clientAddress(forwardedFor, req.socket.remoteAddress ?? '', config.trustProxy));
+    const wait = trusted ? 0 : takeToken(client);
     if (wait > 0) {
-      exchange.set('Retry-After', String(wait));
-      throw new ApiError('RATE_LIMITED', 'Too many orders from this address. Please wait a moment and try again.');
+      throw new ApiError('RATE_LIMITED', 'Too many orders from this address. Please wait a moment and try again.', {
+        retryAfterSeconds: wait,
+      });
     }
     const body = await readJson(req, BODY_LIMIT);
-    const order = await orders.create(parseCreateOrder(body, { policy: config.pricePolicy, channels: config.channels, trusted }));
+    const command = parseCreateOrder(body, { policy: config.pricePolicy, channels: config.channels, trusted });
+    const order = await orders.create(command, trusted ? undefined : client);
     exchange.set('Cache-Control', 'no-store');
     exchange.set('Location', `/api/orders/${order.id}`);
     exchange.json(201, toOrderView(order, now()));

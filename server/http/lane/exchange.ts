@@ -85,6 +85,7 @@ export class Exchange {
       return;
     }
     this.varyBy('Accept-Language');
+    if (error.retryAfterSeconds !== undefined) this.set('Retry-After', String(error.retryAfterSeconds));
     if (mustCloseAfter(this.req)) this.set('Connection', 'close');
     this.json(error.status, errorBody(error, this.req.headers['accept-language']));
   }
