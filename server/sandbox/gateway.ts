@@ -91,6 +91,9 @@ function orderAnswer(base: string, runtime: Runtime, order: Order): Answer {
     price: Number(formatCents(order.price)),
     money: formatCents(order.money),
     userID: Number(runtime.merchantId),
+    // The official SDK's pay page opens its live "paid" channel at notiry_host, else at the long-gone
+    // cloud's own address: with ours it stays on the sandbox (which serves no such channel).
+    notiry_host: new URL(base).origin,
     notiry_key: order.notiryKey,
     tag: 0,
     serverTime: order.serverTime,

@@ -20,6 +20,8 @@ describe('creat_order with the document PHP example', () => {
     const answer = await getJson(url);
     expect(answer).toMatchObject({ status: 0, msg: 'ok', pay_id: 'php-admin', type: 1, price: 100, money: '100.00', tag: 0, chart: 'utf-8' });
     for (const field of ['order_id', 'qrcode', 'serverTime', 'endTime', 'notiry_key']) expect(answer).toHaveProperty(field);
+    // The official SDK's page connects to notiry_host (or else to the dead cloud): the sandbox's own origin.
+    expect(answer.notiry_host).toBe(new URL(gateway.url).origin);
     expect(answer.qrcode).toMatch(/^\/\/127\.0\.0\.1:\d+\/qr\/\d+\.png$/);
     expect(answer.endTime).toBe((answer.serverTime as number) + 360);
     expect(JSON.stringify(answer)).not.toContain(MERCHANT_KEY);
