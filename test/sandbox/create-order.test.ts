@@ -79,8 +79,9 @@ describe('creat_order authentication and answers', () => {
   });
 
   it('honours outTime and keeps param, notify_url and chart', async () => {
-    const answer = await getJson(signedUrl({ price: '1', pay_id: 'o', page: '4', outTime: '90', param: 'a b|中', chart: 'gbk' }));
-    expect(answer).toMatchObject({ status: 0, chart: 'gbk' });
+    // UTF-8 bytes, so chart is UTF-8 (as given); GBK values with chart=gbk are in gbk.test.ts.
+    const answer = await getJson(signedUrl({ price: '1', pay_id: 'o', page: '4', outTime: '90', param: 'a b|中', chart: 'UTF-8' }));
+    expect(answer).toMatchObject({ status: 0, chart: 'UTF-8' });
     expect(answer.endTime).toBe((answer.serverTime as number) + 90);
     const [order] = (await getJson(`${gateway.url}/_control/orders?order_id=${answer.order_id}`)) as unknown as { param: string }[];
     expect(order.param).toBe('a b|中');
