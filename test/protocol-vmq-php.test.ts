@@ -11,8 +11,7 @@ import {
   type VmqType,
 } from '../server/vmq/protocol.ts';
 import { runPeer } from './support/peers.ts';
-
-const VECTOR_KEY = 'a7cc8678193ee9c70ae3d75fd04ae6a9';
+import { VMQ_VECTOR } from './support/vectors.ts';
 
 const value = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 24 }),
@@ -24,10 +23,10 @@ const cents = fc.integer({ min: 1, max: 9_999_999 });
 
 describe('createOrder, against create_order.php', () => {
   it('reproduces the test vector', () => {
-    const order = { payId: '1547129707139', param: 'vone666', type: '2', price: '0.1' };
-    const [php] = runPeer<{ sign: string }>('vmq', 'create_order.php', [{ key: VECTOR_KEY, order }]);
-    expect(php.sign).toBe('2b8b5d58c51203162f14939bdbc46a54');
-    expect(createOrderSign('1547129707139', 'vone666', '2', '0.1', VECTOR_KEY)).toBe(php.sign);
+    const { key: vectorKey, order, sign } = VMQ_VECTOR;
+    const [php] = runPeer<{ sign: string }>('vmq', 'create_order.php', [{ key: vectorKey, order }]);
+    expect(php.sign).toBe(sign);
+    expect(createOrderSign(order.payId, order.param, order.type, order.price, vectorKey)).toBe(php.sign);
   });
 
   it('our request is the one a PHP merchant signs, for Chinese, emoji and empty values', () => {

@@ -20,27 +20,16 @@ import {
   type Params,
   type Received,
 } from './protocol.ts';
+import { EPAY_VECTOR } from '../../test/support/vectors.ts';
 
-// PROTOCOLS.md's vector, from epay's own documentation page.
-const VECTOR_KEY = '89unJUB8HZ54Hj7x4nUj56HN4nUzUJ8i';
-const VECTOR: Params = {
-  pid: '1001',
-  type: 'alipay',
-  out_trade_no: '20160806151343349',
-  notify_url: 'http://www.pay.com/notify_url.php',
-  return_url: 'http://www.pay.com/return_url.php',
-  name: 'VIP会员',
-  money: '1.00',
-  sign_type: 'MD5',
-};
+const VECTOR_KEY = EPAY_VECTOR.key;
+const VECTOR: Params = EPAY_VECTOR.fields;
 
 describe('the sign', () => {
   it('reproduces the test vector', () => {
-    expect(canonicalString(VECTOR)).toBe(
-      'money=1.00&name=VIP会员&notify_url=http://www.pay.com/notify_url.php&out_trade_no=20160806151343349&pid=1001&return_url=http://www.pay.com/return_url.php&type=alipay',
-    );
-    expect(sign(VECTOR, VECTOR_KEY)).toBe('427724b6656aa612cfdbe7a2262036a3');
-    expect(verify({ ...VECTOR, sign: '427724b6656aa612cfdbe7a2262036a3' }, VECTOR_KEY)).toBe(true);
+    expect(canonicalString(VECTOR)).toBe(EPAY_VECTOR.signed);
+    expect(sign(VECTOR, VECTOR_KEY)).toBe(EPAY_VECTOR.sign);
+    expect(verify({ ...VECTOR, sign: EPAY_VECTOR.sign }, VECTOR_KEY)).toBe(true);
   });
 
   it('leaves out sign, sign_type, arrays and values of only PHP-trim whitespace; keeps other spaces raw', () => {

@@ -17,13 +17,15 @@ import {
   readStateAnswer,
   type Params,
 } from './protocol.ts';
+import { VMQ_VECTOR } from '../../test/support/vectors.ts';
 
-const KEY = 'a7cc8678193ee9c70ae3d75fd04ae6a9';
+const KEY = VMQ_VECTOR.key;
 const md5 = (text: string) => createOrderSign(text, '', '', '', '');
 
 describe('createOrder', () => {
   it('reproduces the test vector', () => {
-    expect(createOrderSign('1547129707139', 'vone666', '2', '0.1', KEY)).toBe('2b8b5d58c51203162f14939bdbc46a54');
+    const { payId, param, type, price } = VMQ_VECTOR.order;
+    expect(createOrderSign(payId, param, type, price, KEY)).toBe(VMQ_VECTOR.sign);
   });
 
   it('sends isHtml=0 and signs the price exactly as sent', () => {
