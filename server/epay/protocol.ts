@@ -357,7 +357,8 @@ function refParams(ref: OrderRef): Params {
 /**
  * `GET {base}/api.php?act=order&pid=&key=&out_trade_no=`. The key travels in this URL: it comes
  * back Keyed, so it prints redacted; the caller hands reveal() to the HTTP client and nothing else
- * (no log line, no error message, no error cause that carries the URL).
+ * (no log line, no error message, no error cause that carries the URL). The client's own errors may
+ * quote the URL (fetch's "Failed to parse URL from …"): report them with `redacted`, not their message.
  */
 export function orderQuery(base: string, pid: string, key: string, ref: OrderRef): Keyed {
   const url = endpoint(base, 'api.php');
