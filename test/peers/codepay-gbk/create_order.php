@@ -3,10 +3,10 @@
 // stdin: [{"gateway": ..., "key": ..., "params": {name: value (UTF-8)}}, ...]   prints: [{"url": ...}, ...]
 require __DIR__ . '/gbk.php';
 
-gbk_each_case(function (array $case): array {
+peer_each_case(function (array $case): array {
     $params = gbk_from_utf8($case['params']);
     $query = [];
-    foreach ($params as $name => $value) if ($value !== '') $query[] = $name . '=' . urlencode($value);
-    $query[] = 'sign=' . gbk_sign($params, $case['key']);
+    foreach (codepay_signed_params($params) as $name => $value) $query[] = $name . '=' . urlencode($value);
+    $query[] = 'sign=' . codepay_sign($params, $case['key']);
     return ['url' => $case['gateway'] . '?' . implode('&', $query)];
 });

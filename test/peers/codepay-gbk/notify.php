@@ -4,9 +4,9 @@
 // prints: [{"verified": bool, "fields": the fields as UTF-8}, ...]
 require __DIR__ . '/gbk.php';
 
-gbk_each_case(function (array $case): array {
+peer_each_case(function (array $case): array {
     parse_str($case['body'], $notify);
     $verified = isset($notify['sign'], $notify['pay_no']) && is_string($notify['sign'])
-        && hash_equals(gbk_sign($notify, $case['key']), $notify['sign']);
+        && hash_equals(codepay_sign($notify, $case['key']), $notify['sign']);
     return ['verified' => $verified, 'fields' => gbk_to_utf8($notify)];
 });

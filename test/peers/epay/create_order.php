@@ -4,7 +4,7 @@
 // prints: [{"signed": the signed string, "sign": ..., "body": the form body}, ...]
 require __DIR__ . '/epay.php';
 
-epay_each_case(function (array $case): array {
+peer_each_case(function (array $case): array {
     $order = $case['order'];
     $order['sign'] = epay_sign($order, $case['key']);
     $order['sign_type'] = 'MD5';

@@ -3,6 +3,7 @@
 // file. Signed: every parameter but `sign` and `sign_type`, and but arrays and values that trim()
 // leaves empty; sorted by name; joined as a=1&b=2 with the values as they are (not URL-encoded);
 // the sign is md5 of that string with the merchant key appended, in lower-case hex.
+require_once __DIR__ . '/../cases.php';
 
 function epay_signed_string(array $params): string
 {
@@ -25,11 +26,4 @@ function epay_verify(array $params, string $key): bool
     return isset($params['sign']) && is_string($params['sign'])
         && (!isset($params['sign_type']) || $params['sign_type'] === 'MD5')
         && hash_equals(epay_sign($params, $key), $params['sign']);
-}
-
-// The cases on standard input: a JSON array; each answer goes into the JSON array printed.
-function epay_each_case(callable $answer): void
-{
-    $cases = json_decode(stream_get_contents(STDIN), true, 512, JSON_THROW_ON_ERROR);
-    echo json_encode(array_map($answer, $cases), JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);
 }

@@ -4,7 +4,7 @@
 // stdin: [{"key": ..., "notify": {name: value, ...}}, ...]   prints: [{"query": ...}, ...]
 require __DIR__ . '/epay.php';
 
-epay_each_case(function (array $case): array {
+peer_each_case(function (array $case): array {
     $notify = $case['notify'];
     $notify['money'] = (float) $notify['money'];
     if (empty($notify['param'])) unset($notify['param']);

@@ -4,7 +4,7 @@
 // stdin: [{"key": ..., "query": ...}, ...]   prints: [{"verified": bool, "signed": ..., "cents": int|null}, ...]
 require __DIR__ . '/epay.php';
 
-epay_each_case(function (array $case): array {
+peer_each_case(function (array $case): array {
     parse_str($case['query'], $notify);
     $verified = epay_verify($notify, $case['key']) && ($notify['trade_status'] ?? '') === 'TRADE_SUCCESS';
     $money = $notify['money'] ?? '';

@@ -4,7 +4,7 @@
 // prints: [{"sign": ..., "query": the query string}, ...]
 require __DIR__ . '/vmq.php';
 
-vmq_each_case(function (array $case): array {
+peer_each_case(function (array $case): array {
     $order = $case['order'];
     $order['isHtml'] = 0;
     $order['sign'] = vmq_sign([$order['payId'], $order['param'], $order['type'], $order['price']], $case['key']);

@@ -3,4 +3,4 @@
 // stdin: [{"key": ..., "value": orderId or t}, ...]   prints: [{"sign": ...}, ...]
 require __DIR__ . '/vmq.php';
 
-vmq_each_case(fn (array $case): array => ['sign' => vmq_sign([$case['value']], $case['key'])]);
+peer_each_case(fn (array $case): array => ['sign' => vmq_sign([$case['value']], $case['key'])]);

@@ -5,7 +5,7 @@
 // prints: [{"query": ...}, ...]
 require __DIR__ . '/vmq.php';
 
-vmq_each_case(function (array $case): array {
+peer_each_case(function (array $case): array {
     $notify = $case['notify'];
     $notify['price'] = (string) (float) $notify['price'];
     $notify['reallyPrice'] = (string) (float) $notify['reallyPrice'];

@@ -3,7 +3,7 @@
 // stdin: [{"key": ..., "query": ...}, ...]   prints: [{"verified": bool}, ...]
 require __DIR__ . '/vmq.php';
 
-vmq_each_case(function (array $case): array {
+peer_each_case(function (array $case): array {
     parse_str($case['query'], $notify);
     foreach (['payId', 'param', 'type', 'price', 'reallyPrice', 'sign'] as $name) {
         if (!isset($notify[$name]) || !is_string($notify[$name])) return ['verified' => false];
