@@ -9,7 +9,8 @@ import type { Context } from 'koa';
 import type Router from '@koa/router';
 import { isChannel, type Channel } from '../../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount } from '../../shared/money.ts';
-import { fieldWithSeparator, md5Hex, parseForm, verify, type Params } from '../codepay/protocol.ts';
+import { fieldWithSeparator, md5Hex, type Params } from '../codepay/protocol.ts';
+import { parseQuery, verifyIn, type Charset } from './charset.ts';
 import { cashierPage } from './pages.ts';
 import { payUrl, qrcodeUrl, sandboxUrl, sleep, type Runtime } from './runtime.ts';
 import type { Order } from './state.ts';
@@ -44,9 +45,12 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(Buffer.from(md5Hex(given), 'hex'), Buffer.from(md5Hex(expected), 'hex'));
 }
 
-/** `sign` (md5 over every non-empty parameter) when present, else the merchant's plain `token`. */
-function authenticated(params: Params, runtime: Runtime): boolean {
-  if (params.sign) return verify(params, runtime.merchantKey);
+/**
+ * `sign` (md5 over every non-empty parameter, as bytes of the request's charset) when present, else
+ * the merchant's plain `token`.
+ */
+function authenticated(params: Params, charset: Charset, runtime: Runtime): boolean {
+  if (params.sign) return verifyIn(charset, params, runtime.merchantKey);
   return Boolean(params.token && runtime.merchantToken && sameSecret(params.token, runtime.merchantToken));
 }
 
@@ -91,6 +95,9 @@ function orderAnswer(base: string, runtime: Runtime, order: Order): Answer {
     price: Number(formatCents(order.price)),
     money: formatCents(order.money),
     userID: Number(runtime.merchantId),
+    // The official SDK's pay page opens its live "paid" channel at notiry_host, else at the long-gone
+    // cloud's own address: with ours it stays on the sandbox (which serves no such channel).
+    notiry_host: new URL(base).origin,
     notiry_key: order.notiryKey,
     tag: 0,
     serverTime: order.serverTime,
@@ -132,8 +139,9 @@ async function playFault(runtime: Runtime, payId: string, caller: AbortSignal): 
  * a signal that aborts when the caller stops waiting. `null`: no answer (the 'hang' fault).
  */
 export async function creatOrder(query: string, base: string, runtime: Runtime, caller: AbortSignal): Promise<GatewayReply | null> {
-  const params = parseForm(query);
-  if (!params) return answer(failure(-2, 'param error'), undefined);
+  const parsed = parseQuery(query);
+  if (!parsed) return answer(failure(-2, 'param error'), undefined);
+  const { params, charset } = parsed;
   const call = params.page === '3' ? params.call || 'callback' : undefined;
   if (call !== undefined && !CALLBACK_NAME.test(call)) return answer(failure(-2, 'call error'), undefined);
   const fault = await playFault(runtime, params.pay_id ?? '', caller);
@@ -144,7 +152,9 @@ export async function creatOrder(query: string, base: string, runtime: Runtime, 
   if (ambiguous !== undefined) {
     return answer(failure(-2, `${/^\w+$/.test(ambiguous) ? ambiguous : 'param'} error`), call);
   }
-  if (!authenticated(params, runtime)) return answer(failure(-2, params.sign ? 'sign fail' : 'token error'), call);
+  if (!authenticated(params, charset, runtime)) {
+    return answer(failure(-2, params.sign ? 'sign fail' : 'token error'), call);
+  }
   const checked = checkParameters(params);
   if (!checked.ok) return answer(failure(-2, checked.msg), call);
   const order = runtime.state.createOrder({
@@ -169,11 +179,12 @@ export async function creatOrder(query: string, base: string, runtime: Runtime, 
  * of `token` works too). Status 0 unpaid (with pay_time 0, which some clients test), 1 paid.
  */
 export function isPaid(query: string, runtime: Runtime): GatewayReply {
-  const params = parseForm(query);
-  if (!params) return answer(failure(-2, 'param error'), undefined);
+  const parsed = parseQuery(query);
+  if (!parsed) return answer(failure(-2, 'param error'), undefined);
+  const { params, charset } = parsed;
   const call = params.call || undefined;
   if (call !== undefined && !CALLBACK_NAME.test(call)) return answer(failure(-2, 'call error'), undefined);
-  if (params.id !== runtime.merchantId || !authenticated(params, runtime)) {
+  if (params.id !== runtime.merchantId || !authenticated(params, charset, runtime)) {
     return answer(failure(-6, 'token error'), call);
   }
   const order = params.order_id

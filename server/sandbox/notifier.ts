@@ -3,7 +3,8 @@
  * sent again on a schedule until the answer body is exactly `success`. Every attempt is recorded.
  */
 import { formatCents } from '../../shared/money.ts';
-import { sign, type Params } from '../codepay/protocol.ts';
+import type { Params } from '../codepay/protocol.ts';
+import { charsetOf, formBody, signIn, type FormBody } from './charset.ts';
 import type { Faults } from './faults.ts';
 import type { SandboxLog } from './runtime.ts';
 import type { Payment } from './state.ts';
@@ -151,11 +152,14 @@ export class Notifier {
   private async send(payment: Payment, attempt: number): Promise<void> {
     const faults = this.options.faultsFor(payment.payId);
     const fields = notifyFields(payment);
+    // In the order's charset: GBK bytes, signed as bytes, for a merchant that created it with chart=gbk.
+    const charset = charsetOf(payment.chart);
     // A wrong but well-formed sign: the md5 of the same fields under another key.
-    const signature = sign(fields, faults.badSignature ? `${this.options.merchantKey}!` : this.options.merchantKey);
-    const body = new URLSearchParams({ ...fields, sign: signature }).toString();
+    const key = faults.badSignature ? `${this.options.merchantKey}!` : this.options.merchantKey;
+    const signature = signIn(charset, fields, key);
+    const form = formBody(charset, { ...fields, sign: signature });
     const copies = faults.duplicateNotify ? [false, true] : [false];
-    const results = await Promise.all(copies.map((duplicate) => this.post(payment, attempt, duplicate, body)));
+    const results = await Promise.all(copies.map((duplicate) => this.post(payment, attempt, duplicate, form)));
     if (this.aborter.signal.aborted) return;
     if (results.includes(true)) {
       this.states.set(payment.payNo, 'delivered');
@@ -168,7 +172,7 @@ export class Notifier {
   }
 
   /** One POST; true when the answer body is exactly `success`. */
-  private async post(payment: Payment, attempt: number, duplicate: boolean, body: string): Promise<boolean> {
+  private async post(payment: Payment, attempt: number, duplicate: boolean, form: FormBody): Promise<boolean> {
     const record: NotifyAttempt = {
       payNo: payment.payNo,
       orderId: payment.orderId,
@@ -185,8 +189,8 @@ export class Notifier {
     try {
       const response = await fetch(payment.notifyUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
+        headers: { 'content-type': form.contentType },
+        body: form.body,
         redirect: 'manual',
         signal: AbortSignal.any([this.aborter.signal, AbortSignal.timeout(this.options.timeoutMs)]),
       });

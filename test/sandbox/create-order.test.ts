@@ -20,6 +20,8 @@ describe('creat_order with the document PHP example', () => {
     const answer = await getJson(url);
     expect(answer).toMatchObject({ status: 0, msg: 'ok', pay_id: 'php-admin', type: 1, price: 100, money: '100.00', tag: 0, chart: 'utf-8' });
     for (const field of ['order_id', 'qrcode', 'serverTime', 'endTime', 'notiry_key']) expect(answer).toHaveProperty(field);
+    // The official SDK's page connects to notiry_host (or else to the dead cloud): the sandbox's own origin.
+    expect(answer.notiry_host).toBe(new URL(gateway.url).origin);
     expect(answer.qrcode).toMatch(/^\/\/127\.0\.0\.1:\d+\/qr\/\d+\.png$/);
     expect(answer.endTime).toBe((answer.serverTime as number) + 360);
     expect(JSON.stringify(answer)).not.toContain(MERCHANT_KEY);
@@ -77,8 +79,9 @@ describe('creat_order authentication and answers', () => {
   });
 
   it('honours outTime and keeps param, notify_url and chart', async () => {
-    const answer = await getJson(signedUrl({ price: '1', pay_id: 'o', page: '4', outTime: '90', param: 'a b|中', chart: 'gbk' }));
-    expect(answer).toMatchObject({ status: 0, chart: 'gbk' });
+    // UTF-8 bytes, so chart is UTF-8 (as given); GBK values with chart=gbk are in gbk.test.ts.
+    const answer = await getJson(signedUrl({ price: '1', pay_id: 'o', page: '4', outTime: '90', param: 'a b|中', chart: 'UTF-8' }));
+    expect(answer).toMatchObject({ status: 0, chart: 'UTF-8' });
     expect(answer.endTime).toBe((answer.serverTime as number) + 90);
     const [order] = (await getJson(`${gateway.url}/_control/orders?order_id=${answer.order_id}`)) as unknown as { param: string }[];
     expect(order.param).toBe('a b|中');
