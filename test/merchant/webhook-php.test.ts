@@ -29,7 +29,8 @@ afterAll(async () => {
 it('verifies the signature in PHP, fulfils once, and answers 2xx so the event is delivered', async () => {
   const order = await createOrder(stack.url, { price: '19.90', reference: 'SKU-9' }, { authorization: `Bearer ${API_SECRET}` });
   await payAtSandbox(order.qr!.payload!);
-  await eventually(() => (existsSync(fulfilled) ? true : undefined), 10_000, 'fulfilment');
+  // PHP creates the file before it writes the line: wait for the whole line, not the file.
+  await eventually(() => (existsSync(fulfilled) && readFileSync(fulfilled, 'utf8').endsWith('\n') ? true : undefined), 10_000, 'fulfilment');
   expect(readFileSync(fulfilled, 'utf8')).toBe(`${order.id} SKU-9\n`);
   await eventually(async () => ((await stack.signer.store.listEvents({ orderId: order.id }))[0]?.deliveredAt ? true : undefined));
   // Sent again (the CLI's resend): PHP drops the duplicate by its id.
