@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { PEERS_DIR, runPhp, startPhpServer } from './php.ts';
+import { createApp, withChain } from '../../server/http/app.ts';
+import { createLogger } from '../../server/log.ts';
 import { createSandbox, type NotifyAttempt, type Sandbox, type SandboxOptions } from '../../server/sandbox/index.ts';
 
 export const MERCHANT_ID = '20002';
@@ -41,7 +43,9 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     notifyTimeoutMs: 2000,
     ...options,
   });
-  const server = createServer(sandbox.app.callback());
+  // Served as `npm run sandbox` serves it; warnings and errors go to stderr, request lines nowhere.
+  const log = createLogger({ secrets: [MERCHANT_KEY], write: (line) => void (line.includes('"level":"info"') || process.stderr.write(`${line}\n`)) });
+  const server = createServer(createApp(withChain(log, [sandbox.router])).callback());
   const url = (await listen(server)) + sandbox.basePath;
   return {
     url,

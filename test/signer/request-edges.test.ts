@@ -1,7 +1,7 @@
 /**
- * The routes served outside Koa (order creation, reads and events, the notify) at a real signer:
- * what they answer beyond the other suites: HEAD, wrong methods, preflights, compressed and
- * oversized bodies, the client address behind a proxy.
+ * The busiest routes (order creation, reads and events, the notify) at a real signer, at the edges
+ * users and gateways reach: HEAD, wrong methods, preflights, compressed and oversized bodies,
+ * refusals by language, the client address behind a proxy.
  */
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
