@@ -4,8 +4,6 @@
  * orders) and its HTTP side as one Koa middleware, for a merchant's own Koa app to mount;
  * `startSigner` serves that middleware on its own port. Both stop gracefully.
  */
-import type { RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +13,7 @@ import { formatCents } from '../shared/money.ts';
 import { ConfigError, type Config } from './config.ts';
 import { createApp, signerMiddleware } from './http/app.ts';
 import { clientAddress } from './http/client-address.ts';
-import { createHttpServer } from './http/server.ts';
+import { listen } from './http/server.ts';
 import { EventStreams } from './http/sse.ts';
 import { createLogger, type Logger } from './log.ts';
 import { StatusPublisher } from './orders/publisher.ts';
@@ -71,15 +69,10 @@ export interface SignerOptions {
   now?: () => number;
 }
 
-interface Assembly extends Signer {
+interface Assembly {
+  signer: Signer;
+  /** Ends the event streams and stops the timers: the first step of closing, while the server drains. */
   endStreams(): void;
-}
-
-/** A host one can connect to: a wildcard address means this machine. */
-function connectableHost(address: AddressInfo): string {
-  if (address.address === '0.0.0.0') return '127.0.0.1';
-  if (address.address === '::') return '[::1]';
-  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
 }
 
 function configView(config: Config): ConfigView {
@@ -162,7 +155,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
       apiSecret: config.apiSecret,
       rateLimitPerMinute: config.rateLimitPerMinute,
     },
-    clientAddress: (req) => clientAddress(req, config.trustProxy),
+    clientKey: (forwardedFor, peer) => clientAddress(forwardedFor, peer, config.trustProxy),
     basePath: new URL(publicUrl).pathname.replace(/\/+$/, ''),
     configView: configView(config),
     gatewayTimeoutMs: config.gatewayTimeoutMs,
@@ -203,7 +196,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
       await store.close();
     })());
 
-  return { middleware, publicUrl, store, publisher, orders, dispatcher, close, endStreams };
+  return { signer: { middleware, publicUrl, store, publisher, orders, dispatcher, close }, endStreams };
 }
 
 /**
@@ -213,39 +206,28 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
  */
 export async function createSigner(config: Config, options: SignerOptions = {}): Promise<Signer> {
   if (config.publicUrl === null) throw new ConfigError('PUBLIC_URL: is needed to mount the signer in an app: the gateway and the buyer reach the signer there');
-  const { endStreams: _ends, ...signer } = await assemble(config, options, config.publicUrl);
-  return signer;
+  return (await assemble(config, options, config.publicUrl)).signer;
 }
 
 /** The signer on its own port (HOST:PORT), as `npm start` runs it. */
 export async function startSigner(config: Config, options: SignerOptions = {}): Promise<ListeningSigner> {
-  let handle: RequestListener = (_req, res) => {
-    res.statusCode = 503;
-    res.end();
-  };
-  const server = createHttpServer((req, res) => handle(req, res), { requestTimeoutMs: config.requestTimeoutSeconds * 1000 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const url = `http://${connectableHost(address)}:${address.port}`;
-  let signer: Assembly;
+  const { server, url, serve } = await listen(config.host, config.port, { requestTimeoutMs: config.requestTimeoutSeconds * 1000 });
+  let assembly: Assembly;
   try {
-    signer = await assemble(config, options, url);
+    assembly = await assemble(config, options, url);
   } catch (error) {
     server.close();
     throw error;
   }
-  const app = createApp(signer.middleware, { proxy: config.trustProxy }).callback();
-  handle = (req, res) => void app(req, res);
+  const { signer, endStreams } = assembly;
+  serve(createApp(signer.middleware, { proxy: config.trustProxy }).callback());
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       // Stop accepting, let in-flight requests finish, end the streams that would never finish.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      signer.endStreams();
+      endStreams();
       // Connections turn idle as their last answers finish: close them as they do, not after keep-alive.
       const idleSweep = setInterval(() => server.closeIdleConnections(), 20);
       const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -256,6 +238,5 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
       await signer.close();
     })());
 
-  const { endStreams: _ends, ...rest } = signer;
-  return { ...rest, url, close };
+  return { ...signer, url, close };
 }

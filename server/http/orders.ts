@@ -3,7 +3,6 @@
  * per client address apply, or from the merchant's backend with the Bearer secret: any price, no
  * limit), reads, and each order's event stream.
  */
-import type { IncomingMessage } from 'node:http';
 import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { isFinalStatus, type Channel } from '../../shared/api.ts';
@@ -34,8 +33,8 @@ export interface OrderRouteDeps {
   streams: EventStreams;
   now: () => number;
   creation: OrderCreationRules;
-  /** The client's address for limits (the trusted-proxy rule is the caller's). */
-  clientAddress: (req: IncomingMessage) => string;
+  /** The key a client's limits are counted by, from its X-Forwarded-For and the socket's peer (the trusted-proxy rule is the caller's). */
+  clientKey: (forwardedFor: string | undefined, peer: string) => string;
   /** The path the signer's own URLs start with ('' at the root), for Location. */
   basePath: string;
 }
@@ -63,7 +62,8 @@ async function follow({ orders, publisher, now }: OrderRouteDeps, stream: EventS
 }
 
 export function registerOrderRoutes(router: Router, deps: OrderRouteDeps): void {
-  const { orders, streams, now, creation, clientAddress } = deps;
+  const { orders, streams, now, creation } = deps;
+  const clientOf = (ctx: Context) => deps.clientKey(ctx.get('x-forwarded-for') || undefined, ctx.req.socket.remoteAddress ?? '');
   const isTrusted = bearerAuth(creation.apiSecret);
   const takeToken = rateLimiter({ perMinute: creation.rateLimitPerMinute });
 
@@ -71,7 +71,7 @@ export function registerOrderRoutes(router: Router, deps: OrderRouteDeps): void 
   const admitOrder = (ctx: Context, next: Next) => {
     const trusted = isTrusted(ctx.get('authorization') || undefined);
     if (!ctx.is('application/json')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the order as application/json.');
-    const wait = trusted ? 0 : takeToken(clientAddress(ctx.req));
+    const wait = trusted ? 0 : takeToken(clientOf(ctx));
     if (wait > 0) {
       ctx.set('Retry-After', String(wait));
       throw new ApiError('RATE_LIMITED', 'Too many orders from this address. Please wait a moment and try again.');
@@ -109,7 +109,7 @@ export function registerOrderRoutes(router: Router, deps: OrderRouteDeps): void 
       ctx.status = 204;
       return;
     }
-    const client = clientAddress(ctx.req);
+    const client = clientOf(ctx);
     streams.admit(client, (name, value) => ctx.set(name, value));
     ctx.status = 200;
     ctx.respond = false;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { createSigner, type Signer } from '../../server/signer.ts';
-import { createOrder, eventually, payAtSandbox, requestJson } from '../support/http.ts';
+import { createOrder, payAtSandbox, requestJson } from '../support/http.ts';
 import { openEvents } from '../support/sse.ts';
 
 const PREFIX = '/pay';
