@@ -10,10 +10,8 @@ import compose from 'koa-compose';
 import type { Logger } from '../log.ts';
 import { apiRouter, type ApiDeps } from './api.ts';
 import { assetRouter, type AssetDirs } from './assets.ts';
+import { answerChain } from './chain.ts';
 import { cors, type CorsPolicy } from './cors.ts';
-import { errorMiddleware } from './errors.ts';
-import { requestLog } from './request-log.ts';
-import { securityHeaders } from './security.ts';
 
 export interface SignerHttpDeps extends ApiDeps {
   log: Logger;
@@ -32,9 +30,7 @@ const NOTIFY_PATH = /^\/api\/notify\/?$/i;
 /** The chain every answer passes, then `routers`; a request they don't match is answered 404 (or 405 with Allow). */
 export function withChain(log: Logger, routers: readonly Router[], inner: readonly Middleware[] = []): Middleware {
   const handle = compose([
-    requestLog(log),
-    securityHeaders(),
-    errorMiddleware(log),
+    answerChain(log),
     ...inner,
     ...routers.flatMap((router) => [router.routes(), router.allowedMethods()]),
   ] as Middleware[]);
@@ -56,7 +52,7 @@ export function signerMiddleware(deps: SignerHttpDeps): Middleware {
 /** A Koa app serving `middleware` alone; `proxy`: trust X-Forwarded-Proto/-Host (behind a reverse proxy). */
 export function createApp(middleware: Middleware, options: { proxy?: boolean } = {}): Koa {
   const app = new Koa({ proxy: options.proxy ?? false });
-  // Errors are answered and logged by errorMiddleware; Koa's own printing would duplicate them.
+  // Errors are answered and logged by the chain (chain.ts); Koa's own printing would duplicate them.
   app.silent = true;
   app.use(middleware);
   return app;

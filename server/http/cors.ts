@@ -22,8 +22,8 @@ export function cors({ selfOrigin, allowedOrigins }: CorsPolicy) {
   const any = allowedOrigins.includes('*');
   const isAllowed = (origin: string) => any || origin === selfOrigin() || allowedOrigins.includes(origin);
   return async (ctx: Context, next: Next) => {
-    // Every answer on a CORS path varies by Origin.
-    ctx.vary('Origin');
+    // Every answer on a CORS path varies by Origin (the first Vary: set, not parsed and appended).
+    ctx.set('Vary', 'Origin');
     const origin = ctx.get('origin');
     if (!origin) return next();
     if (!isAllowed(origin)) {

@@ -1,5 +1,5 @@
-/** Every refusal becomes {"error": {code, message}}, by the error middleware (inside the log line and the security headers). */
-import type { Context, Next } from 'koa';
+/** Every refusal becomes {"error": {code, message}}: what the chain (chain.ts) answers for what a handler threw. */
+import type { Context } from 'koa';
 import { ApiError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { localizedMessage } from './localize.ts';
@@ -58,17 +58,14 @@ export function sendError(ctx: Context, error: ApiError): void {
   if (!ctx.req.complete) ctx.set('Connection', 'close');
 }
 
-export function errorMiddleware(log: Logger) {
-  return async (ctx: Context, next: Next) => {
-    try {
-      await next();
-      // Nothing answered (404), or the router's 405/501 with its Allow header: answered as ours.
-      if (ctx.body === undefined && (ctx.status === 404 || ctx.status === 405 || ctx.status === 501)) throw fromHttpError({ status: ctx.status });
-    } catch (caught) {
-      const error = refusalFor(caught, log.child({ requestId: ctx.state.requestId }));
-      // An event stream's head is out already: all that is left is to end it.
-      if (ctx.headerSent) ctx.res.end();
-      else sendError(ctx, error);
-    }
-  };
+/** Nothing answered (404), or the router's 405/501 with its Allow header: thrown, to be answered as ours. */
+export function refuseUnanswered(ctx: Context): void {
+  if (ctx.body === undefined && (ctx.status === 404 || ctx.status === 405 || ctx.status === 501)) throw fromHttpError({ status: ctx.status });
+}
+
+/** Answers what the handlers threw; an event stream whose head is out already can only be ended. */
+export function answerRefusal(ctx: Context, caught: unknown, log: Logger): void {
+  const error = refusalFor(caught, log);
+  if (ctx.headerSent) ctx.res.end();
+  else sendError(ctx, error);
 }

@@ -1,6 +1,6 @@
 /** A request id on every request (echoed in X-Request-Id) and one log line per answer. */
 import { randomUUID } from 'node:crypto';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import type { Logger } from '../log.ts';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -14,17 +14,7 @@ export function requestIdFor(given: string | undefined): string {
  * The `request` line: the path only, as query strings may carry signatures and tokens. Fields
  * rather than a child logger per request: most requests log this line and nothing else.
  */
-export function requestLog(log: Logger) {
-  return async (ctx: Context, next: Next) => {
-    const requestId = requestIdFor(ctx.get('x-request-id') || undefined);
-    ctx.set('X-Request-Id', requestId);
-    ctx.state.requestId = requestId;
-    const started = performance.now();
-    try {
-      await next();
-    } finally {
-      const ms = Math.round(performance.now() - started);
-      log.info('request', { requestId, method: ctx.method, path: ctx.path.slice(0, 200), status: ctx.status, ms });
-    }
-  };
+export function logRequest(log: Logger, ctx: Context, requestId: string, started: number): void {
+  const ms = Math.round(performance.now() - started);
+  log.info('request', { requestId, method: ctx.method, path: ctx.path.slice(0, 200), status: ctx.status, ms });
 }
