@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Koa from 'koa';
 import mount from 'koa-mount';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
+import { ConfigError, loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { createSigner, type Signer } from '../../server/signer.ts';
 import { createOrder, payAtSandbox, requestJson } from '../support/http.ts';
@@ -84,4 +84,15 @@ describe('a signer mounted at /pay in a Koa app', () => {
     expect([own.status, own.body, own.headers.get('x-request-id')]).toEqual([200, { shop: true, path: '/catalogue' }, null]);
     expect((await createOrder(`${shop}${PREFIX}`, { price: '1.00' })).status).toBe('pending');
   });
+});
+
+it('refuses to be mounted without PUBLIC_URL, naming it: the gateway and the buyer must reach the mount', async () => {
+  const elsewhere = mkdtempSync(join(tmpdir(), 'codepay-mount-'));
+  try {
+    const attempt = createSigner(loadConfig({ DATA_DIR: elsewhere }, elsewhere));
+    await expect(attempt).rejects.toThrow(ConfigError);
+    await expect(attempt).rejects.toThrow(/^PUBLIC_URL: /);
+  } finally {
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
 });
