@@ -15,7 +15,7 @@ import { createApp, signerMiddleware } from './http/app.ts';
 import { clientAddress } from './http/client-address.ts';
 import { listen } from './http/server.ts';
 import { EventStreams } from './http/sse.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createLogger, droppedLogLines, type Logger } from './log.ts';
 import { StatusPublisher } from './orders/publisher.ts';
 import { configuredOptions, OrderService } from './orders/service.ts';
 import { DEFAULT_RETRY, OutboxDispatcher, type Deliver } from './outbox/dispatcher.ts';
@@ -162,7 +162,14 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     returnUrls: config.returnUrls,
     assets: { distDir: join(ROOT, 'dist'), demoDir: join(ROOT, 'widget', 'demo') },
     cors: { selfOrigin: () => new URL(publicUrl).origin, allowedOrigins: config.allowedOrigins },
-    health: () => ({ watchers: publisher.watcherCount, streams: streams.size, sandbox: sandbox !== undefined }),
+    health: () => ({
+      ok: !store.writeHealth().writesFailing,
+      watchers: publisher.watcherCount,
+      streams: streams.size,
+      sandbox: sandbox !== undefined,
+      log: { droppedLines: droppedLogLines() },
+      store: store.writeHealth(),
+    }),
     mounted: sandbox ? [sandbox.router] : [],
   });
 

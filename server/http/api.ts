@@ -4,9 +4,11 @@ import type { Context } from 'koa';
 import type { ConfigView } from '../../shared/api.ts';
 import { ApiError } from '../errors.ts';
 import { fetchImage } from '../gateway/qr.ts';
+import { QrImageCache } from '../gateway/qr-cache.ts';
 import { formText } from './bodies.ts';
 import { findOrder } from './find-order.ts';
 import { registerOrderRoutes, type OrderRouteDeps } from './orders.ts';
+import { logRepeatsAs } from './request-log.ts';
 
 export interface ApiDeps extends OrderRouteDeps {
   /** What GET /api/config answers. */
@@ -22,6 +24,7 @@ const FORM = 'application/x-www-form-urlencoded';
 export function apiRouter(deps: ApiDeps): Router {
   const { orders, configView, returnUrls } = deps;
   const router = new Router({ prefix: '/api' });
+  const qrImages = new QrImageCache({ fetch: (url) => fetchImage(url, deps.gatewayTimeoutMs) });
 
   router.get('/config', (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=60');
@@ -32,7 +35,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   router.get('/orders/:id/qr.png', async (ctx) => {
     const order = await findOrder(orders, ctx.params.id);
-    const image = order.qrImageUrl ? await fetchImage(order.qrImageUrl, deps.gatewayTimeoutMs) : undefined;
+    const image = order.qrImageUrl ? await qrImages.get(order.id, order.qrImageUrl, order.expiresAt) : undefined;
     if (!image || !image.contentType.startsWith('image/')) {
       throw new ApiError('QR_NOT_AVAILABLE', 'The QR code image could not be fetched from the gateway.');
     }
@@ -63,6 +66,7 @@ export function apiRouter(deps: ApiDeps): Router {
 }
 
 function answerNotify(ctx: Context, answer: 'success' | 'fail'): void {
+  if (answer !== 'success') logRepeatsAs(ctx, 'refused notify: request');
   ctx.status = answer === 'success' ? 200 : 400;
   ctx.type = 'text/plain; charset=utf-8';
   ctx.body = answer;

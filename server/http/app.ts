@@ -17,8 +17,8 @@ export interface SignerHttpDeps extends ApiDeps {
   log: Logger;
   assets: AssetDirs;
   cors: CorsPolicy;
-  /** Extra facts for /healthz (watchers, streams). */
-  health: () => Record<string, unknown>;
+  /** /healthz: `ok` (false: answered 503, e.g. while the store's writes fail) and facts (watchers, streams). */
+  health: () => { ok: boolean } & Record<string, unknown>;
   /** Routers served beside the signer's own, through the same chain (the sandbox at /sandbox). */
   mounted?: readonly Router[];
 }
@@ -43,7 +43,9 @@ export function signerMiddleware(deps: SignerHttpDeps): Middleware {
   const allowCors = cors(deps.cors);
   const health = new Router().get('/healthz', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { ok: true, ...deps.health() };
+    const health = deps.health();
+    ctx.status = health.ok ? 200 : 503;
+    ctx.body = health;
   });
   const corsOnApi: Middleware = (ctx, next) => (CORS_PATH.test(ctx.path) && !NOTIFY_PATH.test(ctx.path) ? allowCors(ctx, next) : next());
   return withChain(deps.log, [apiRouter(deps), health, assetRouter(deps.assets), ...(deps.mounted ?? [])], [corsOnApi]);

@@ -15,6 +15,13 @@ export function requestIdFor(given: string | undefined): string {
  * rather than a child logger per request: most requests log this line and nothing else.
  */
 export function logRequest(log: Logger, ctx: Context, requestId: string, started: number): void {
-  const ms = Math.round(performance.now() - started);
-  log.info('request', { requestId, method: ctx.method, path: ctx.path.slice(0, 200), status: ctx.status, ms });
+  const line = { requestId, method: ctx.method, path: ctx.path.slice(0, 200), status: ctx.status, ms: Math.round(performance.now() - started) };
+  const repeats: unknown = ctx.state.logRepeatsAs;
+  if (typeof repeats === 'string') log.repeated(repeats, 'info', 'request', line);
+  else log.info('request', line);
+}
+
+/** Marks the answer as one a flood repeats (a refused notify): its request lines are then counted, not each written. */
+export function logRepeatsAs(ctx: Context, kind: string): void {
+  ctx.state.logRepeatsAs = kind;
 }

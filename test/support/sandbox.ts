@@ -34,6 +34,15 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
+/** The sandbox served as `npm run sandbox` serves it; warnings and errors go to stderr, request lines nowhere. */
+export function sandboxHandler(sandbox: Sandbox): ReturnType<ReturnType<typeof createApp>['callback']> {
+  const log = createLogger({
+    secrets: [MERCHANT_KEY],
+    write: (line) => void (line.includes('"level":"info"') || process.stderr.write(`${line}\n`)),
+  });
+  return createApp(withChain(log, [sandbox.router])).callback();
+}
+
 export async function startSandbox(options: Partial<SandboxOptions> = {}): Promise<RunningSandbox> {
   const sandbox = createSandbox({
     merchantId: MERCHANT_ID,
@@ -43,9 +52,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     notifyTimeoutMs: 2000,
     ...options,
   });
-  // Served as `npm run sandbox` serves it; warnings and errors go to stderr, request lines nowhere.
-  const log = createLogger({ secrets: [MERCHANT_KEY], write: (line) => void (line.includes('"level":"info"') || process.stderr.write(`${line}\n`)) });
-  const server = createServer(createApp(withChain(log, [sandbox.router])).callback());
+  const server = createServer(sandboxHandler(sandbox));
   const url = (await listen(server)) + sandbox.basePath;
   return {
     url,
