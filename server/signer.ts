@@ -37,7 +37,7 @@ const SANDBOX_PATH = '/sandbox';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface Signer {
-  /** Every signer route (and the sandbox's, in sandbox mode) behind the signer's middleware chain: mount it in a Koa app. */
+  /** Every signer route (and the sandbox's, in sandbox mode) behind the signer's chain: mount it in a Koa app. */
   middleware: Middleware;
   /** The URL pages and the gateway use: PUBLIC_URL, or where startSigner listens. */
   publicUrl: string;
@@ -212,13 +212,16 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
  * are made from it). The host app listens; `close()` stops the signer (after the host stops serving).
  */
 export async function createSigner(config: Config, options: SignerOptions = {}): Promise<Signer> {
-  if (config.publicUrl === null) throw new ConfigError('PUBLIC_URL: is needed to mount the signer in an app: the gateway and the buyer reach the signer there');
+  if (config.publicUrl === null) {
+    throw new ConfigError('PUBLIC_URL: is needed to mount the signer: the gateway and the buyer reach it there');
+  }
   return (await assemble(config, options, config.publicUrl)).signer;
 }
 
 /** The signer on its own port (HOST:PORT), as `npm start` runs it. */
 export async function startSigner(config: Config, options: SignerOptions = {}): Promise<ListeningSigner> {
-  const { server, url, serve } = await listen(config.host, config.port, { requestTimeoutMs: config.requestTimeoutSeconds * 1000 });
+  const limits = { requestTimeoutMs: config.requestTimeoutSeconds * 1000 };
+  const { server, url, serve } = await listen(config.host, config.port, limits);
   let assembly: Assembly;
   try {
     assembly = await assemble(config, options, url);

@@ -1,4 +1,7 @@
-/** The signer's JSON API under /api: the widget's configuration, the order routes (orders.ts), the QR image, the buyer's return and the gateway's notify. */
+/**
+ * The signer's JSON API under /api: the widget's configuration, the order routes (orders.ts), the
+ * QR image, the buyer's return and the gateway's notify.
+ */
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ConfigView } from '../../shared/api.ts';

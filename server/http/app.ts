@@ -47,7 +47,8 @@ export function signerMiddleware(deps: SignerHttpDeps): Middleware {
     ctx.status = health.ok ? 200 : 503;
     ctx.body = health;
   });
-  const corsOnApi: Middleware = (ctx, next) => (CORS_PATH.test(ctx.path) && !NOTIFY_PATH.test(ctx.path) ? allowCors(ctx, next) : next());
+  const corsOnApi: Middleware = (ctx, next) =>
+    CORS_PATH.test(ctx.path) && !NOTIFY_PATH.test(ctx.path) ? allowCors(ctx, next) : next();
   return withChain(deps.log, [apiRouter(deps), health, assetRouter(deps.assets), ...(deps.mounted ?? [])], [corsOnApi]);
 }
 

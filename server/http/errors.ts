@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import { localizedMessage } from './localize.ts';
 import type { ErrorBody, ErrorCode } from '../../shared/errors.ts';
 
-/** zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR) and brotli's (ERR__ERROR_FORMAT_…): a body that claims a compression it lacks. */
+/** zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR) and brotli's (ERR__ERROR_FORMAT_…): a body not encoded as it claims. */
 const DECOMPRESSION_ERROR = /^(Z_|ERR__ERROR_)/;
 
 const BY_STATUS: Record<number, [ErrorCode, string]> = {
@@ -30,7 +30,8 @@ function fromHttpError(error: { status?: unknown; code?: unknown; type?: unknown
   if (typeof error.code === 'string' && DECOMPRESSION_ERROR.test(error.code)) {
     return new ApiError('BAD_REQUEST', 'The request body could not be decompressed (Content-Encoding).');
   }
-  const known = (typeof error.type === 'string' && BY_TYPE[error.type]) || (typeof error.status === 'number' ? BY_STATUS[error.status] : undefined);
+  const byType = typeof error.type === 'string' ? BY_TYPE[error.type] : undefined;
+  const known = byType ?? (typeof error.status === 'number' ? BY_STATUS[error.status] : undefined);
   return known && new ApiError(...known);
 }
 
@@ -51,7 +52,8 @@ export function refusalFor(caught: unknown, log: Logger): ApiError {
 export function sendError(ctx: Context, error: ApiError): void {
   ctx.status = error.status;
   ctx.vary('Accept-Language');
-  const body: ErrorBody = { error: { code: error.code, message: localizedMessage(error.code, error.message, ctx.get('accept-language') || undefined) } };
+  const message = localizedMessage(error.code, error.message, ctx.get('accept-language') || undefined);
+  const body: ErrorBody = { error: { code: error.code, message } };
   ctx.body = body;
   // Refused before the whole body arrived (too large, not decompressible): what is left of it would
   // be read as the next request on this connection, so the connection ends with this answer.
@@ -60,7 +62,8 @@ export function sendError(ctx: Context, error: ApiError): void {
 
 /** Nothing answered (404), or the router's 405/501 with its Allow header: thrown, to be answered as ours. */
 export function refuseUnanswered(ctx: Context): void {
-  if (ctx.body === undefined && (ctx.status === 404 || ctx.status === 405 || ctx.status === 501)) throw fromHttpError({ status: ctx.status });
+  const { status } = ctx;
+  if (ctx.body === undefined && (status === 404 || status === 405 || status === 501)) throw fromHttpError({ status });
 }
 
 /** Answers what the handlers threw; an event stream whose head is out already can only be ended. */

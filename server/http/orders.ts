@@ -33,7 +33,10 @@ export interface OrderRouteDeps {
   streams: EventStreams;
   now: () => number;
   creation: OrderCreationRules;
-  /** The key a client's limits are counted by, from its X-Forwarded-For and the socket's peer (the trusted-proxy rule is the caller's). */
+  /**
+   * The key a client's limits are counted by, from its X-Forwarded-For and the socket's peer (the
+   * trusted-proxy rule is the caller's).
+   */
   clientKey: (forwardedFor: string | undefined, peer: string) => string;
   /** The path the signer's own URLs start with ('' at the root), for Location. */
   basePath: string;
@@ -41,14 +44,16 @@ export interface OrderRouteDeps {
 
 /** An order whose stream would carry nothing more: expired, or pending past its expiry (not marked yet). */
 function isOver(order: OrderRecord, now: number): boolean {
-  return order.status === 'expired' || (order.status === 'pending' && order.expiresAt !== null && order.expiresAt <= now);
+  if (order.status === 'expired') return true;
+  return order.status === 'pending' && order.expiresAt !== null && order.expiresAt <= now;
 }
 
 /**
  * Sends `order`'s current state and each change on `stream`, and ends it when the order can no
  * longer change. Takes nothing of the request: the stream may live for minutes.
  */
-async function follow({ orders, publisher, now }: OrderRouteDeps, stream: EventStream, order: OrderRecord): Promise<void> {
+async function follow(deps: OrderRouteDeps, stream: EventStream, order: OrderRecord): Promise<void> {
+  const { orders, publisher, now } = deps;
   let lastStatus: string | undefined;
   const send = (current: OrderRecord) => {
     if (current.status === lastStatus) return;
@@ -63,14 +68,17 @@ async function follow({ orders, publisher, now }: OrderRouteDeps, stream: EventS
 
 export function registerOrderRoutes(router: Router, deps: OrderRouteDeps): void {
   const { orders, streams, now, creation } = deps;
-  const clientOf = (ctx: Context) => deps.clientKey(ctx.get('x-forwarded-for') || undefined, ctx.req.socket.remoteAddress ?? '');
+  const clientOf = (ctx: Context) =>
+    deps.clientKey(ctx.get('x-forwarded-for') || undefined, ctx.req.socket.remoteAddress ?? '');
   const isTrusted = bearerAuth(creation.apiSecret);
   const takeToken = rateLimiter({ perMinute: creation.rateLimitPerMinute });
 
-  /** The secret first, then the type; public orders are limited before the body is read, so a flood costs no parsing. */
+  /** The secret first, then the type; public orders are limited before the body is read (a flood costs no parsing). */
   const admitOrder = (ctx: Context, next: Next) => {
     const trusted = isTrusted(ctx.get('authorization') || undefined);
-    if (!ctx.is('application/json')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the order as application/json.');
+    if (!ctx.is('application/json')) {
+      throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the order as application/json.');
+    }
     const wait = trusted ? 0 : takeToken(clientOf(ctx));
     if (wait > 0) {
       ctx.set('Retry-After', String(wait));
@@ -81,7 +89,8 @@ export function registerOrderRoutes(router: Router, deps: OrderRouteDeps): void 
   };
 
   router.post('/orders', admitOrder, jsonBody(), async (ctx) => {
-    const command = parseCreateOrder(ctx.request.body, { policy: creation.pricePolicy, channels: creation.channels, trusted: ctx.state.trusted });
+    const { pricePolicy: policy, channels } = creation;
+    const command = parseCreateOrder(ctx.request.body, { policy, channels, trusted: ctx.state.trusted });
     const order = await orders.create(command);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
@@ -100,7 +109,9 @@ export function registerOrderRoutes(router: Router, deps: OrderRouteDeps): void 
   router.get('/orders/:id/events', async (ctx) => {
     const order = await findOrder(orders, ctx.params.id);
     if (ctx.method === 'HEAD') {
-      for (let n = 0; n < EVENT_STREAM_HEADERS.length; n += 2) ctx.set(EVENT_STREAM_HEADERS[n], EVENT_STREAM_HEADERS[n + 1]);
+      for (let n = 0; n < EVENT_STREAM_HEADERS.length; n += 2) {
+        ctx.set(EVENT_STREAM_HEADERS[n], EVENT_STREAM_HEADERS[n + 1]);
+      }
       ctx.status = 200;
       return;
     }

@@ -15,7 +15,8 @@ export function requestIdFor(given: string | undefined): string {
  * rather than a child logger per request: most requests log this line and nothing else.
  */
 export function logRequest(log: Logger, ctx: Context, requestId: string, started: number): void {
-  const line = { requestId, method: ctx.method, path: ctx.path.slice(0, 200), status: ctx.status, ms: Math.round(performance.now() - started) };
+  const ms = Math.round(performance.now() - started);
+  const line = { requestId, method: ctx.method, path: ctx.path.slice(0, 200), status: ctx.status, ms };
   const repeats: unknown = ctx.state.logRepeatsAs;
   if (typeof repeats === 'string') log.repeated(repeats, 'info', 'request', line);
   else log.info('request', line);

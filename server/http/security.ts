@@ -1,4 +1,4 @@
-/** Security headers on every answer; HTML pages (the demo, the sandbox's pages) also get a strict Content-Security-Policy. */
+/** Security headers on every answer; HTML pages (the demo, the sandbox's) also get a strict Content-Security-Policy. */
 import type { Context } from 'koa';
 
 /**

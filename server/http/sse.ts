@@ -122,7 +122,7 @@ export class EventStreams {
       : new ApiError('TOO_MANY_STREAMS', 'Too many live status streams from this address. Close some and try again.');
   }
 
-  /** Streams events on `res`, whose head (with EVENT_STREAM_HEADERS) the caller has written, for `client` (admitted). */
+  /** Streams events on `res` for `client` (admitted); the caller has written the head, with EVENT_STREAM_HEADERS. */
   start(res: ServerResponse, client: string): EventStream {
     res.socket?.setTimeout(0);
     res.socket?.setNoDelay(true);
