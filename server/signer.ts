@@ -129,11 +129,15 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     changed: republish,
     resync: () => publisher.watchedOrders().forEach(republish),
   });
-  const streams = new EventStreams(options.heartbeatMs ?? 15_000, {
-    perClient: config.streams.perClient,
-    total: config.streams.total,
-    maxAgeMs: config.streams.maxAgeSeconds * 1000,
-  }, now);
+  const streams = new EventStreams(
+    options.heartbeatMs ?? 15_000,
+    {
+      perClient: config.streams.perClient,
+      total: config.streams.total,
+      maxAgeMs: config.streams.maxAgeSeconds * 1000,
+    },
+    now,
+  );
   const orders = new OrderService({
     ...configuredOptions(config, selfUrl, publicUrl, sandbox?.inProcess(`${selfUrl}${SANDBOX_PATH}`)),
     store,

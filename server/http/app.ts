@@ -60,4 +60,3 @@ export function createApp(middleware: Middleware, options: { proxy?: boolean } =
   app.use(middleware);
   return app;
 }
-

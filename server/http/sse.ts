@@ -27,6 +27,7 @@ export interface StreamLimits {
 }
 
 /** The head of an event stream (name, value, …), beside the headers every answer has. */
+// prettier-ignore
 export const EVENT_STREAM_HEADERS: readonly string[] = [
   'Content-Type', 'text/event-stream; charset=utf-8',
   'Cache-Control', 'no-cache, no-transform',

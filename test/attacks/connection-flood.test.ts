@@ -16,7 +16,10 @@ afterEach(async () => {
   for (const stack of stacks.splice(0)) await stack.stop({ removeData: true });
 });
 
-async function stackWith(env: Record<string, string>, options: { heartbeatMs?: number; sweepIntervalMs?: number } = {}): Promise<Stack> {
+async function stackWith(
+  env: Record<string, string>,
+  options: { heartbeatMs?: number; sweepIntervalMs?: number } = {},
+): Promise<Stack> {
   const stack = await startStack({ env, ...options });
   stacks.push(stack);
   return stack;
@@ -30,7 +33,11 @@ async function watch(stack: Stack, orderId: string): Promise<SseClient> {
 
 const refusal = async (stack: Stack, orderId: string) => {
   const answer = await fetch(`${stack.url}/api/orders/${orderId}/events`, { headers: { accept: 'text/event-stream' } });
-  return { status: answer.status, retryAfter: answer.headers.get('retry-after'), code: (await answer.json()).error.code };
+  return {
+    status: answer.status,
+    retryAfter: answer.headers.get('retry-after'),
+    code: (await answer.json()).error.code,
+  };
 };
 
 describe('event streams per client address', () => {
@@ -38,7 +45,11 @@ describe('event streams per client address', () => {
     const stack = await stackWith({ SSE_MAX_PER_CLIENT: '2' });
     const order = await createOrder(stack.url, { price: '1.10' });
     const [first] = [await watch(stack, order.id), await watch(stack, order.id)];
-    expect(await refusal(stack, order.id)).toEqual({ status: 429, retryAfter: expect.stringMatching(/^\d+$/), code: 'TOO_MANY_STREAMS' });
+    expect(await refusal(stack, order.id)).toEqual({
+      status: 429,
+      retryAfter: expect.stringMatching(/^\d+$/),
+      code: 'TOO_MANY_STREAMS',
+    });
     // The address is still served everything else.
     expect((await requestJson(`${stack.url}/healthz`)).body).toMatchObject({ ok: true, streams: 2 });
     expect((await createOrder(stack.url, { price: '1.20' })).status).toBe('pending');
@@ -59,7 +70,11 @@ describe('event streams in total', () => {
     const order = await createOrder(stack.url, { price: '1.30' });
     await watch(stack, order.id);
     await watch(stack, order.id);
-    expect(await refusal(stack, order.id)).toEqual({ status: 503, retryAfter: expect.stringMatching(/^\d+$/), code: 'SERVER_BUSY' });
+    expect(await refusal(stack, order.id)).toEqual({
+      status: 503,
+      retryAfter: expect.stringMatching(/^\d+$/),
+      code: 'SERVER_BUSY',
+    });
     expect((await requestJson(`${stack.url}/healthz`)).status).toBe(200);
     expect((await createOrder(stack.url, { price: '1.40' })).status).toBe('pending');
     expect(await postForm(`${stack.url}/api/notify`, 'pay_no=1')).toEqual({ status: 400, text: 'fail' });
@@ -74,7 +89,9 @@ describe('a stream whose order can no longer change', () => {
     expect((await stream.next()).event).toBe('pending');
     expect((await stream.next(5_000)).event).toBe('expired');
     await stream.ended;
-    const again = await fetch(`${stack.url}/api/orders/${order.id}/events`, { headers: { accept: 'text/event-stream' } });
+    const again = await fetch(`${stack.url}/api/orders/${order.id}/events`, {
+      headers: { accept: 'text/event-stream' },
+    });
     expect([again.status, await again.text()]).toEqual([204, '']);
     expect((await requestJson(`${stack.url}/healthz`)).body).toMatchObject({ watchers: 0, streams: 0 });
   });
@@ -83,7 +100,9 @@ describe('a stream whose order can no longer change', () => {
     const stack = await stackWith({ ORDER_TTL: '1' }, { sweepIntervalMs: 3_600_000 });
     const order = await createOrder(stack.url, { price: '1.60' });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const answer = await fetch(`${stack.url}/api/orders/${order.id}/events`, { headers: { accept: 'text/event-stream' } });
+    const answer = await fetch(`${stack.url}/api/orders/${order.id}/events`, {
+      headers: { accept: 'text/event-stream' },
+    });
     expect(answer.status).toBe(204);
     expect((await requestJson(`${stack.url}/api/orders/${order.id}`)).body.status).toBe('pending');
   });
@@ -114,7 +133,10 @@ describe('slow requests', () => {
   it('a body that never ends is cut at REQUEST_TIMEOUT with 408, and creates nothing', async () => {
     const stack = await stackWith({ REQUEST_TIMEOUT: '1' });
     const before = await stack.signer.store.counts();
-    const { closed } = heldConnection(stack, 'POST /api/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"price":');
+    const { closed } = heldConnection(
+      stack,
+      'POST /api/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"price":',
+    );
     expect(await closed).toMatch(/^HTTP\/1\.1 408 /);
     expect(await stack.signer.store.counts()).toEqual(before);
   });

@@ -25,13 +25,19 @@ describe('the sandbox pay page', () => {
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     const path = new URL(order.qr!.payload!).pathname;
-    const lines = stack.logs.filter((line) => line.includes('"requestId":"sandbox-page-0001"')).map((line) => JSON.parse(line));
+    const lines = stack.logs
+      .filter((line) => line.includes('"requestId":"sandbox-page-0001"'))
+      .map((line) => JSON.parse(line));
     expect(lines).toEqual([expect.objectContaining({ msg: 'request', method: 'GET', path, status: 200 })]);
   });
 
   it('the QR image is not sniffed either', async () => {
     const order = await createOrder(stack.url, { price: '2.50' });
     const qr = await fetch(order.qr!.payload!.replace('/pay/', '/qr/') + '.png');
-    expect([qr.status, qr.headers.get('content-type'), qr.headers.get('x-content-type-options')]).toEqual([200, 'image/png', 'nosniff']);
+    expect([qr.status, qr.headers.get('content-type'), qr.headers.get('x-content-type-options')]).toEqual([
+      200,
+      'image/png',
+      'nosniff',
+    ]);
   });
 });

@@ -41,8 +41,19 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   shop = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   dataDir = mkdtempSync(join(tmpdir(), 'codepay-mount-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: `${shop}${PREFIX}`, SANDBOX_RETRY_SCHEDULE: '0.1,0.2,0.5', RATE_LIMIT_PER_MINUTE: '1000' }, dataDir);
-  signer = await createSigner(config, { sweepIntervalMs: 100, log: createLogger({ secrets: [config.merchantKey], write: (line) => logs.push(line) }) });
+  const config = loadConfig(
+    {
+      DATA_DIR: dataDir,
+      PUBLIC_URL: `${shop}${PREFIX}`,
+      SANDBOX_RETRY_SCHEDULE: '0.1,0.2,0.5',
+      RATE_LIMIT_PER_MINUTE: '1000',
+    },
+    dataDir,
+  );
+  signer = await createSigner(config, {
+    sweepIntervalMs: 100,
+    log: createLogger({ secrets: [config.merchantKey], write: (line) => logs.push(line) }),
+  });
 });
 
 afterAll(async () => {
@@ -55,8 +66,16 @@ afterAll(async () => {
 describe('a signer mounted at /pay in a Koa app', () => {
   it('creates an order, streams it, takes the sandbox payment and its notify, all through the shop middleware', async () => {
     const base = `${shop}${PREFIX}`;
-    const created = await fetch(`${base}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"price":"6.60"}' });
-    expect([created.status, created.headers.get('x-shop-trace'), created.headers.get('x-content-type-options')]).toEqual([201, 'seen', 'nosniff']);
+    const created = await fetch(`${base}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"price":"6.60"}',
+    });
+    expect([
+      created.status,
+      created.headers.get('x-shop-trace'),
+      created.headers.get('x-content-type-options'),
+    ]).toEqual([201, 'seen', 'nosniff']);
     const order = await created.json();
     expect(created.headers.get('location')).toBe(`${PREFIX}/api/orders/${order.id}`);
     // The QR's pay page is the mounted sandbox's, under the prefix (PUBLIC_URL includes it).
@@ -68,11 +87,23 @@ describe('a signer mounted at /pay in a Koa app', () => {
     await payAtSandbox(order.qr.payload);
     expect(JSON.parse((await events.next()).data)).toMatchObject({ id: order.id, status: 'paid' });
     await events.ended;
-    expect((await requestJson(`${base}/api/orders/${order.id}`)).body).toMatchObject({ status: 'paid', money: order.money });
+    expect((await requestJson(`${base}/api/orders/${order.id}`)).body).toMatchObject({
+      status: 'paid',
+      money: order.money,
+    });
 
     // Every request the signer answered passed the shop's middleware first: the notify too.
-    const signerPaths = logs.map((line) => JSON.parse(line)).filter((line) => line.msg === 'request').map((line) => `${line.method} ${PREFIX}${line.path}`);
-    expect(signerPaths).toEqual(expect.arrayContaining([`POST ${PREFIX}/api/orders`, `GET ${PREFIX}/api/orders/${order.id}/events`, `POST ${PREFIX}/api/notify`]));
+    const signerPaths = logs
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.msg === 'request')
+      .map((line) => `${line.method} ${PREFIX}${line.path}`);
+    expect(signerPaths).toEqual(
+      expect.arrayContaining([
+        `POST ${PREFIX}/api/orders`,
+        `GET ${PREFIX}/api/orders/${order.id}/events`,
+        `POST ${PREFIX}/api/notify`,
+      ]),
+    );
     expect(seen).toEqual(expect.arrayContaining(signerPaths));
     expect(seen.filter((entry) => entry.includes(`${PREFIX}/`))).toEqual(signerPaths);
   });
@@ -81,7 +112,11 @@ describe('a signer mounted at /pay in a Koa app', () => {
     const missing = await requestJson(`${shop}${PREFIX}/no-such-page`);
     expect([missing.status, missing.body.error.code]).toEqual([404, 'NOT_FOUND']);
     const own = await requestJson(`${shop}/catalogue`);
-    expect([own.status, own.body, own.headers.get('x-request-id')]).toEqual([200, { shop: true, path: '/catalogue' }, null]);
+    expect([own.status, own.body, own.headers.get('x-request-id')]).toEqual([
+      200,
+      { shop: true, path: '/catalogue' },
+      null,
+    ]);
     expect((await createOrder(`${shop}${PREFIX}`, { price: '1.00' })).status).toBe('pending');
   });
 });
