@@ -12,7 +12,7 @@ import type { ConfigView } from '../shared/api.ts';
 import { formatCents } from '../shared/money.ts';
 import { ConfigError, type Config } from './config.ts';
 import { createApp, signerMiddleware } from './http/app.ts';
-import { clientAddress } from './http/client-address.ts';
+import { clientAddress, clientKey } from './http/client-address.ts';
 import { listen } from './http/server.ts';
 import { EventStreams } from './http/sse.ts';
 import { createLogger, droppedLogLines, type Logger } from './log.ts';
@@ -159,7 +159,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
       apiSecret: config.apiSecret,
       rateLimitPerMinute: config.rateLimitPerMinute,
     },
-    clientKey: (forwardedFor, peer) => clientAddress(forwardedFor, peer, config.trustProxy),
+    clientKey: (forwardedFor, peer) => clientKey(clientAddress(forwardedFor, peer, config.trustProxy)),
     basePath: new URL(publicUrl).pathname.replace(/\/+$/, ''),
     configView: configView(config),
     gatewayTimeoutMs: config.gatewayTimeoutMs,
@@ -234,7 +234,9 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
     throw error;
   }
   const { signer, endStreams } = assembly;
-  serve(createApp(signer.middleware, { proxy: config.trustProxy }).callback());
+  const trust = config.trustProxy;
+  const clientIp = (forwardedFor: string | undefined, peer: string) => clientAddress(forwardedFor, peer, trust);
+  serve(createApp(signer.middleware, { proxy: 'proxies' in trust || trust.hops > 0, clientIp }).callback());
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -52,9 +52,24 @@ export function signerMiddleware(deps: SignerHttpDeps): Middleware {
   return withChain(deps.log, [apiRouter(deps), health, assetRouter(deps.assets), ...(deps.mounted ?? [])], [corsOnApi]);
 }
 
-/** A Koa app serving `middleware` alone; `proxy`: trust X-Forwarded-Proto/-Host (behind a reverse proxy). */
-export function createApp(middleware: Middleware, options: { proxy?: boolean } = {}): Koa {
+export interface AppOptions {
+  /** Trust X-Forwarded-Proto/-Host (behind a reverse proxy). */
+  proxy?: boolean;
+  /** What `ctx.ip` answers, from X-Forwarded-For and the socket's peer; Koa's own takes the leftmost entry, which the client wrote. */
+  clientIp?: (forwardedFor: string | undefined, peer: string) => string;
+}
+
+/** A Koa app serving `middleware` alone. */
+export function createApp(middleware: Middleware, options: AppOptions = {}): Koa {
   const app = new Koa({ proxy: options.proxy ?? false });
+  const { clientIp } = options;
+  if (clientIp) {
+    Object.defineProperty(app.request, 'ip', {
+      get(this: Koa.Request) {
+        return clientIp(this.get('x-forwarded-for') || undefined, this.socket.remoteAddress ?? '');
+      },
+    });
+  }
   // Errors are answered and logged by the chain (chain.ts); Koa's own printing would duplicate them.
   app.silent = true;
   app.use(middleware);

@@ -57,6 +57,7 @@ export function sendError(ctx: Context, error: ApiError): void {
   ctx.body = body;
   // Refused before the whole body arrived (too large, not decompressible): what is left of it would
   // be read as the next request on this connection, so the connection ends with this answer.
+  if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
   if (!ctx.req.complete) ctx.set('Connection', 'close');
 }
 

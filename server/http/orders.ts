@@ -79,19 +79,22 @@ export function registerOrderRoutes(router: Router, deps: OrderRouteDeps): void 
     if (!ctx.is('application/json')) {
       throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the order as application/json.');
     }
-    const wait = trusted ? 0 : takeToken(clientOf(ctx));
+    const client = trusted ? undefined : clientOf(ctx);
+    const wait = client === undefined ? 0 : takeToken(client);
     if (wait > 0) {
-      ctx.set('Retry-After', String(wait));
-      throw new ApiError('RATE_LIMITED', 'Too many orders from this address. Please wait a moment and try again.');
+      const message = 'Too many orders from this address. Please wait a moment and try again.';
+      throw new ApiError('RATE_LIMITED', message, { retryAfterSeconds: wait });
     }
     ctx.state.trusted = trusted;
+    // Public orders count against the open-order caps of their client.
+    ctx.state.client = client;
     return next();
   };
 
   router.post('/orders', admitOrder, jsonBody(), async (ctx) => {
     const { pricePolicy: policy, channels } = creation;
     const command = parseCreateOrder(ctx.request.body, { policy, channels, trusted: ctx.state.trusted });
-    const order = await orders.create(command);
+    const order = await orders.create(command, ctx.state.client);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Location', `${deps.basePath}/api/orders/${order.id}`);
@@ -121,7 +124,7 @@ export function registerOrderRoutes(router: Router, deps: OrderRouteDeps): void 
       return;
     }
     const client = clientOf(ctx);
-    streams.admit(client, (name, value) => ctx.set(name, value));
+    streams.admit(client);
     ctx.status = 200;
     ctx.respond = false;
     ctx.res.writeHead(200, EVENT_STREAM_HEADERS as string[]);

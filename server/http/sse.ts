@@ -38,7 +38,7 @@ export const EVENT_STREAM_HEADERS: readonly string[] = [
 const RETRY = 'retry: 2000\n\n';
 const PING = ': ping\n\n';
 /** What a refused client is told to wait, in seconds. */
-const RETRY_AFTER_SECONDS = '10';
+const RETRY_AFTER_SECONDS = 10;
 
 /**
  * node:http keeps a response's head for the response's life (its private `_header`) as it built
@@ -114,13 +114,21 @@ export class EventStreams {
   }
 
   /** Throws the refusal (with its Retry-After) when `client` may not open another stream now. */
-  admit(client: string, setHeader: (name: string, value: string) => void): void {
+  admit(client: string): void {
     const full = this.open.size >= this.limits.total;
     if (!full && (this.perClient.get(client) ?? 0) < this.limits.perClient) return;
-    setHeader('Retry-After', RETRY_AFTER_SECONDS);
+    const retry = { retryAfterSeconds: RETRY_AFTER_SECONDS };
     throw full
-      ? new ApiError('SERVER_BUSY', 'The server holds as many live status streams as it can. Please try again shortly.')
-      : new ApiError('TOO_MANY_STREAMS', 'Too many live status streams from this address. Close some and try again.');
+      ? new ApiError(
+          'SERVER_BUSY',
+          'The server holds as many live status streams as it can. Please try again shortly.',
+          retry,
+        )
+      : new ApiError(
+          'TOO_MANY_STREAMS',
+          'Too many live status streams from this address. Close some and try again.',
+          retry,
+        );
   }
 
   /** Streams events on `res` for `client` (admitted); the caller has written the head, with EVENT_STREAM_HEADERS. */
