@@ -31,7 +31,15 @@ type Step = (ctx: BenchContext, workDir: string) => Promise<Figure[]>;
 async function withSigner<T>(ctx: BenchContext, name: string, use: (signer: ServerProcess) => Promise<T>): Promise<T> {
   const signer = await startServer('signer', {
     logFile: join(ctx.workDir, `${name}.log`),
-    env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(ctx.workDir, name), RATE_LIMIT_PER_MINUTE: '1000000' },
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: join(ctx.workDir, name),
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      // Every watcher of the bench comes from 127.0.0.1, and 11,000 are held at once.
+      SSE_MAX_PER_CLIENT: '20000',
+      SSE_MAX_STREAMS: '20000',
+    },
   });
   try {
     return await use(signer);

@@ -1,14 +1,19 @@
 /**
- * Starts a whole signer: store, gateway (or the built-in sandbox at /sandbox), HTTP server,
- * the sweeper that expires orders; and stops it gracefully.
+ * The assembly: the only code that reads Config. `createSigner` builds a whole signer (store,
+ * gateway or the built-in sandbox at /sandbox, order service, outbox, the sweeper that expires
+ * orders) and its HTTP side as one Koa middleware, for a merchant's own Koa app to mount;
+ * `startSigner` serves that middleware on its own port. Both stop gracefully.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from './config.ts';
-import { createHandler } from './http/app.ts';
+import type { Middleware } from 'koa';
+import type { ConfigView } from '../shared/api.ts';
+import { formatCents } from '../shared/money.ts';
+import { ConfigError, type Config } from './config.ts';
+import { createApp, signerMiddleware } from './http/app.ts';
+import { clientAddress, clientKey } from './http/client-address.ts';
+import { listen } from './http/server.ts';
 import { EventStreams } from './http/sse.ts';
 import { createLogger, droppedLogLines, type Logger } from './log.ts';
 import { StatusPublisher } from './orders/publisher.ts';
@@ -32,15 +37,21 @@ const SANDBOX_PATH = '/sandbox';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface Signer {
-  /** Where the signer listens, e.g. http://127.0.0.1:8787 */
-  url: string;
-  /** The URL pages and the gateway use (PUBLIC_URL, or the listening address). */
+  /** Every signer route (and the sandbox's, in sandbox mode) behind the signer's chain: mount it in a Koa app. */
+  middleware: Middleware;
+  /** The URL pages and the gateway use: PUBLIC_URL, or where startSigner listens. */
   publicUrl: string;
   store: Store;
   publisher: StatusPublisher;
   orders: OrderService;
   dispatcher: OutboxDispatcher;
+  /** Ends the event streams, stops the timers, the outbox and the sandbox, and closes the store. */
   close(): Promise<void>;
+}
+
+export interface ListeningSigner extends Signer {
+  /** Where the signer listens, e.g. http://127.0.0.1:8787 */
+  url: string;
 }
 
 export interface SignerOptions {
@@ -58,33 +69,29 @@ export interface SignerOptions {
   now?: () => number;
 }
 
-/** A host one can connect to: a wildcard address means this machine. */
-function connectableHost(address: AddressInfo): string {
-  if (address.address === '0.0.0.0') return '127.0.0.1';
-  if (address.address === '::') return '[::1]';
-  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+interface Assembly {
+  signer: Signer;
+  /** Ends the event streams and stops the timers: the first step of closing, while the server drains. */
+  endStreams(): void;
 }
 
-function isUnder(url: string | undefined, prefix: string): boolean {
-  return url === prefix || Boolean(url?.startsWith(`${prefix}/`) || url?.startsWith(`${prefix}?`));
+function configView(config: Config): ConfigView {
+  const { products, openAmount } = config.pricePolicy;
+  return {
+    channels: config.channels,
+    currency: 'CNY',
+    openAmount: openAmount && { min: formatCents(openAmount.min), max: formatCents(openAmount.max) },
+    products: [...products].map(([id, product]) => ({ id, name: product.name, price: formatCents(product.price) })),
+    sandbox: config.gatewayUrl === null,
+  };
 }
 
-export async function startSigner(config: Config, options: SignerOptions = {}): Promise<Signer> {
+/** `selfUrl`: where the signer itself answers (the listening address), when it is not PUBLIC_URL. */
+async function assemble(config: Config, options: SignerOptions, selfUrl: string): Promise<Assembly> {
   const log = options.log ?? createLogger({ secrets: [config.merchantKey, config.apiSecret ?? ''] });
   const now = options.now ?? Date.now;
+  const publicUrl = config.publicUrl ?? selfUrl;
   const store = await openStore(config);
-
-  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
-    res.statusCode = 503;
-    res.end();
-  };
-  const server = createServer((req, res) => handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const url = `http://${connectableHost(server.address() as AddressInfo)}:${(server.address() as AddressInfo).port}`;
-  const publicUrl = config.publicUrl ?? url;
 
   const sandbox =
     config.gatewayUrl === null
@@ -122,9 +129,17 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
     changed: republish,
     resync: () => publisher.watchedOrders().forEach(republish),
   });
-  const streams = new EventStreams(options.heartbeatMs ?? 15_000);
+  const streams = new EventStreams(
+    options.heartbeatMs ?? 15_000,
+    {
+      perClient: config.streams.perClient,
+      total: config.streams.total,
+      maxAgeMs: config.streams.maxAgeSeconds * 1000,
+    },
+    now,
+  );
   const orders = new OrderService({
-    ...configuredOptions(config, url, publicUrl, sandbox?.inProcess(`${url}${SANDBOX_PATH}`)),
+    ...configuredOptions(config, selfUrl, publicUrl, sandbox?.inProcess(`${selfUrl}${SANDBOX_PATH}`)),
     store,
     publisher,
     log,
@@ -132,14 +147,25 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
     onEventsWritten: () => dispatcher.kick(),
     now,
   });
-  const appHandler = createHandler(config, {
+  const middleware = signerMiddleware({
     orders,
     publisher,
     streams,
     log,
     now,
+    creation: {
+      pricePolicy: config.pricePolicy,
+      channels: config.channels,
+      apiSecret: config.apiSecret,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+    },
+    clientKey: (forwardedFor, peer) => clientKey(clientAddress(forwardedFor, peer, config.trustProxy)),
+    basePath: new URL(publicUrl).pathname.replace(/\/+$/, ''),
+    configView: configView(config),
+    gatewayTimeoutMs: config.gatewayTimeoutMs,
+    returnUrls: config.returnUrls,
     assets: { distDir: join(ROOT, 'dist'), demoDir: join(ROOT, 'widget', 'demo') },
-    selfOrigin: () => new URL(publicUrl).origin,
+    cors: { selfOrigin: () => new URL(publicUrl).origin, allowedOrigins: config.allowedOrigins },
     health: () => ({
       ok: !store.writeHealth().writesFailing,
       watchers: publisher.watcherCount,
@@ -148,9 +174,8 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
       log: { droppedLines: droppedLogLines() },
       store: store.writeHealth(),
     }),
+    mounted: sandbox ? [sandbox.router] : [],
   });
-  const sandboxHandler = sandbox?.app.callback();
-  handle = (req, res) => void (sandboxHandler && isUnder(req.url, SANDBOX_PATH) ? sandboxHandler(req, res) : appHandler(req, res));
 
   const sweeper = setInterval(() => {
     orders.sweep().catch((error) => log.error('sweep failed', { error }));
@@ -167,14 +192,58 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
       : undefined;
   reconciler?.unref();
 
+  const endStreams = () => {
+    clearInterval(sweeper);
+    clearInterval(reconciler);
+    streams.closeAll();
+  };
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      clearInterval(sweeper);
-      clearInterval(reconciler);
+      endStreams();
+      await dispatcher.stop();
+      await stopWatchingChanges?.();
+      await sandbox?.close();
+      await store.close();
+    })());
+
+  return { signer: { middleware, publicUrl, store, publisher, orders, dispatcher, close }, endStreams };
+}
+
+/**
+ * The signer as a Koa middleware, for a merchant's own app: `app.use(mount('/pay', signer.middleware))`
+ * with PUBLIC_URL=https://shop.example.com/pay (the notify_url and the sandbox's QR and pay URLs
+ * are made from it). The host app listens; `close()` stops the signer (after the host stops serving).
+ */
+export async function createSigner(config: Config, options: SignerOptions = {}): Promise<Signer> {
+  if (config.publicUrl === null) {
+    throw new ConfigError('PUBLIC_URL: is needed to mount the signer: the gateway and the buyer reach it there');
+  }
+  return (await assemble(config, options, config.publicUrl)).signer;
+}
+
+/** The signer on its own port (HOST:PORT), as `npm start` runs it. */
+export async function startSigner(config: Config, options: SignerOptions = {}): Promise<ListeningSigner> {
+  const limits = { requestTimeoutMs: config.requestTimeoutSeconds * 1000 };
+  const { server, url, serve } = await listen(config.host, config.port, limits);
+  let assembly: Assembly;
+  try {
+    assembly = await assemble(config, options, url);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const { signer, endStreams } = assembly;
+  const trust = config.trustProxy;
+  const clientIp = (forwardedFor: string | undefined, peer: string) => clientAddress(forwardedFor, peer, trust);
+  serve(createApp(signer.middleware, { proxy: 'proxies' in trust || trust.hops > 0, clientIp }).callback());
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
       // Stop accepting, let in-flight requests finish, end the streams that would never finish.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      streams.closeAll();
+      endStreams();
       // Connections turn idle as their last answers finish: close them as they do, not after keep-alive.
       const idleSweep = setInterval(() => server.closeIdleConnections(), 20);
       const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -182,11 +251,8 @@ export async function startSigner(config: Config, options: SignerOptions = {}): 
       await closed;
       clearInterval(idleSweep);
       clearTimeout(deadline);
-      await dispatcher.stop();
-      await stopWatchingChanges?.();
-      await sandbox?.close();
-      await store.close();
+      await signer.close();
     })());
 
-  return { url, publicUrl, store, publisher, orders, dispatcher, close };
+  return { ...signer, url, close };
 }

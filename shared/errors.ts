@@ -18,6 +18,7 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, retryable: true },
   /** This client address holds OPEN_ORDERS_PER_CLIENT orders not yet paid or expired. */
   TOO_MANY_OPEN_ORDERS: { status: 429, retryable: true },
+  TOO_MANY_STREAMS: { status: 429, retryable: true },
   INTERNAL: { status: 500, retryable: true },
   GATEWAY_REJECTED: { status: 502, retryable: true },
   GATEWAY_SIGN_FAIL: { status: 502, retryable: false },
@@ -30,6 +31,7 @@ export const ERRORS = {
   SHUTTING_DOWN: { status: 503, retryable: true },
   /** The shop holds OPEN_ORDERS_TOTAL open orders. */
   SHOP_BUSY: { status: 503, retryable: true },
+  SERVER_BUSY: { status: 503, retryable: true },
   /** Used by the widget only: the signer could not be reached at all. */
   NETWORK: { status: 0, retryable: true },
 } as const;

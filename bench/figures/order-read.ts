@@ -23,7 +23,7 @@ export async function orderRead(ctx: BenchContext, signer: ServerProcess): Promi
       figure: '`GET /api/orders/:id` requests/s (100 connections)',
       unit: 'req/s',
       baselineName: 'bare Koa + @koa/router, fixed JSON',
-      least: 0.75,
+      least: 0.7,
     });
   } finally {
     await bare.stop();

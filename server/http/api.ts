@@ -1,42 +1,43 @@
-/** The signer's JSON API under /api; the hot routes (order creation, reads and events, the notify) are in lane/. */
+/**
+ * The signer's JSON API under /api: the widget's configuration, the order routes (orders.ts), the
+ * QR image, the buyer's return and the gateway's notify.
+ */
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import type { ConfigView } from '../../shared/api.ts';
-import { formatCents } from '../../shared/money.ts';
-import type { Config } from '../config.ts';
 import { ApiError } from '../errors.ts';
 import { fetchImage } from '../gateway/qr.ts';
 import { QrImageCache } from '../gateway/qr-cache.ts';
-import type { OrderService } from '../orders/service.ts';
+import { formText } from './bodies.ts';
 import { findOrder } from './find-order.ts';
+import { registerOrderRoutes, type OrderRouteDeps } from './orders.ts';
+import { logRepeatsAs } from './request-log.ts';
 
-export interface ApiDeps {
-  config: Config;
-  orders: OrderService;
+export interface ApiDeps extends OrderRouteDeps {
+  /** What GET /api/config answers. */
+  configView: ConfigView;
+  /** How long fetching the gateway's QR image may take. */
+  gatewayTimeoutMs: number;
+  /** Where the buyer lands after paying; null: /api/return is not served. */
+  returnUrls: { success: string; failure: string } | null;
 }
 
-export function configView(config: Config): ConfigView {
-  const { products, openAmount } = config.pricePolicy;
-  return {
-    channels: config.channels,
-    currency: 'CNY',
-    openAmount: openAmount && { min: formatCents(openAmount.min), max: formatCents(openAmount.max) },
-    products: [...products].map(([id, product]) => ({ id, name: product.name, price: formatCents(product.price) })),
-    sandbox: config.gatewayUrl === null,
-  };
-}
+const FORM = 'application/x-www-form-urlencoded';
 
 export function apiRouter(deps: ApiDeps): Router {
-  const { config, orders } = deps;
+  const { orders, configView, returnUrls } = deps;
   const router = new Router({ prefix: '/api' });
-  const qrImages = new QrImageCache({ fetch: (url) => fetchImage(url, config.gatewayTimeoutMs) });
+  const qrImages = new QrImageCache({ fetch: (url) => fetchImage(url, deps.gatewayTimeoutMs) });
 
   router.get('/config', (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=60');
-    ctx.body = configView(config);
+    ctx.body = configView;
   });
 
+  registerOrderRoutes(router, deps);
+
   router.get('/orders/:id/qr.png', async (ctx) => {
-    const order = await findOrder(orders, String(ctx.params.id));
+    const order = await findOrder(orders, ctx.params.id);
     const image = order.qrImageUrl ? await qrImages.get(order.id, order.qrImageUrl, order.expiresAt) : undefined;
     if (!image || !image.contentType.startsWith('image/')) {
       throw new ApiError('QR_NOT_AVAILABLE', 'The QR code image could not be fetched from the gateway.');
@@ -48,13 +49,28 @@ export function apiRouter(deps: ApiDeps): Router {
 
   // The buyer back from the gateway: signed like a notify, so it is recorded the same way.
   router.get('/return', async (ctx) => {
-    const pages = config.returnUrls;
-    if (!pages) throw new ApiError('NOT_FOUND', 'No return pages are configured (RETURN_SUCCESS_URL).');
+    if (!returnUrls) throw new ApiError('NOT_FOUND', 'No return pages are configured (RETURN_SUCCESS_URL).');
     const result = await orders.receiveReturn(ctx.querystring);
-    const target = new URL(result?.order?.status === 'paid' ? pages.success : pages.failure);
+    const target = new URL(result?.order?.status === 'paid' ? returnUrls.success : returnUrls.failure);
     if (result?.order) target.searchParams.set('order', result.order.id);
     ctx.redirect(target.href);
   });
 
+  // `success` once the payment is durably recorded, `fail` for anything the gateway did not sign.
+  // A body that is not a form is not read, and not signed.
+  router.post(
+    '/notify',
+    (ctx, next) => (ctx.is(FORM) ? next() : answerNotify(ctx, 'fail')),
+    formText(),
+    async (ctx) => answerNotify(ctx, (await orders.receiveNotify(ctx.request.body as string)).answer),
+  );
+
   return router;
+}
+
+function answerNotify(ctx: Context, answer: 'success' | 'fail'): void {
+  if (answer !== 'success') logRepeatsAs(ctx, 'refused notify: request');
+  ctx.status = answer === 'success' ? 200 : 400;
+  ctx.type = 'text/plain; charset=utf-8';
+  ctx.body = answer;
 }

@@ -1,72 +1,77 @@
 /**
- * createApp builds the signer's Koa app from its config and dependencies; it never listens.
- * createHandler puts the hot lane (lane/) in front of it: the node:http request handler.
+ * The signer's HTTP side, all of it Koa: one middleware chain (request id and log line, security
+ * headers, error answers, CORS on the widget's API) in front of @koa/router routes. It never
+ * listens: `signerMiddleware` is what a merchant's own Koa app mounts, `createApp` wraps it (or any
+ * other routes, such as the sandbox alone) in a Koa app of its own.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import Router from '@koa/router';
-import type { Config } from '../config.ts';
+import compose from 'koa-compose';
 import type { Logger } from '../log.ts';
-import type { StatusPublisher } from '../orders/publisher.ts';
 import { apiRouter, type ApiDeps } from './api.ts';
-import { clientAddress } from './client-address.ts';
 import { assetRouter, type AssetDirs } from './assets.ts';
-import { cors, originPolicy } from './cors.ts';
-import { errorMiddleware } from './errors.ts';
-import { hotLane } from './lane/index.ts';
-import { requestLog } from './request-log.ts';
-import { securityHeaders } from './security.ts';
-import type { EventStreams } from './sse.ts';
+import { answerChain } from './chain.ts';
+import { cors, type CorsPolicy } from './cors.ts';
 
-export interface AppDeps extends Omit<ApiDeps, 'config'> {
-  now: () => number;
+export interface SignerHttpDeps extends ApiDeps {
   log: Logger;
-  publisher: StatusPublisher;
-  streams: EventStreams;
   assets: AssetDirs;
-  /** The signer's own origin, always allowed by CORS. */
-  selfOrigin: () => string;
+  cors: CorsPolicy;
   /** /healthz: `ok` (false: answered 503, e.g. while the store's writes fail) and facts (watchers, streams). */
   health: () => { ok: boolean } & Record<string, unknown>;
+  /** Routers served beside the signer's own, through the same chain (the sandbox at /sandbox). */
+  mounted?: readonly Router[];
 }
 
-export function createApp(config: Config, deps: AppDeps): Koa {
-  const app = new Koa({ proxy: 'proxies' in config.trustProxy || config.trustProxy.hops > 0 });
-  // ctx.ip as the lane reads it: Koa's own would take X-Forwarded-For's leftmost entry, which the client wrote.
-  Object.defineProperty(app.request, 'ip', {
-    get(this: Koa.Request) {
-      const forwardedFor = this.get('x-forwarded-for') || undefined;
-      return clientAddress(forwardedFor, this.socket.remoteAddress ?? '', config.trustProxy);
-    },
-  });
-  // Errors are answered and logged by errorMiddleware; Koa's own printing would duplicate them.
-  app.silent = true;
-  const api = apiRouter({ config, ...deps });
-  const allowCors = cors(originPolicy(deps.selfOrigin, config.allowedOrigins));
+/** The widget's calls; the notify comes from the gateway's server, not a browser. Any case, as the routes match. */
+const CORS_PATH = /^\/api\//i;
+const NOTIFY_PATH = /^\/api\/notify\/?$/i;
+
+/** The chain every answer passes, then `routers`; a request they don't match is answered 404 (or 405 with Allow). */
+export function withChain(log: Logger, routers: readonly Router[], inner: readonly Middleware[] = []): Middleware {
+  const handle = compose([
+    answerChain(log),
+    ...inner,
+    ...routers.flatMap((router) => [router.routes(), router.allowedMethods()]),
+  ] as Middleware[]);
+  // The signer answers everything under where it is mounted: nothing falls through to the host app.
+  return (ctx) => handle(ctx);
+}
+
+/** Every route of the signer (and what is mounted beside it) behind the one chain: a Koa middleware. */
+export function signerMiddleware(deps: SignerHttpDeps): Middleware {
+  const allowCors = cors(deps.cors);
   const health = new Router().get('/healthz', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     const health = deps.health();
     ctx.status = health.ok ? 200 : 503;
     ctx.body = health;
   });
-  const assets = assetRouter(deps.assets);
-
-  app.use(requestLog(deps.log));
-  app.use(securityHeaders());
-  app.use(errorMiddleware());
-  app.use((ctx, next) => (ctx.path.startsWith('/api/') ? allowCors(ctx, next) : next()));
-  app.use(api.routes());
-  app.use(api.allowedMethods({ throw: true }));
-  app.use(health.routes());
-  app.use(assets.routes());
-  app.use(assets.allowedMethods({ throw: true }));
-  return app;
+  const corsOnApi: Middleware = (ctx, next) =>
+    CORS_PATH.test(ctx.path) && !NOTIFY_PATH.test(ctx.path) ? allowCors(ctx, next) : next();
+  return withChain(deps.log, [apiRouter(deps), health, assetRouter(deps.assets), ...(deps.mounted ?? [])], [corsOnApi]);
 }
 
-export function createHandler(config: Config, deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const lane = hotLane({ ...deps, config, isAllowedOrigin: originPolicy(deps.selfOrigin, config.allowedOrigins) });
-  const koa = createApp(config, deps).callback();
-  return (req, res) => {
-    if (!lane(req, res)) void koa(req, res);
-  };
+export interface AppOptions {
+  /** Trust X-Forwarded-Proto/-Host (behind a reverse proxy). */
+  proxy?: boolean;
+  /** What `ctx.ip` answers, from X-Forwarded-For and the socket's peer; Koa's own takes the leftmost entry, which the client wrote. */
+  clientIp?: (forwardedFor: string | undefined, peer: string) => string;
+}
+
+/** A Koa app serving `middleware` alone. */
+export function createApp(middleware: Middleware, options: AppOptions = {}): Koa {
+  const app = new Koa({ proxy: options.proxy ?? false });
+  const { clientIp } = options;
+  if (clientIp) {
+    Object.defineProperty(app.request, 'ip', {
+      get(this: Koa.Request) {
+        return clientIp(this.get('x-forwarded-for') || undefined, this.socket.remoteAddress ?? '');
+      },
+    });
+  }
+  // Errors are answered and logged by the chain (chain.ts); Koa's own printing would duplicate them.
+  app.silent = true;
+  app.use(middleware);
+  return app;
 }

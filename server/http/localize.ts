@@ -25,6 +25,7 @@ const SIMPLIFIED: Messages = {
   CHANNEL_NOT_ENABLED: '本店未开通该支付方式。',
   RATE_LIMITED: '下单过于频繁，请稍后再试。',
   TOO_MANY_OPEN_ORDERS: '您有太多未支付的订单，请先完成支付或稍后再试。',
+  TOO_MANY_STREAMS: '此地址打开的订单状态连接过多，请关闭一些后重试。',
   INTERNAL: '服务器出错了，请重试。',
   GATEWAY_REJECTED: '支付网关未能创建订单，请重试。',
   GATEWAY_SIGN_FAIL: '商户配置有误（签名被拒绝），请联系商家。',
@@ -35,6 +36,7 @@ const SIMPLIFIED: Messages = {
   GATEWAY_TIMEOUT: '支付网关响应超时，请重试。',
   SHUTTING_DOWN: '服务正在重启，请稍后再试。',
   SHOP_BUSY: '当前下单人数过多，请稍后再试。',
+  SERVER_BUSY: '服务器繁忙，请稍后再试。',
 };
 
 const TRADITIONAL: Messages = {
@@ -55,6 +57,7 @@ const TRADITIONAL: Messages = {
   CHANNEL_NOT_ENABLED: '本店未開通該付款方式。',
   RATE_LIMITED: '下單過於頻繁，請稍後再試。',
   TOO_MANY_OPEN_ORDERS: '您有太多未付款的訂單，請先完成付款或稍後再試。',
+  TOO_MANY_STREAMS: '此位址開啟的訂單狀態連線過多，請關閉一些後重試。',
   INTERNAL: '伺服器出錯了，請重試。',
   GATEWAY_REJECTED: '支付閘道未能建立訂單，請重試。',
   GATEWAY_SIGN_FAIL: '商家設定有誤（簽章被拒），請聯絡商家。',
@@ -65,6 +68,7 @@ const TRADITIONAL: Messages = {
   GATEWAY_TIMEOUT: '支付閘道回應逾時，請重試。',
   SHUTTING_DOWN: '服務正在重新啟動，請稍後再試。',
   SHOP_BUSY: '目前下單人數過多，請稍後再試。',
+  SERVER_BUSY: '伺服器忙碌中，請稍後再試。',
 };
 
 /** The messages for the first language the header names that we speak; undefined for English. */

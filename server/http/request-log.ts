@@ -1,7 +1,7 @@
 /** A request id on every request (echoed in X-Request-Id) and one log line per answer. */
 import { randomUUID } from 'node:crypto';
-import type { Context, Next } from 'koa';
-import type { LogFields, Logger } from '../log.ts';
+import type { Context } from 'koa';
+import type { Logger } from '../log.ts';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -10,22 +10,19 @@ export function requestIdFor(given: string | undefined): string {
   return given !== undefined && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** The fields of the `request` line; the path only, as query strings may carry signatures and tokens. */
-export function requestLine(method: string, path: string, status: number, started: number): LogFields {
-  return { method, path: path.slice(0, 200), status, ms: Math.round(performance.now() - started) };
+/**
+ * The `request` line: the path only, as query strings may carry signatures and tokens. Fields
+ * rather than a child logger per request: most requests log this line and nothing else.
+ */
+export function logRequest(log: Logger, ctx: Context, requestId: string, started: number): void {
+  const ms = Math.round(performance.now() - started);
+  const line = { requestId, method: ctx.method, path: ctx.path.slice(0, 200), status: ctx.status, ms };
+  const repeats: unknown = ctx.state.logRepeatsAs;
+  if (typeof repeats === 'string') log.repeated(repeats, 'info', 'request', line);
+  else log.info('request', line);
 }
 
-export function requestLog(log: Logger) {
-  return async (ctx: Context, next: Next) => {
-    const requestId = requestIdFor(ctx.get('x-request-id'));
-    ctx.set('X-Request-Id', requestId);
-    ctx.state.requestId = requestId;
-    ctx.state.log = log.child({ requestId });
-    const started = performance.now();
-    try {
-      await next();
-    } finally {
-      ctx.state.log.info('request', requestLine(ctx.method, ctx.path, ctx.status, started));
-    }
-  };
+/** Marks the answer as one a flood repeats (a refused notify): its request lines are then counted, not each written. */
+export function logRepeatsAs(ctx: Context, kind: string): void {
+  ctx.state.logRepeatsAs = kind;
 }

@@ -1,6 +1,10 @@
-/** Security headers on every answer; pages also get a strict Content-Security-Policy. */
-import type { Context, Next } from 'koa';
+/** Security headers on every answer; HTML pages (the demo, the sandbox's) also get a strict Content-Security-Policy. */
+import type { Context } from 'koa';
 
+/**
+ * Pages load only their own origin's images, styles and form targets, and no one may frame them
+ * (a framed sandbox pay page could be paid by one tricked click).
+ */
 const PAGE_POLICY = [
   "default-src 'self'",
   "img-src 'self' data:",
@@ -11,28 +15,22 @@ const PAGE_POLICY = [
   "object-src 'none'",
 ].join('; ');
 
-/** On every answer. Order ids travel in URLs: never hand them to another site in a Referer. */
-export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
-  ['X-Content-Type-Options', 'nosniff'],
-  ['Referrer-Policy', 'no-referrer'],
-];
-
-/** On HTML answers too. */
-const PAGE_HEADERS: readonly (readonly [string, string])[] = [
-  ['Content-Security-Policy', PAGE_POLICY],
-  ['X-Frame-Options', 'DENY'],
-];
-
 /** What `ctx.response.is('html')` answers, without type-is's parsing on every response. */
 function isHtml(ctx: Context): boolean {
   const type = ctx.response.type;
   return type.length === 9 && type.toLowerCase() === 'text/html';
 }
 
-export function securityHeaders() {
-  return async (ctx: Context, next: Next) => {
-    await next();
-    for (const [name, value] of SECURITY_HEADERS) ctx.set(name, value);
-    if (isHtml(ctx)) for (const [name, value] of PAGE_HEADERS) ctx.set(name, value);
-  };
+/** On every answer, before the handler runs: an event stream sends its head from the handler itself. */
+export function setSecurityHeaders(ctx: Context): void {
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  // Order ids travel in URLs: never hand them to another site in a Referer.
+  ctx.set('Referrer-Policy', 'no-referrer');
+}
+
+/** On an HTML answer, once it is made. */
+export function setPageHeaders(ctx: Context): void {
+  if (!isHtml(ctx) || ctx.headerSent) return;
+  ctx.set('Content-Security-Policy', PAGE_POLICY);
+  ctx.set('X-Frame-Options', 'DENY');
 }

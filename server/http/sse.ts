@@ -1,11 +1,14 @@
 /**
- * Server-Sent Events over a node:http response, with heartbeats, and a registry to close them all
- * at shutdown.
+ * Server-Sent Events over a node:http response, with heartbeats, caps on how many streams one
+ * client address and the whole process hold, a maximum age, and a registry to close them all at
+ * shutdown.
  *
  * A signer may hold thousands of streams, so each one is kept small: it holds the response and
- * its close listeners, nothing of the request that opened it, and one timer sends every stream's heartbeat.
+ * its close listeners, nothing of the request (or Koa context) that opened it, and one timer sends
+ * every stream's heartbeat and ends the streams past their age.
  */
 import type { ServerResponse } from 'node:http';
+import { ApiError } from '../errors.ts';
 
 export interface EventStream {
   send(event: string, data: unknown): void;
@@ -14,7 +17,17 @@ export interface EventStream {
   onClose(listener: () => void): void;
 }
 
+export interface StreamLimits {
+  /** Streams one client address may hold at once. */
+  perClient: number;
+  /** Streams the process holds at once. */
+  total: number;
+  /** After this long a stream is ended; the widget's EventSource reconnects and gets the state anew. */
+  maxAgeMs: number;
+}
+
 /** The head of an event stream (name, value, …), beside the headers every answer has. */
+// prettier-ignore
 export const EVENT_STREAM_HEADERS: readonly string[] = [
   'Content-Type', 'text/event-stream; charset=utf-8',
   'Cache-Control', 'no-cache, no-transform',
@@ -23,6 +36,9 @@ export const EVENT_STREAM_HEADERS: readonly string[] = [
 ];
 
 const RETRY = 'retry: 2000\n\n';
+const PING = ': ping\n\n';
+/** What a refused client is told to wait, in seconds. */
+const RETRY_AFTER_SECONDS = 10;
 
 /**
  * node:http keeps a response's head for the response's life (its private `_header`) as it built
@@ -33,7 +49,6 @@ function compactHead(res: ServerResponse): void {
   const head: unknown = (res as unknown as { _header?: unknown })._header;
   if (typeof head === 'string') head.indexOf('\0');
 }
-const PING = ': ping\n\n';
 
 class ResponseStream implements EventStream {
   private closed = false;
@@ -41,6 +56,9 @@ class ResponseStream implements EventStream {
 
   constructor(
     private readonly res: ServerResponse,
+    readonly client: string,
+    /** When the heartbeat ends it (epoch ms). */
+    readonly endsAt: number,
     private readonly forget: (stream: ResponseStream) => void,
   ) {}
 
@@ -72,35 +90,68 @@ class ResponseStream implements EventStream {
 
 export class EventStreams {
   private readonly open = new Set<ResponseStream>();
+  private readonly perClient = new Map<string, number>();
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly forget = (stream: ResponseStream) => {
     this.open.delete(stream);
+    const held = (this.perClient.get(stream.client) ?? 1) - 1;
+    if (held > 0) this.perClient.set(stream.client, held);
+    else this.perClient.delete(stream.client);
     if (this.open.size === 0 && this.heartbeat) {
       clearInterval(this.heartbeat);
       this.heartbeat = undefined;
     }
   };
 
-  constructor(private readonly heartbeatMs: number) {}
+  constructor(
+    private readonly heartbeatMs: number,
+    private readonly limits: StreamLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get size(): number {
     return this.open.size;
   }
 
-  /** Streams events on `res`, whose head (with EVENT_STREAM_HEADERS) the caller has written. */
-  start(res: ServerResponse): EventStream {
+  /** Throws the refusal (with its Retry-After) when `client` may not open another stream now. */
+  admit(client: string): void {
+    const full = this.open.size >= this.limits.total;
+    if (!full && (this.perClient.get(client) ?? 0) < this.limits.perClient) return;
+    const retry = { retryAfterSeconds: RETRY_AFTER_SECONDS };
+    throw full
+      ? new ApiError(
+          'SERVER_BUSY',
+          'The server holds as many live status streams as it can. Please try again shortly.',
+          retry,
+        )
+      : new ApiError(
+          'TOO_MANY_STREAMS',
+          'Too many live status streams from this address. Close some and try again.',
+          retry,
+        );
+  }
+
+  /** Streams events on `res` for `client` (admitted); the caller has written the head, with EVENT_STREAM_HEADERS. */
+  start(res: ServerResponse, client: string): EventStream {
     res.socket?.setTimeout(0);
     res.socket?.setNoDelay(true);
     compactHead(res);
-    const stream = new ResponseStream(res, this.forget);
+    const stream = new ResponseStream(res, client, this.now() + this.limits.maxAgeMs, this.forget);
     this.open.add(stream);
-    this.heartbeat ??= setInterval(() => {
-      for (const open of this.open) open.write(PING);
-    }, this.heartbeatMs);
+    this.perClient.set(client, (this.perClient.get(client) ?? 0) + 1);
+    this.heartbeat ??= setInterval(() => this.beat(), this.heartbeatMs);
     // The response's close (not the request's) tells that the client went away.
     res.once('close', () => stream.close());
     stream.write(RETRY);
     return stream;
+  }
+
+  private beat(): void {
+    const now = this.now();
+    for (const open of this.open) {
+      if (now >= open.endsAt) open.close();
+      else open.write(PING);
+    }
   }
 
   closeAll(): void {

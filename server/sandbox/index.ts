@@ -1,8 +1,8 @@
 /**
- * The CodePay-compatible sandbox gateway. `createSandbox` builds a Koa app that never listens:
- * `main.ts` listens for `npm run sandbox`, and the signer mounts `app.callback()` at /sandbox.
+ * The CodePay-compatible sandbox gateway. `createSandbox` builds its routes, a @koa/router router
+ * under basePath: the signer serves it at /sandbox through its own middleware chain, and `main.ts`
+ * (`npm run sandbox`) serves it alone through the same chain.
  */
-import Koa from 'koa';
 import Router from '@koa/router';
 import { registerCashierRoutes } from './cashier.ts';
 import { registerControlRoutes } from './control.ts';
@@ -48,8 +48,8 @@ export interface SandboxOptions {
 }
 
 export interface Sandbox {
-  /** Handles everything under basePath (and answers 404 elsewhere). */
-  app: Koa;
+  /** Every route, under basePath. */
+  router: Router;
   basePath: string;
   /**
    * The gateway API called in-process, for the signer that mounts the sandbox: `callerBase` is the
@@ -118,13 +118,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   registerGatewayRoutes(router, runtime);
   registerCashierRoutes(router, runtime);
   registerControlRoutes(router, runtime);
-  const app = new Koa();
-  app.use(router.routes()).use(router.allowedMethods());
-  // Koa answers 500; the cause goes to our log rather than Koa's default stderr dump.
-  app.on('error', (error: Error) => log.error('sandbox: request failed', { error }));
 
   return {
-    app,
+    router,
     basePath,
     inProcess: (callerBase) => inProcessTransport(runtime, callerBase),
     async close() {

@@ -2,12 +2,14 @@
  * `npm run sandbox`: the sandbox gateway alone, on SANDBOX_HOST:SANDBOX_PORT (default 127.0.0.1:8788),
  * for the merchant CODEPAY_ID / CODEPAY_KEY / CODEPAY_TOKEN (default: the sandbox test credentials).
  */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { parseAmount } from '../../shared/money.ts';
+import { createApp, withChain } from '../http/app.ts';
+import { createHttpServer } from '../http/server.ts';
+import { createLogger } from '../log.ts';
 import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './credentials.ts';
-import { createSandbox, parseRetrySchedule, type SandboxLog } from './index.ts';
+import { createSandbox, parseRetrySchedule } from './index.ts';
 
 function fail(message: string): never {
   console.error(`sandbox: ${message}`);
@@ -47,32 +49,31 @@ function span(text: string): number {
   return cents;
 }
 
-const consoleLog: SandboxLog = {
-  info: (message, fields) => console.log(message, fields ? JSON.stringify(fields) : ''),
-  warn: (message, fields) => console.warn(message, fields ? JSON.stringify(fields) : ''),
-  error: (message, fields) => console.error(message, fields ?? ''),
-};
-
 const host = setting('SANDBOX_HOST', String, '127.0.0.1');
 const merchantId = setting('CODEPAY_ID', digits, SANDBOX_MERCHANT_ID);
-const { app, close } = (() => {
+const merchantKey = setting('CODEPAY_KEY', String, SANDBOX_MERCHANT_KEY);
+const merchantToken = setting('CODEPAY_TOKEN', String, SANDBOX_MERCHANT_TOKEN);
+// JSON lines, as the signer logs, with the key and token masked in every one.
+const log = createLogger({ secrets: [merchantKey, merchantToken] });
+const { router, close } = (() => {
   try {
     return createSandbox({
       merchantId,
-      merchantKey: setting('CODEPAY_KEY', String, SANDBOX_MERCHANT_KEY),
-      merchantToken: setting('CODEPAY_TOKEN', String, SANDBOX_MERCHANT_TOKEN),
+      merchantKey,
+      merchantToken,
       publicBaseUrl: setting<string | undefined>('SANDBOX_PUBLIC_URL', httpUrl, undefined),
       defaultNotifyUrl: setting<string | undefined>('SANDBOX_NOTIFY_URL', httpUrl, undefined),
       retrySchedule: setting('SANDBOX_RETRY_SCHEDULE', parseRetrySchedule, undefined),
       moneySpanCents: setting<number | undefined>('SANDBOX_MONEY_SPAN', span, undefined),
-      log: consoleLog,
+      log,
     });
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }
 })();
 
-const server = createServer(app.callback());
+// The signer's chain (request ids and log lines, security headers, JSON errors) around the sandbox's routes.
+const server = createHttpServer(createApp(withChain(log, [router])).callback(), { requestTimeoutMs: 60_000 });
 server.on('error', (error) => fail(`cannot listen on ${host}: ${error.message}`));
 server.listen(setting('SANDBOX_PORT', port, 8788), host, () => {
   const address = server.address() as AddressInfo;

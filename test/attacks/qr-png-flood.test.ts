@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../server/sandbox/index.ts';
 import { createOrder } from '../support/http.ts';
 import { freePort } from '../support/processes.ts';
-import { MERCHANT_ID, MERCHANT_KEY } from '../support/sandbox.ts';
+import { MERCHANT_ID, MERCHANT_KEY, sandboxHandler } from '../support/sandbox.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 let sandbox: Sandbox;
@@ -18,7 +18,7 @@ let stack: Stack;
 let imageFetches = 0;
 beforeAll(async () => {
   sandbox = createSandbox({ merchantId: MERCHANT_ID, merchantKey: MERCHANT_KEY });
-  const handle = sandbox.app.callback();
+  const handle = sandboxHandler(sandbox);
   server = createServer((req, res) => {
     if (req.url?.startsWith('/qr/')) imageFetches++;
     void handle(req, res);

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { PEERS_DIR, runPhp, startPhpServer } from './php.ts';
+import { createApp, withChain } from '../../server/http/app.ts';
+import { createLogger } from '../../server/log.ts';
 import { createSandbox, type NotifyAttempt, type Sandbox, type SandboxOptions } from '../../server/sandbox/index.ts';
 
 export const MERCHANT_ID = '20002';
@@ -32,6 +34,15 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
+/** The sandbox served as `npm run sandbox` serves it; warnings and errors go to stderr, request lines nowhere. */
+export function sandboxHandler(sandbox: Sandbox): ReturnType<ReturnType<typeof createApp>['callback']> {
+  const log = createLogger({
+    secrets: [MERCHANT_KEY],
+    write: (line) => void (line.includes('"level":"info"') || process.stderr.write(`${line}\n`)),
+  });
+  return createApp(withChain(log, [sandbox.router])).callback();
+}
+
 export async function startSandbox(options: Partial<SandboxOptions> = {}): Promise<RunningSandbox> {
   const sandbox = createSandbox({
     merchantId: MERCHANT_ID,
@@ -41,7 +52,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     notifyTimeoutMs: 2000,
     ...options,
   });
-  const server = createServer(sandbox.app.callback());
+  const server = createServer(sandboxHandler(sandbox));
   const url = (await listen(server)) + sandbox.basePath;
   return {
     url,

@@ -1,7 +1,7 @@
 /**
- * The routes served outside Koa (order creation, reads and events, the notify) at a real signer:
- * what they answer beyond the other suites: HEAD, wrong methods, preflights, compressed and
- * oversized bodies, the client address behind a proxy.
+ * The busiest routes (order creation, reads and events, the notify) at a real signer, at the edges
+ * users and gateways reach: HEAD, wrong methods, preflights, compressed and oversized bodies,
+ * refusals by language, the client address behind a proxy.
  */
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
@@ -137,8 +137,8 @@ describe('the notify body', () => {
 
 describe('request log', () => {
   it('logs one line per answer, with its request id', async () => {
-    await withAgent((agent) => send(agent, 'GET', `/api/orders/${order.id}?probe=1`, { 'x-request-id': 'lane-test-0001' }));
-    const lines = stack.logs.filter((line) => line.includes('"requestId":"lane-test-0001"')).map((line) => JSON.parse(line));
+    await withAgent((agent) => send(agent, 'GET', `/api/orders/${order.id}?probe=1`, { 'x-request-id': 'edges-read-0001' }));
+    const lines = stack.logs.filter((line) => line.includes('"requestId":"edges-read-0001"')).map((line) => JSON.parse(line));
     expect(lines).toEqual([expect.objectContaining({ msg: 'request', method: 'GET', path: `/api/orders/${order.id}`, status: 200, ms: expect.any(Number) })]);
   });
 });
@@ -149,11 +149,11 @@ describe('order creation', () => {
     withAgent((agent) => send(agent, 'POST', '/api/orders', headers, body));
 
   it('answers 201 with the order, its Location, no-store, and a log line', async () => {
-    const created = await post({ 'content-type': JSON_TYPE, 'x-request-id': 'lane-create-0001' }, ORDER);
+    const created = await post({ 'content-type': JSON_TYPE, 'x-request-id': 'edges-create-0001' }, ORDER);
     const view = JSON.parse(created.text);
     expect([created.status, view.status, view.price]).toEqual([201, 'pending', '1.00']);
     expect(created.headers).toMatchObject({ location: `/api/orders/${view.id}`, 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' });
-    const lines = stack.logs.filter((line) => line.includes('"requestId":"lane-create-0001"')).map((line) => JSON.parse(line));
+    const lines = stack.logs.filter((line) => line.includes('"requestId":"edges-create-0001"')).map((line) => JSON.parse(line));
     expect(lines).toEqual([expect.objectContaining({ msg: 'request', method: 'POST', path: '/api/orders', status: 201 })]);
   });
 
@@ -207,12 +207,12 @@ describe('order creation', () => {
   it('answers a body cut off mid-way as a refusal, not an unexpected error', async () => {
     const { port } = new URL(stack.url);
     const socket = connect(Number(port), '127.0.0.1');
-    socket.write('POST /api/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Request-Id: lane-cut-off-0001\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n');
+    socket.write('POST /api/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Request-Id: edges-cut-off-0001\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n');
     // "100 Continue" comes once the request is being served: then send part of the body and hang up.
     await new Promise((resolve) => socket.once('data', resolve));
     socket.end('{"pri', () => socket.destroy());
     const lines = await eventually(() => {
-      const found = stack.logs.filter((line) => line.includes('lane-cut-off-0001')).map((line) => JSON.parse(line));
+      const found = stack.logs.filter((line) => line.includes('edges-cut-off-0001')).map((line) => JSON.parse(line));
       return found.length ? found : undefined;
     });
     expect(lines).toEqual([expect.objectContaining({ msg: 'request', status: 400 })]);
