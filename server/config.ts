@@ -7,22 +7,50 @@ import { BlockList, isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
-import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './sandbox/credentials.ts';
-import { SANDBOX_DEMO_PRODUCTS } from './sandbox/demo-catalogue.ts';
-import { parseRetrySchedule } from './sandbox/notifier.ts';
+import type { PricePolicy, Product } from './orders/request.ts';
+import {
+  parseRetrySchedule,
+  SANDBOX_DEMO_PRODUCTS,
+  SANDBOX_MERCHANT_ID,
+  SANDBOX_MERCHANT_KEY,
+  SANDBOX_MERCHANT_TOKEN,
+} from './sandbox/index.ts';
+
 
 export class ConfigError extends Error {}
 
-export interface Product {
-  name: string;
-  price: Cents;
+/** The gateway protocols the signer speaks (GATEWAY); each is a provider with its own sandbox. */
+export const GATEWAYS = ['codepay'] as const;
+export type GatewayName = (typeof GATEWAYS)[number];
+
+/** The CodePay merchant: CODEPAY_ID, CODEPAY_KEY, and the plain CODEPAY_TOKEN that ispay takes. */
+export interface CodepayMerchant {
+  merchantId: string;
+  merchantKey: string;
+  merchantToken: string | null;
 }
 
-export interface PricePolicy {
-  products: ReadonlyMap<string, Product>;
-  /** The allowed range for open amounts (donations, top-ups), or null when only products sell. */
-  openAmount: { min: Cents; max: Cents } | null;
-}
+/**
+ * The merchant's gateway: a real one (`remote`), or the provider's built-in sandbox, mounted at
+ * /sandbox, whose payments are simulated.
+ */
+export type GatewayConfig =
+  | (CodepayMerchant & {
+      provider: 'codepay';
+      kind: 'remote';
+      /** The creat_order URL. */
+      url: string;
+      /** The gateway's order status query (ispay); null where the gateway has none. */
+      ispayUrl: string | null;
+    })
+  | (CodepayMerchant & {
+      provider: 'codepay';
+      kind: 'sandbox';
+      /** Seconds between the sandbox's notify re-sends (SANDBOX_RETRY_SCHEDULE). */
+      retrySchedule: number[] | undefined;
+      /** How far (cents) the sandbox may shift an amount from its price, each way (SANDBOX_MONEY_SPAN). */
+      moneySpanCents: number | undefined;
+    });
 
 export interface Config {
   host: string;
@@ -32,10 +60,7 @@ export interface Config {
   databaseUrl: string | null;
   /** The signer's public base URL, from which notify_url is made; null: the listening address. */
   publicUrl: string | null;
-  /** The creat_order URL of a real gateway; null: the built-in sandbox, mounted at /sandbox. */
-  gatewayUrl: string | null;
-  merchantId: string;
-  merchantKey: string;
+  gateway: GatewayConfig;
   channels: Channel[];
   pricePolicy: PricePolicy;
   /** Origins allowed to call the API from a browser, besides the signer's own; '*' allows any. */
@@ -52,18 +77,10 @@ export interface Config {
   openOrderLimits: { perClient: number; total: number };
   /** The reverse proxies in front of the signer, whose X-Forwarded-For entries say who the client is. */
   trustProxy: ProxyTrust;
-  /** Seconds between the sandbox's notify re-sends (sandbox mode only). */
-  sandboxRetrySchedule: number[] | undefined;
-  /** How far (cents) the sandbox may shift an amount from its price, each way (sandbox mode only). */
-  sandboxMoneySpanCents: number | undefined;
   /** The merchant's webhook: signed JSON events from a durable outbox; null for none. */
   webhook: { url: string; secret: string } | null;
   /** The first wait before a failed event is sent again; it doubles each time, for three days. */
   webhookRetryBaseMs: number;
-  /** The gateway's order status query (ispay); null where the gateway has none. */
-  ispayUrl: string | null;
-  /** CodePay's plain token, sent to ispay beside the signature. */
-  merchantToken: string | null;
   /** Seconds between reconciliation passes over pending and recently expired orders; 0: off. */
   reconcileIntervalSeconds: number;
   /** Where the buyer lands after paying (the gateway's return_url goes through /api/return). */
@@ -258,10 +275,9 @@ function webhook(env: Env): Config['webhook'] {
 }
 
 /** CodePay serves ispay beside creat_order: https://host:port/creat_order/ -> https://host:port/ispay */
-function ispayUrl(env: Env, gatewayUrl: string | null): string | null {
+function ispayUrl(env: Env, gatewayUrl: string): string | null {
   if (env.CODEPAY_ISPAY_URL === 'off') return null;
   if (env.CODEPAY_ISPAY_URL) return httpUrl('CODEPAY_ISPAY_URL', env.CODEPAY_ISPAY_URL);
-  if (gatewayUrl === null) return null;
   const url = new URL(gatewayUrl);
   url.pathname = url.pathname.replace(/creat_order\/?$/, 'ispay');
   url.search = '';
@@ -275,14 +291,46 @@ function returnUrls(env: Env): Config['returnUrls'] {
   return { success, failure: env.RETURN_FAILURE_URL ? httpUrl('RETURN_FAILURE_URL', env.RETURN_FAILURE_URL) : success };
 }
 
-export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): Config {
-  const env: Env = { ...readDotEnv(resolve(cwd, '.env')), ...processEnv };
-  const gatewayUrl = env.CODEPAY_GATEWAY ? httpUrl('CODEPAY_GATEWAY', env.CODEPAY_GATEWAY) : null;
-  const sandbox = gatewayUrl === null;
+function gatewayName(raw: string | undefined): GatewayName {
+  const name = (raw || 'codepay').trim().toLowerCase();
+  if (!GATEWAYS.includes(name as GatewayName)) fail('GATEWAY', `unknown gateway "${raw}" (use ${GATEWAYS.join(', ')})`);
+  return name as GatewayName;
+}
+
+/** CodePay: a real gateway with CODEPAY_GATEWAY, else the sandbox with its documented test merchant. */
+function codepayGateway(env: Env): GatewayConfig {
+  const url = env.CODEPAY_GATEWAY ? httpUrl('CODEPAY_GATEWAY', env.CODEPAY_GATEWAY) : null;
+  const sandbox = url === null;
   const merchantId = env.CODEPAY_ID || (sandbox ? SANDBOX_MERCHANT_ID : fail('CODEPAY_ID', 'is required with a real gateway (CODEPAY_GATEWAY)'));
   if (!/^\d{1,20}$/.test(merchantId)) fail('CODEPAY_ID', 'must be the numeric CodePay merchant id');
   const merchantKey = env.CODEPAY_KEY || (sandbox ? SANDBOX_MERCHANT_KEY : fail('CODEPAY_KEY', 'is required with a real gateway (CODEPAY_GATEWAY)'));
   if (merchantKey.length < 6 || merchantKey.length > 100) fail('CODEPAY_KEY', 'must be 6 to 100 characters long');
+  const merchant = { provider: 'codepay' as const, merchantId, merchantKey };
+  if (url === null) {
+    const merchantToken = env.CODEPAY_TOKEN || (env.CODEPAY_KEY ? null : SANDBOX_MERCHANT_TOKEN);
+    return {
+      ...merchant,
+      kind: 'sandbox',
+      merchantToken,
+      retrySchedule: retrySchedule(env.SANDBOX_RETRY_SCHEDULE),
+      moneySpanCents: shift(env, 'SANDBOX_MONEY_SPAN'),
+    };
+  }
+  return { ...merchant, kind: 'remote', url, ispayUrl: ispayUrl(env, url), merchantToken: env.CODEPAY_TOKEN || null };
+}
+
+/** The secrets of a gateway's settings, to mask in every log line. */
+export function gatewaySecrets(gateway: GatewayConfig): string[] {
+  return [gateway.merchantKey, gateway.merchantToken ?? ''];
+}
+
+/** Each gateway's settings; adding a provider adds its reader here. */
+const GATEWAY_SETTINGS: Record<GatewayName, (env: Env) => GatewayConfig> = { codepay: codepayGateway };
+
+export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): Config {
+  const env: Env = { ...readDotEnv(resolve(cwd, '.env')), ...processEnv };
+  const gateway = GATEWAY_SETTINGS[gatewayName(env.GATEWAY)](env);
+  const sandbox = gateway.kind === 'sandbox';
   const apiSecret = env.API_SECRET || null;
   if (apiSecret !== null && apiSecret.length < 16) fail('API_SECRET', 'must be at least 16 characters long');
   const publicUrl = env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL).replace(/\/+$/, '') : null;
@@ -293,9 +341,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     dataDir: resolve(cwd, env.DATA_DIR || 'data'),
     databaseUrl: databaseUrl(env.DATABASE_URL),
     publicUrl,
-    gatewayUrl,
-    merchantId,
-    merchantKey,
+    gateway,
     channels: channels(env.CHANNELS),
     pricePolicy: pricePolicy(env, sandbox, cwd),
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
@@ -312,13 +358,8 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
       total: integer(env, 'OPEN_ORDERS_TOTAL', 1000, 1, 10_000_000),
     },
     trustProxy: proxyTrust(env.TRUST_PROXY),
-    sandboxRetrySchedule: retrySchedule(env.SANDBOX_RETRY_SCHEDULE),
-    sandboxMoneySpanCents: shift(env, 'SANDBOX_MONEY_SPAN'),
     webhook: webhook(env),
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1, 3_600_000),
-    // In sandbox mode the signer knows its ispay URL only once it listens: the signer fills it in.
-    ispayUrl: ispayUrl(env, gatewayUrl),
-    merchantToken: env.CODEPAY_TOKEN || (sandbox && !env.CODEPAY_KEY ? SANDBOX_MERCHANT_TOKEN : null),
     reconcileIntervalSeconds: integer(env, 'RECONCILE_INTERVAL', 30, 0, 86_400),
     returnUrls: returnUrls(env),
     streams: {

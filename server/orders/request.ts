@@ -3,7 +3,18 @@ import { isChannel, type Channel } from '../../shared/api.ts';
 import { inGatewayRange, parseAmount, type Cents } from '../../shared/money.ts';
 import { holdsSeparator } from '../codepay/protocol.ts';
 import { ApiError } from '../errors.ts';
-import type { PricePolicy } from '../config.ts';
+
+export interface Product {
+  name: string;
+  price: Cents;
+}
+
+/** What the shop sells: its products, and the range of open amounts it takes. */
+export interface PricePolicy {
+  products: ReadonlyMap<string, Product>;
+  /** The allowed range for open amounts (donations, top-ups), or null when only products sell. */
+  openAmount: { min: Cents; max: Cents } | null;
+}
 
 export interface CreateOrderCommand {
   price: Cents;
