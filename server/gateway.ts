@@ -43,10 +43,14 @@ export function openGateway(config: Config, place: GatewayPlace): Gateway {
           log: place.log.child({ component: 'sandbox' }),
         })
       : undefined;
+  // The sandbox serves creat_order and ispay as the real gateway does.
+  const endpoints =
+    gateway.kind === 'remote'
+      ? { url: gateway.url, ispayUrl: gateway.ispayUrl }
+      : { url: `${sandboxUrl}/creat_order/`, ispayUrl: `${sandboxUrl}/ispay` };
   const provider = codepayProvider(
     {
-      url: gateway.kind === 'remote' ? gateway.url : `${sandboxUrl}/creat_order/`,
-      ispayUrl: gateway.kind === 'remote' ? gateway.ispayUrl : `${sandboxUrl}/ispay`,
+      ...endpoints,
       merchantId: gateway.merchantId,
       merchantKey: gateway.merchantKey,
       merchantToken: gateway.merchantToken,

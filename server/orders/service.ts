@@ -110,9 +110,10 @@ export class OrderService {
     const now = this.now();
     // The gateway's clock may differ from ours: keep only the lifetime it gave.
     const expiresAt = now + created.lifetimeMs;
+    const { money, gatewayOrderId } = created;
     const order = await store.markPending(
       id,
-      { money: created.money, gatewayOrderId: created.gatewayOrderId, qrPayload: qr.payload, qrImageUrl: qr.imageUrl, expiresAt },
+      { money, gatewayOrderId, qrPayload: qr.payload, qrImageUrl: qr.imageUrl, expiresAt },
       now,
     );
     if (!order) throw new ApiError('INTERNAL', 'The order disappeared while it was being created.');
@@ -146,13 +147,15 @@ export class OrderService {
     const destinations = this.options.destinations ?? [];
     if (destinations.length === 0) return [];
     const now = this.now();
-    const summary = { payNo: payment.payNo, money: payment.money, outcome, ...this.options.provider.details(payment.fields) };
+    const { payNo, money, fields } = payment;
+    const summary = { payNo, money, outcome, ...this.options.provider.details(fields) };
     return outboxRows(paymentEvent(summary, order, { now, livemode: this.options.livemode }), destinations, now);
   }
 
   /** Records a payment the gateway vouched for and moves its order, with its events, in one transaction. */
   private async record(payment: VerifiedPayment, via: 'notify' | 'return' | 'query'): Promise<PaymentResult> {
-    const incoming = { payNo: payment.payNo, payId: payment.orderId, money: payment.money, fields: payment.fields, receivedAt: this.now() };
+    const { payNo, orderId, money, fields } = payment;
+    const incoming = { payNo, payId: orderId, money, fields, receivedAt: this.now() };
     const result = await this.options.store.recordPayment(incoming, (order) => {
       const { outcome, change } = settlePayment(order, incoming);
       return { outcome, change, events: (settled) => this.eventsOf(outcome, settled, incoming) };
@@ -205,7 +208,7 @@ export class OrderService {
     for (const order of orders) {
       const answer = await provider.queryOrder({ id: order.id, gatewayOrderId: order.gatewayOrderId });
       if (!answer || 'error' in answer) {
-        if (answer) this.options.log.warn('reconcile: the gateway query failed', { orderId: order.id, error: answer.error });
+        if (answer) this.options.log.warn('reconcile: query failed', { orderId: order.id, error: answer.error });
         continue;
       }
       if (!answer.paid) continue;

@@ -11,14 +11,21 @@ function changed(order: OrderRecord, change: Partial<OrderChange>): OrderChange 
   return { status: order.status, late: order.late, paidAt: order.paidAt, errorCode: order.errorCode, ...change };
 }
 
-export function settlePayment(order: OrderRecord | undefined, payment: Pick<IncomingPayment, 'money' | 'receivedAt'>): Settlement {
+export function settlePayment(
+  order: OrderRecord | undefined,
+  payment: Pick<IncomingPayment, 'money' | 'receivedAt'>,
+): Settlement {
   if (!order) return { outcome: 'orphan', change: undefined };
   if (order.status === 'paid' || order.status === 'review') return { outcome: 'extra', change: undefined };
   // Before the gateway's answer is stored (a very fast buyer), the price is the amount asked for.
   const expected = order.money ?? order.price;
-  if (payment.money !== expected) return { outcome: 'review', change: changed(order, { status: 'review', late: false, paidAt: null }) };
+  if (payment.money !== expected)
+    return { outcome: 'review', change: changed(order, { status: 'review', late: false, paidAt: null }) };
   const late = order.status === 'expired' || order.status === 'failed';
-  return { outcome: late ? 'late' : 'paid', change: changed(order, { status: 'paid', late, paidAt: payment.receivedAt }) };
+  return {
+    outcome: late ? 'late' : 'paid',
+    change: changed(order, { status: 'paid', late, paidAt: payment.receivedAt }),
+  };
 }
 
 /**
@@ -32,6 +39,10 @@ export function settleReview(
   now: number,
 ): { change: OrderChange; paying: PaymentRecord | undefined } | undefined {
   if (order.status !== 'review') return undefined;
-  if (decision === 'reject') return { change: changed(order, { status: 'failed', errorCode: 'REVIEW_REJECTED' }), paying: undefined };
-  return { change: changed(order, { status: 'paid', paidAt: now }), paying: payments.find((payment) => payment.outcome === 'review') };
+  if (decision === 'reject')
+    return { change: changed(order, { status: 'failed', errorCode: 'REVIEW_REJECTED' }), paying: undefined };
+  return {
+    change: changed(order, { status: 'paid', paidAt: now }),
+    paying: payments.find((payment) => payment.outcome === 'review'),
+  };
 }

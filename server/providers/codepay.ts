@@ -44,11 +44,17 @@ export function codepayProvider(options: CodepayOptions, transport: GatewayTrans
     try {
       const response = await transport.get(url, options.timeoutMs);
       if (response.status >= 200 && response.status <= 299) return response.text;
-      throw new ApiError('GATEWAY_UNAVAILABLE', `The payment gateway answered HTTP ${response.status}. Please try again.`);
+      throw new ApiError(
+        'GATEWAY_UNAVAILABLE',
+        `The payment gateway answered HTTP ${response.status}. Please try again.`,
+      );
     } catch (error) {
       if (error instanceof ApiError) throw error;
       if (isTimeout(error)) {
-        throw new ApiError('GATEWAY_TIMEOUT', `The payment gateway did not answer within ${options.timeoutMs} ms. Please try again.`);
+        throw new ApiError(
+          'GATEWAY_TIMEOUT',
+          `The payment gateway did not answer within ${options.timeoutMs} ms. Please try again.`,
+        );
       }
       throw new ApiError('GATEWAY_UNAVAILABLE', 'The payment gateway could not be reached. Please try again.');
     }
@@ -102,7 +108,10 @@ export function codepayProvider(options: CodepayOptions, transport: GatewayTrans
       const answer = parseIspayAnswer(parseJson(text));
       if ('error' in answer || !answer.paid) return answer;
       const fields: Params = { ...answer.fields, pay_id: order.id, pay_no: answer.payNo };
-      return { paid: true, payment: { payNo: answer.payNo, orderId: order.id, money: parseAmount(fields.money) ?? null, fields } };
+      return {
+        paid: true,
+        payment: { payNo: answer.payNo, orderId: order.id, money: parseAmount(fields.money) ?? null, fields },
+      };
     },
 
     details(fields) {

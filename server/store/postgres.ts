@@ -37,7 +37,8 @@ async function announce(client: pg.PoolClient, orders: OrderRecord[]): Promise<v
 /** Writes a decided change; the caller holds the order's row lock. */
 async function applyChange(client: pg.PoolClient, id: string, change: OrderChange, now: number): Promise<OrderRecord> {
   const { rows } = await client.query<OrderRow>(
-    'UPDATE orders SET status = $2, late = $3, paid_at = $4, error_code = $5, updated_at = $6 WHERE id = $1 RETURNING *',
+    `UPDATE orders SET status = $2, late = $3, paid_at = $4, error_code = $5, updated_at = $6
+     WHERE id = $1 RETURNING *`,
     [id, change.status, change.late, change.paidAt, change.errorCode, now],
   );
   const order = toOrder(rows[0]);
@@ -157,7 +158,10 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       return transaction(async (client) => {
         const row = (await client.query<OrderRow>('SELECT * FROM orders WHERE id = $1 FOR UPDATE', [id])).rows[0];
         if (!row) return undefined;
-        const payments = await client.query<PaymentRow>('SELECT * FROM payments WHERE order_id = $1 ORDER BY received_at', [id]);
+        const payments = await client.query<PaymentRow>(
+          'SELECT * FROM payments WHERE order_id = $1 ORDER BY received_at',
+          [id],
+        );
         const decision = decide(toOrder(row), payments.rows.map(toPayment));
         if (!decision) return undefined;
         const order = await applyChange(client, id, decision.change, now);

@@ -1,6 +1,13 @@
 /** Database rows and the records they make: the same columns in SQLite and PostgreSQL. */
 import type { Channel, OrderStatus } from '../../shared/api.ts';
-import type { Destination, EventType, OrderRecord, OutboxRecord, PaymentOutcome, PaymentRecord } from '../model/index.ts';
+import type {
+  Destination,
+  EventType,
+  OrderRecord,
+  OutboxRecord,
+  PaymentOutcome,
+  PaymentRecord,
+} from '../model/index.ts';
 
 export interface OrderRow {
   id: string;

@@ -2,7 +2,15 @@
 import Database from 'better-sqlite3';
 import { closeSync, fdatasyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { GatewayOrder, IncomingPayment, NewOrder, NewOutboxEvent, OrderChange, OrderRecord, PaymentOutcome } from '../model/index.ts';
+import type {
+  GatewayOrder,
+  IncomingPayment,
+  NewOrder,
+  NewOutboxEvent,
+  OrderChange,
+  OrderRecord,
+  PaymentOutcome,
+} from '../model/index.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { ORDER_COLUMNS, orderRowOf, toOrder, toOutbox, toPayment, where, type OrderRow, type OutboxRow, type PaymentRow } from './rows.ts';
 import type { DecideChange, DecidePayment, OrderFilter, PaymentFilter, PaymentResult, Store } from './types.ts';

@@ -23,7 +23,11 @@ export async function requestJson<T = Loose>(url: string, init: RequestInit = {}
   return { status: response.status, headers: response.headers, body: body as T };
 }
 
-export function postJson<T = Loose>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonAnswer<T>> {
+export function postJson<T = Loose>(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonAnswer<T>> {
   return requestJson<T>(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

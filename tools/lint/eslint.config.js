@@ -33,15 +33,34 @@ const zone = (target, from, message, except) => ({ target, from, message, ...(ex
 const layers = [
   zone('./shared', ['./server', './widget', './test', './bench'], 'shared/ imports nothing else of ours.'),
   zone('./widget', ['./server', './test', './bench'], 'The widget imports shared/ only, never the server.'),
-  zone(['./server/model', './server/errors.ts', './server/log.ts'], './server', 'The model imports nothing of ours but shared/.', [
-    './model',
-  ]),
-  zone('./server/codepay', [...SERVER_TOP, ...SERVICES, ...GATEWAYS, './server/store'], 'A protocol is pure: model and shared/ only.'),
-  zone(GATEWAYS, [...SERVER_TOP, ...SERVICES, './server/store'], 'Providers and sandboxes sit below the store and the services.'),
-  zone('./server/store', [...SERVER_TOP, ...SERVICES, ...GATEWAYS, './server/codepay'], 'The store stores: it imports no orders logic, no provider.'),
+  zone(
+    ['./server/model', './server/errors.ts', './server/log.ts'],
+    './server',
+    'The model, errors.ts and log.ts import nothing of ours but shared/.',
+    ['./model'],
+  ),
+  zone(
+    './server/codepay',
+    [...SERVER_TOP, ...SERVICES, ...GATEWAYS, './server/store'],
+    'A protocol is pure: model and shared/ only.',
+  ),
+  zone(
+    GATEWAYS,
+    [...SERVER_TOP, ...SERVICES, './server/store'],
+    'Providers and sandboxes sit below the store and the services.',
+  ),
+  zone(
+    './server/store',
+    [...SERVER_TOP, ...SERVICES, ...GATEWAYS, './server/codepay'],
+    'The store stores: it imports no orders logic, no provider.',
+  ),
   zone(SERVICES, SERVER_TOP, 'The order service, outbox and webhooks sit below HTTP, the CLI and the assembly.'),
-  // server/http still takes Config (createApp(config, deps), the design card's signature), so config.ts is not in this zone.
-  zone(['./server/http', './server/cli/format.ts'], ASSEMBLY.filter((file) => file !== './server/config.ts'), 'Only the assembly wires things.'),
+  // server/http still takes Config (the design card's createApp(config, deps)): config.ts is left out here.
+  zone(
+    ['./server/http', './server/cli/format.ts'],
+    ASSEMBLY.filter((file) => file !== './server/config.ts'),
+    'Only the assembly wires things.',
+  ),
 ];
 
 export default tseslint.config(
