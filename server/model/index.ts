@@ -1,4 +1,4 @@
-/** The records every layer above speaks: orders, payments, outbox events. Types only, importing only shared/. */
+/** The records every layer above speaks: orders, payments, outbox events. It imports only shared/. */
 export type { GatewayOrder, NewOrder, OrderChange, OrderRecord } from './order.ts';
 export {
   PAYMENT_OUTCOMES,
