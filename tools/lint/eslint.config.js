@@ -9,6 +9,7 @@
  * The widget imports shared/ only. Loaded by the eslint.config.js at the repository's root.
  */
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
@@ -63,7 +64,7 @@ const layers = [
   ),
 ];
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/', 'node_modules/', 'tools/lint/node_modules/', 'data/', 'test/output/', 'bench/results/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
