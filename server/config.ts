@@ -16,7 +16,6 @@ import {
   SANDBOX_MERCHANT_TOKEN,
 } from './sandbox/index.ts';
 
-
 export class ConfigError extends Error {}
 
 /** The gateway protocols the signer speaks (GATEWAY); each is a provider with its own sandbox. */
