@@ -41,7 +41,8 @@ const RANDOM_POOL = Buffer.alloc(ORDER_ID_BYTES * 256);
 let randomPoolAt = RANDOM_POOL.length;
 
 /**
- * Our order id, the gateway's order number for us (CodePay's pay_id): 144 random bits in hex (36 characters): URL-safe, and never starting with '-'
+ * Our order id, the gateway's order number for us (CodePay's pay_id): 144 random bits in hex (36
+ * characters): URL-safe, and never starting with '-'
  * (which a command line would take for an option and a spreadsheet for a formula).
  */
 export function newOrderId(): string {
