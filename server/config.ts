@@ -7,6 +7,7 @@ import { BlockList, isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
+import type { ProxyTrust } from './http/client-address.ts';
 import type { PricePolicy, Product } from './orders/request.ts';
 import {
   parseRetrySchedule,
@@ -89,12 +90,6 @@ export interface Config {
   /** Seconds a client may take to send a request's headers and body. */
   requestTimeoutSeconds: number;
 }
-
-/**
- * TRUST_PROXY: how many proxies stand in front of the signer (1: the shipped nginx config; 0: none,
- * X-Forwarded-For is ignored), or the addresses and networks of the proxies.
- */
-export type ProxyTrust = { hops: number } | { proxies: BlockList };
 
 type Env = Record<string, string | undefined>;
 

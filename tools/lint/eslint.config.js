@@ -23,10 +23,15 @@ const ASSEMBLY = [
   './server/index.ts',
   './server/cli/admin.ts',
   './server/cli/main.ts',
+  // `npm run sandbox`: the sandbox alone, behind the signer's middleware chain.
+  './server/sandbox/main.ts',
 ];
 const SERVER_TOP = ['./server/http', './server/cli', ...ASSEMBLY];
 const SERVICES = ['./server/orders', './server/outbox', './server/webhooks'];
+const PROTOCOLS = ['./server/codepay', './server/epay', './server/vmq'];
 const GATEWAYS = ['./server/providers', './server/sandbox'];
+/** The same, but for the sandbox's own entry point (main.ts), which is assembly. */
+const GATEWAY_MODULES = ['./server/providers', './server/sandbox/!(main).ts'];
 
 /** `target` may import nothing from `from`; the message names the layer rule. */
 const zone = (target, from, message, except) => ({ target, from, message, ...(except ? { except } : {}) });
@@ -41,27 +46,22 @@ const layers = [
     ['./model'],
   ),
   zone(
-    './server/codepay',
+    PROTOCOLS,
     [...SERVER_TOP, ...SERVICES, ...GATEWAYS, './server/store'],
     'A protocol is pure: model and shared/ only.',
   ),
   zone(
-    GATEWAYS,
+    GATEWAY_MODULES,
     [...SERVER_TOP, ...SERVICES, './server/store'],
     'Providers and sandboxes sit below the store and the services.',
   ),
   zone(
     './server/store',
-    [...SERVER_TOP, ...SERVICES, ...GATEWAYS, './server/codepay'],
+    [...SERVER_TOP, ...SERVICES, ...GATEWAYS, ...PROTOCOLS],
     'The store stores: it imports no orders logic, no provider.',
   ),
   zone(SERVICES, SERVER_TOP, 'The order service, outbox and webhooks sit below HTTP, the CLI and the assembly.'),
-  // server/http still takes Config (the design card's createApp(config, deps)): config.ts is left out here.
-  zone(
-    ['./server/http', './server/cli/format.ts'],
-    ASSEMBLY.filter((file) => file !== './server/config.ts'),
-    'Only the assembly wires things.',
-  ),
+  zone(['./server/http', './server/cli/format.ts'], ASSEMBLY, 'Only the assembly reads Config and wires things.'),
 ];
 
 export default defineConfig(
