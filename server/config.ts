@@ -112,7 +112,8 @@ function fail(name: string, problem: string): never {
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) fail(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    fail(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
   return Number(raw);
 }
 
@@ -129,7 +130,8 @@ function httpUrl(name: string, raw: string): string {
 
 function amount(name: string, raw: string): Cents {
   const cents = parseAmount(raw);
-  if (cents === undefined || !inGatewayRange(cents)) fail(name, `must be an amount from 0.01 to 99999.99 with at most two decimals, got "${raw}"`);
+  if (cents === undefined || !inGatewayRange(cents))
+    fail(name, `must be an amount from 0.01 to 99999.99 with at most two decimals, got "${raw}"`);
   return cents;
 }
 
@@ -144,15 +146,28 @@ function shift(env: Env, name: string): Cents | undefined {
   return cents;
 }
 
-const CHANNEL_WORDS: Record<string, Channel> = { '1': 1, alipay: 1, '2': 2, qqpay: 2, qq: 2, '3': 3, wechat: 3, wxpay: 3 };
+const CHANNEL_WORDS: Record<string, Channel> = {
+  '1': 1,
+  alipay: 1,
+  '2': 2,
+  qqpay: 2,
+  qq: 2,
+  '3': 3,
+  wechat: 3,
+  wxpay: 3,
+};
 
 function channels(raw: string | undefined): Channel[] {
   if (!raw) return [...CHANNELS];
-  const chosen = raw.split(',').map((word) => word.trim().toLowerCase()).filter(Boolean).map((word) => {
-    const channel = CHANNEL_WORDS[word];
-    if (!channel) fail('CHANNELS', `unknown channel "${word}" (use alipay, qqpay, wechat or 1, 2, 3)`);
-    return channel;
-  });
+  const chosen = raw
+    .split(',')
+    .map((word) => word.trim().toLowerCase())
+    .filter(Boolean)
+    .map((word) => {
+      const channel = CHANNEL_WORDS[word];
+      if (!channel) fail('CHANNELS', `unknown channel "${word}" (use alipay, qqpay, wechat or 1, 2, 3)`);
+      return channel;
+    });
   if (chosen.length === 0) fail('CHANNELS', 'names no channel');
   return [...new Set(chosen)];
 }
@@ -173,13 +188,16 @@ function products(raw: string | undefined, cwd: string): Map<string, Product> {
   } catch {
     fail('PRODUCTS', 'is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('PRODUCTS', 'must be a JSON object of product id to {name, price}');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    fail('PRODUCTS', 'must be a JSON object of product id to {name, price}');
   for (const [id, entry] of Object.entries(parsed)) {
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) fail('PRODUCTS', `product id "${id}" must be 1 to 64 letters, digits, '_', '.' or '-'`);
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id))
+      fail('PRODUCTS', `product id "${id}" must be 1 to 64 letters, digits, '_', '.' or '-'`);
     const { name, price } = (entry ?? {}) as { name?: unknown; price?: unknown };
     if (typeof name !== 'string' || name.trim() === '') fail('PRODUCTS', `product "${id}" needs a name`);
     const cents = parseAmount(price);
-    if (cents === undefined || !inGatewayRange(cents)) fail('PRODUCTS', `product "${id}" needs a price from 0.01 to 99999.99, got ${JSON.stringify(price)}`);
+    if (cents === undefined || !inGatewayRange(cents))
+      fail('PRODUCTS', `product "${id}" needs a price from 0.01 to 99999.99, got ${JSON.stringify(price)}`);
     catalogue.set(id, { name, price: cents });
   }
   return catalogue;
@@ -191,7 +209,10 @@ function pricePolicy(env: Env, sandbox: boolean, cwd: string): PricePolicy {
   if (!hasRange && catalogue.size === 0) {
     if (!sandbox) fail('PRODUCTS', 'a real gateway needs a price policy: set PRODUCTS and/or PRICE_MIN and PRICE_MAX');
     // The sandbox out of the box: the demo page's products, and any amount the gateway takes.
-    return { products: products(JSON.stringify(SANDBOX_DEMO_PRODUCTS), cwd), openAmount: { min: MIN_CENTS, max: MAX_CENTS } };
+    return {
+      products: products(JSON.stringify(SANDBOX_DEMO_PRODUCTS), cwd),
+      openAmount: { min: MIN_CENTS, max: MAX_CENTS },
+    };
   }
   if (!hasRange) return { products: catalogue, openAmount: null };
   const min = env.PRICE_MIN ? amount('PRICE_MIN', env.PRICE_MIN) : MIN_CENTS;
@@ -202,16 +223,20 @@ function pricePolicy(env: Env, sandbox: boolean, cwd: string): PricePolicy {
 
 function origins(raw: string | undefined): string[] {
   if (!raw) return [];
-  return raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
-    if (entry === '*') return entry;
-    try {
-      const url = new URL(entry);
-      if (url.origin === 'null' || url.href.replace(/\/$/, '') !== url.origin) throw new Error();
-      return url.origin;
-    } catch {
-      return fail('ALLOWED_ORIGINS', `"${entry}" is not an origin like https://shop.example.com`);
-    }
-  });
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      if (entry === '*') return entry;
+      try {
+        const url = new URL(entry);
+        if (url.origin === 'null' || url.href.replace(/\/$/, '') !== url.origin) throw new Error();
+        return url.origin;
+      } catch {
+        return fail('ALLOWED_ORIGINS', `"${entry}" is not an origin like https://shop.example.com`);
+      }
+    });
 }
 
 function retrySchedule(raw: string | undefined): number[] | undefined {
@@ -237,7 +262,10 @@ function proxyTrust(raw: string | undefined): ProxyTrust {
     return { hops: Number(text) };
   }
   const proxies = new BlockList();
-  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [address, prefix, extra] = entry.split('/');
     const family = isIP(address);
     const bits = family === 4 ? 32 : 128;
@@ -253,7 +281,8 @@ function proxyTrust(raw: string | undefined): ProxyTrust {
 
 function databaseUrl(raw: string | undefined): string | null {
   if (!raw) return null;
-  if (!/^postgres(ql)?:\/\/./.test(raw)) fail('DATABASE_URL', 'must be a postgres:// URL (leave it unset for SQLite in DATA_DIR)');
+  if (!/^postgres(ql)?:\/\/./.test(raw))
+    fail('DATABASE_URL', 'must be a postgres:// URL (leave it unset for SQLite in DATA_DIR)');
   return raw;
 }
 
@@ -264,7 +293,8 @@ function webhook(env: Env): Config['webhook'] {
   }
   const url = httpUrl('MERCHANT_WEBHOOK_URL', env.MERCHANT_WEBHOOK_URL);
   const secret = env.MERCHANT_WEBHOOK_SECRET ?? '';
-  if (secret.length < 16) fail('MERCHANT_WEBHOOK_SECRET', 'must be at least 16 characters long (it signs every webhook)');
+  if (secret.length < 16)
+    fail('MERCHANT_WEBHOOK_SECRET', 'must be at least 16 characters long (it signs every webhook)');
   return { url, secret };
 }
 
@@ -295,9 +325,13 @@ function gatewayName(raw: string | undefined): GatewayName {
 function codepayGateway(env: Env): GatewayConfig {
   const url = env.CODEPAY_GATEWAY ? httpUrl('CODEPAY_GATEWAY', env.CODEPAY_GATEWAY) : null;
   const sandbox = url === null;
-  const merchantId = env.CODEPAY_ID || (sandbox ? SANDBOX_MERCHANT_ID : fail('CODEPAY_ID', 'is required with a real gateway (CODEPAY_GATEWAY)'));
+  const merchantId =
+    env.CODEPAY_ID ||
+    (sandbox ? SANDBOX_MERCHANT_ID : fail('CODEPAY_ID', 'is required with a real gateway (CODEPAY_GATEWAY)'));
   if (!/^\d{1,20}$/.test(merchantId)) fail('CODEPAY_ID', 'must be the numeric CodePay merchant id');
-  const merchantKey = env.CODEPAY_KEY || (sandbox ? SANDBOX_MERCHANT_KEY : fail('CODEPAY_KEY', 'is required with a real gateway (CODEPAY_GATEWAY)'));
+  const merchantKey =
+    env.CODEPAY_KEY ||
+    (sandbox ? SANDBOX_MERCHANT_KEY : fail('CODEPAY_KEY', 'is required with a real gateway (CODEPAY_GATEWAY)'));
   if (merchantKey.length < 6 || merchantKey.length > 100) fail('CODEPAY_KEY', 'must be 6 to 100 characters long');
   const merchant = { provider: 'codepay' as const, merchantId, merchantKey };
   if (url === null) {
@@ -328,7 +362,8 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
   const apiSecret = env.API_SECRET || null;
   if (apiSecret !== null && apiSecret.length < 16) fail('API_SECRET', 'must be at least 16 characters long');
   const publicUrl = env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL).replace(/\/+$/, '') : null;
-  if (!sandbox && publicUrl === null) fail('PUBLIC_URL', 'is required with a real gateway: the gateway must reach PUBLIC_URL/api/notify');
+  if (!sandbox && publicUrl === null)
+    fail('PUBLIC_URL', 'is required with a real gateway: the gateway must reach PUBLIC_URL/api/notify');
   return {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 8787, 0, 65535),

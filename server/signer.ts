@@ -94,7 +94,12 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
   const publicUrl = config.publicUrl ?? selfUrl;
   const store = await openStore(config);
 
-  const { provider, sandbox, livemode } = openGateway(config, { signerUrl: selfUrl, publicUrl, mountSandbox: true, log });
+  const { provider, sandbox, livemode } = openGateway(config, {
+    signerUrl: selfUrl,
+    publicUrl,
+    mountSandbox: true,
+    log,
+  });
   const deliver: Partial<Record<Destination, Deliver>> = {};
   if (config.webhook) deliver.webhook = webhookSender({ ...config.webhook, timeoutMs: 10_000 });
   const onPaid = options.onPaid;

@@ -216,7 +216,10 @@ export class OrderService {
       const result = await this.record(answer.payment, 'query');
       if (!result.duplicate) found++;
     }
-    await store.markChecked(orders.map((order) => order.id), now);
+    await store.markChecked(
+      orders.map((order) => order.id),
+      now,
+    );
     return found;
   }
 

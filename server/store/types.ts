@@ -90,7 +90,13 @@ export interface Store {
   claimDueEvents(now: number, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
   markEventDelivered(id: string, destination: Destination, now: number): Promise<void>;
   /** A failed attempt: try again at `nextAttemptAt`, or give up when it is null. */
-  markEventFailed(id: string, destination: Destination, error: string, nextAttemptAt: number | null, now: number): Promise<void>;
+  markEventFailed(
+    id: string,
+    destination: Destination,
+    error: string,
+    nextAttemptAt: number | null,
+    now: number,
+  ): Promise<void>;
   /** Sends an event again (admin), delivered or not; returns how many rows were queued. */
   requeueEvent(id: string, now: number): Promise<number>;
   listEvents(filter: { orderId?: string; undelivered?: boolean; limit?: number }): Promise<OutboxRecord[]>;
