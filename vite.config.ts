@@ -43,6 +43,8 @@ function minifyTemplates(): Plugin {
       const visit = (node: unknown): void => {
         if (!node || typeof node !== 'object') return;
         if (Array.isArray(node)) return node.forEach(visit);
+        // An estree node, walked by its fields.
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         const n = node as Record<string, any>;
         const minify = n.type === 'TaggedTemplateExpression' && n.tag.type === 'Identifier' && squeeze[n.tag.name];
         if (minify)

@@ -26,7 +26,7 @@ function refusal(env: Record<string, string>): string {
 describe('loadConfig', () => {
   it('defaults to the sandbox with any amount allowed and the demo products', () => {
     const config = load({});
-    expect(config.gatewayUrl).toBeNull();
+    expect(config.gateway).toMatchObject({ provider: 'codepay', kind: 'sandbox', merchantId: '10001' });
     expect(config.pricePolicy.products.get('tea')).toEqual({ name: 'Green tea · 绿茶', price: 990 });
     expect(config.port).toBe(8787);
     expect(config.host).toBe('127.0.0.1');
@@ -40,6 +40,19 @@ describe('loadConfig', () => {
     expect(refusal({ ...REAL, PUBLIC_URL: '' })).toMatch(/^PUBLIC_URL: /);
     expect(refusal(REAL)).toMatch(/^PRODUCTS: .*price policy/);
     expect(load({ ...REAL, PRICE_MIN: '1', PRICE_MAX: '500' }).pricePolicy.openAmount).toEqual({ min: 100, max: 50_000 });
+  });
+
+  it('chooses the provider by GATEWAY (default codepay), a real one by its URL', () => {
+    expect(load({ GATEWAY: 'codepay' }).gateway.kind).toBe('sandbox');
+    expect(load({ ...REAL, PRODUCTS: '{"a":{"name":"A","price":"1"}}' }).gateway).toEqual({
+      provider: 'codepay',
+      kind: 'remote',
+      url: REAL.CODEPAY_GATEWAY,
+      ispayUrl: 'https://codepay.fateqq.com:51888/ispay',
+      merchantId: REAL.CODEPAY_ID,
+      merchantKey: REAL.CODEPAY_KEY,
+      merchantToken: null,
+    });
   });
 
   it('reads products inline or from a file', () => {
@@ -74,6 +87,7 @@ describe('loadConfig', () => {
       [{ TRUST_PROXY: '11' }, /^TRUST_PROXY: /],
       [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY: /],
       [{ TRUST_PROXY: '127.0.0.1, nginx.local' }, /^TRUST_PROXY: /],
+      [{ GATEWAY: 'paypal' }, /^GATEWAY: unknown gateway "paypal" \(use codepay\)$/],
     ];
     for (const [env, expected] of cases) {
       const message = refusal(env);

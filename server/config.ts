@@ -7,22 +7,50 @@ import { BlockList, isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
-import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './sandbox/credentials.ts';
-import { SANDBOX_DEMO_PRODUCTS } from './sandbox/demo-catalogue.ts';
-import { parseRetrySchedule } from './sandbox/notifier.ts';
+import type { ProxyTrust } from './http/client-address.ts';
+import type { PricePolicy, Product } from './orders/request.ts';
+import {
+  parseRetrySchedule,
+  SANDBOX_DEMO_PRODUCTS,
+  SANDBOX_MERCHANT_ID,
+  SANDBOX_MERCHANT_KEY,
+  SANDBOX_MERCHANT_TOKEN,
+} from './sandbox/index.ts';
 
 export class ConfigError extends Error {}
 
-export interface Product {
-  name: string;
-  price: Cents;
+/** The gateway protocols the signer speaks (GATEWAY); each is a provider with its own sandbox. */
+export const GATEWAYS = ['codepay'] as const;
+export type GatewayName = (typeof GATEWAYS)[number];
+
+/** The CodePay merchant: CODEPAY_ID, CODEPAY_KEY, and the plain CODEPAY_TOKEN that ispay takes. */
+export interface CodepayMerchant {
+  merchantId: string;
+  merchantKey: string;
+  merchantToken: string | null;
 }
 
-export interface PricePolicy {
-  products: ReadonlyMap<string, Product>;
-  /** The allowed range for open amounts (donations, top-ups), or null when only products sell. */
-  openAmount: { min: Cents; max: Cents } | null;
-}
+/**
+ * The merchant's gateway: a real one (`remote`), or the provider's built-in sandbox, mounted at
+ * /sandbox, whose payments are simulated.
+ */
+export type GatewayConfig =
+  | (CodepayMerchant & {
+      provider: 'codepay';
+      kind: 'remote';
+      /** The creat_order URL. */
+      url: string;
+      /** The gateway's order status query (ispay); null where the gateway has none. */
+      ispayUrl: string | null;
+    })
+  | (CodepayMerchant & {
+      provider: 'codepay';
+      kind: 'sandbox';
+      /** Seconds between the sandbox's notify re-sends (SANDBOX_RETRY_SCHEDULE). */
+      retrySchedule: number[] | undefined;
+      /** How far (cents) the sandbox may shift an amount from its price, each way (SANDBOX_MONEY_SPAN). */
+      moneySpanCents: number | undefined;
+    });
 
 export interface Config {
   host: string;
@@ -32,10 +60,7 @@ export interface Config {
   databaseUrl: string | null;
   /** The signer's public base URL, from which notify_url is made; null: the listening address. */
   publicUrl: string | null;
-  /** The creat_order URL of a real gateway; null: the built-in sandbox, mounted at /sandbox. */
-  gatewayUrl: string | null;
-  merchantId: string;
-  merchantKey: string;
+  gateway: GatewayConfig;
   channels: Channel[];
   pricePolicy: PricePolicy;
   /** Origins allowed to call the API from a browser, besides the signer's own; '*' allows any. */
@@ -52,18 +77,10 @@ export interface Config {
   openOrderLimits: { perClient: number; total: number };
   /** The reverse proxies in front of the signer, whose X-Forwarded-For entries say who the client is. */
   trustProxy: ProxyTrust;
-  /** Seconds between the sandbox's notify re-sends (sandbox mode only). */
-  sandboxRetrySchedule: number[] | undefined;
-  /** How far (cents) the sandbox may shift an amount from its price, each way (sandbox mode only). */
-  sandboxMoneySpanCents: number | undefined;
   /** The merchant's webhook: signed JSON events from a durable outbox; null for none. */
   webhook: { url: string; secret: string } | null;
   /** The first wait before a failed event is sent again; it doubles each time, for three days. */
   webhookRetryBaseMs: number;
-  /** The gateway's order status query (ispay); null where the gateway has none. */
-  ispayUrl: string | null;
-  /** CodePay's plain token, sent to ispay beside the signature. */
-  merchantToken: string | null;
   /** Seconds between reconciliation passes over pending and recently expired orders; 0: off. */
   reconcileIntervalSeconds: number;
   /** Where the buyer lands after paying (the gateway's return_url goes through /api/return). */
@@ -73,12 +90,6 @@ export interface Config {
   /** Seconds a client may take to send a request's headers and body. */
   requestTimeoutSeconds: number;
 }
-
-/**
- * TRUST_PROXY: how many proxies stand in front of the signer (1: the shipped nginx config; 0: none,
- * X-Forwarded-For is ignored), or the addresses and networks of the proxies.
- */
-export type ProxyTrust = { hops: number } | { proxies: BlockList };
 
 type Env = Record<string, string | undefined>;
 
@@ -101,7 +112,8 @@ function fail(name: string, problem: string): never {
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) fail(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    fail(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
   return Number(raw);
 }
 
@@ -118,7 +130,8 @@ function httpUrl(name: string, raw: string): string {
 
 function amount(name: string, raw: string): Cents {
   const cents = parseAmount(raw);
-  if (cents === undefined || !inGatewayRange(cents)) fail(name, `must be an amount from 0.01 to 99999.99 with at most two decimals, got "${raw}"`);
+  if (cents === undefined || !inGatewayRange(cents))
+    fail(name, `must be an amount from 0.01 to 99999.99 with at most two decimals, got "${raw}"`);
   return cents;
 }
 
@@ -133,15 +146,28 @@ function shift(env: Env, name: string): Cents | undefined {
   return cents;
 }
 
-const CHANNEL_WORDS: Record<string, Channel> = { '1': 1, alipay: 1, '2': 2, qqpay: 2, qq: 2, '3': 3, wechat: 3, wxpay: 3 };
+const CHANNEL_WORDS: Record<string, Channel> = {
+  '1': 1,
+  alipay: 1,
+  '2': 2,
+  qqpay: 2,
+  qq: 2,
+  '3': 3,
+  wechat: 3,
+  wxpay: 3,
+};
 
 function channels(raw: string | undefined): Channel[] {
   if (!raw) return [...CHANNELS];
-  const chosen = raw.split(',').map((word) => word.trim().toLowerCase()).filter(Boolean).map((word) => {
-    const channel = CHANNEL_WORDS[word];
-    if (!channel) fail('CHANNELS', `unknown channel "${word}" (use alipay, qqpay, wechat or 1, 2, 3)`);
-    return channel;
-  });
+  const chosen = raw
+    .split(',')
+    .map((word) => word.trim().toLowerCase())
+    .filter(Boolean)
+    .map((word) => {
+      const channel = CHANNEL_WORDS[word];
+      if (!channel) fail('CHANNELS', `unknown channel "${word}" (use alipay, qqpay, wechat or 1, 2, 3)`);
+      return channel;
+    });
   if (chosen.length === 0) fail('CHANNELS', 'names no channel');
   return [...new Set(chosen)];
 }
@@ -162,13 +188,16 @@ function products(raw: string | undefined, cwd: string): Map<string, Product> {
   } catch {
     fail('PRODUCTS', 'is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('PRODUCTS', 'must be a JSON object of product id to {name, price}');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    fail('PRODUCTS', 'must be a JSON object of product id to {name, price}');
   for (const [id, entry] of Object.entries(parsed)) {
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) fail('PRODUCTS', `product id "${id}" must be 1 to 64 letters, digits, '_', '.' or '-'`);
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id))
+      fail('PRODUCTS', `product id "${id}" must be 1 to 64 letters, digits, '_', '.' or '-'`);
     const { name, price } = (entry ?? {}) as { name?: unknown; price?: unknown };
     if (typeof name !== 'string' || name.trim() === '') fail('PRODUCTS', `product "${id}" needs a name`);
     const cents = parseAmount(price);
-    if (cents === undefined || !inGatewayRange(cents)) fail('PRODUCTS', `product "${id}" needs a price from 0.01 to 99999.99, got ${JSON.stringify(price)}`);
+    if (cents === undefined || !inGatewayRange(cents))
+      fail('PRODUCTS', `product "${id}" needs a price from 0.01 to 99999.99, got ${JSON.stringify(price)}`);
     catalogue.set(id, { name, price: cents });
   }
   return catalogue;
@@ -180,7 +209,10 @@ function pricePolicy(env: Env, sandbox: boolean, cwd: string): PricePolicy {
   if (!hasRange && catalogue.size === 0) {
     if (!sandbox) fail('PRODUCTS', 'a real gateway needs a price policy: set PRODUCTS and/or PRICE_MIN and PRICE_MAX');
     // The sandbox out of the box: the demo page's products, and any amount the gateway takes.
-    return { products: products(JSON.stringify(SANDBOX_DEMO_PRODUCTS), cwd), openAmount: { min: MIN_CENTS, max: MAX_CENTS } };
+    return {
+      products: products(JSON.stringify(SANDBOX_DEMO_PRODUCTS), cwd),
+      openAmount: { min: MIN_CENTS, max: MAX_CENTS },
+    };
   }
   if (!hasRange) return { products: catalogue, openAmount: null };
   const min = env.PRICE_MIN ? amount('PRICE_MIN', env.PRICE_MIN) : MIN_CENTS;
@@ -191,16 +223,20 @@ function pricePolicy(env: Env, sandbox: boolean, cwd: string): PricePolicy {
 
 function origins(raw: string | undefined): string[] {
   if (!raw) return [];
-  return raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
-    if (entry === '*') return entry;
-    try {
-      const url = new URL(entry);
-      if (url.origin === 'null' || url.href.replace(/\/$/, '') !== url.origin) throw new Error();
-      return url.origin;
-    } catch {
-      return fail('ALLOWED_ORIGINS', `"${entry}" is not an origin like https://shop.example.com`);
-    }
-  });
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      if (entry === '*') return entry;
+      try {
+        const url = new URL(entry);
+        if (url.origin === 'null' || url.href.replace(/\/$/, '') !== url.origin) throw new Error();
+        return url.origin;
+      } catch {
+        return fail('ALLOWED_ORIGINS', `"${entry}" is not an origin like https://shop.example.com`);
+      }
+    });
 }
 
 function retrySchedule(raw: string | undefined): number[] | undefined {
@@ -226,7 +262,10 @@ function proxyTrust(raw: string | undefined): ProxyTrust {
     return { hops: Number(text) };
   }
   const proxies = new BlockList();
-  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [address, prefix, extra] = entry.split('/');
     const family = isIP(address);
     const bits = family === 4 ? 32 : 128;
@@ -242,7 +281,8 @@ function proxyTrust(raw: string | undefined): ProxyTrust {
 
 function databaseUrl(raw: string | undefined): string | null {
   if (!raw) return null;
-  if (!/^postgres(ql)?:\/\/./.test(raw)) fail('DATABASE_URL', 'must be a postgres:// URL (leave it unset for SQLite in DATA_DIR)');
+  if (!/^postgres(ql)?:\/\/./.test(raw))
+    fail('DATABASE_URL', 'must be a postgres:// URL (leave it unset for SQLite in DATA_DIR)');
   return raw;
 }
 
@@ -253,15 +293,15 @@ function webhook(env: Env): Config['webhook'] {
   }
   const url = httpUrl('MERCHANT_WEBHOOK_URL', env.MERCHANT_WEBHOOK_URL);
   const secret = env.MERCHANT_WEBHOOK_SECRET ?? '';
-  if (secret.length < 16) fail('MERCHANT_WEBHOOK_SECRET', 'must be at least 16 characters long (it signs every webhook)');
+  if (secret.length < 16)
+    fail('MERCHANT_WEBHOOK_SECRET', 'must be at least 16 characters long (it signs every webhook)');
   return { url, secret };
 }
 
 /** CodePay serves ispay beside creat_order: https://host:port/creat_order/ -> https://host:port/ispay */
-function ispayUrl(env: Env, gatewayUrl: string | null): string | null {
+function ispayUrl(env: Env, gatewayUrl: string): string | null {
   if (env.CODEPAY_ISPAY_URL === 'off') return null;
   if (env.CODEPAY_ISPAY_URL) return httpUrl('CODEPAY_ISPAY_URL', env.CODEPAY_ISPAY_URL);
-  if (gatewayUrl === null) return null;
   const url = new URL(gatewayUrl);
   url.pathname = url.pathname.replace(/creat_order\/?$/, 'ispay');
   url.search = '';
@@ -275,27 +315,62 @@ function returnUrls(env: Env): Config['returnUrls'] {
   return { success, failure: env.RETURN_FAILURE_URL ? httpUrl('RETURN_FAILURE_URL', env.RETURN_FAILURE_URL) : success };
 }
 
+function gatewayName(raw: string | undefined): GatewayName {
+  const name = (raw || 'codepay').trim().toLowerCase();
+  if (!GATEWAYS.includes(name as GatewayName)) fail('GATEWAY', `unknown gateway "${raw}" (use ${GATEWAYS.join(', ')})`);
+  return name as GatewayName;
+}
+
+/** CodePay: a real gateway with CODEPAY_GATEWAY, else the sandbox with its documented test merchant. */
+function codepayGateway(env: Env): GatewayConfig {
+  const url = env.CODEPAY_GATEWAY ? httpUrl('CODEPAY_GATEWAY', env.CODEPAY_GATEWAY) : null;
+  const sandbox = url === null;
+  const merchantId =
+    env.CODEPAY_ID ||
+    (sandbox ? SANDBOX_MERCHANT_ID : fail('CODEPAY_ID', 'is required with a real gateway (CODEPAY_GATEWAY)'));
+  if (!/^\d{1,20}$/.test(merchantId)) fail('CODEPAY_ID', 'must be the numeric CodePay merchant id');
+  const merchantKey =
+    env.CODEPAY_KEY ||
+    (sandbox ? SANDBOX_MERCHANT_KEY : fail('CODEPAY_KEY', 'is required with a real gateway (CODEPAY_GATEWAY)'));
+  if (merchantKey.length < 6 || merchantKey.length > 100) fail('CODEPAY_KEY', 'must be 6 to 100 characters long');
+  const merchant = { provider: 'codepay' as const, merchantId, merchantKey };
+  if (url === null) {
+    const merchantToken = env.CODEPAY_TOKEN || (env.CODEPAY_KEY ? null : SANDBOX_MERCHANT_TOKEN);
+    return {
+      ...merchant,
+      kind: 'sandbox',
+      merchantToken,
+      retrySchedule: retrySchedule(env.SANDBOX_RETRY_SCHEDULE),
+      moneySpanCents: shift(env, 'SANDBOX_MONEY_SPAN'),
+    };
+  }
+  return { ...merchant, kind: 'remote', url, ispayUrl: ispayUrl(env, url), merchantToken: env.CODEPAY_TOKEN || null };
+}
+
+/** The secrets of a gateway's settings, to mask in every log line. */
+export function gatewaySecrets(gateway: GatewayConfig): string[] {
+  return [gateway.merchantKey, gateway.merchantToken ?? ''];
+}
+
+/** Each gateway's settings; adding a provider adds its reader here. */
+const GATEWAY_SETTINGS: Record<GatewayName, (env: Env) => GatewayConfig> = { codepay: codepayGateway };
+
 export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): Config {
   const env: Env = { ...readDotEnv(resolve(cwd, '.env')), ...processEnv };
-  const gatewayUrl = env.CODEPAY_GATEWAY ? httpUrl('CODEPAY_GATEWAY', env.CODEPAY_GATEWAY) : null;
-  const sandbox = gatewayUrl === null;
-  const merchantId = env.CODEPAY_ID || (sandbox ? SANDBOX_MERCHANT_ID : fail('CODEPAY_ID', 'is required with a real gateway (CODEPAY_GATEWAY)'));
-  if (!/^\d{1,20}$/.test(merchantId)) fail('CODEPAY_ID', 'must be the numeric CodePay merchant id');
-  const merchantKey = env.CODEPAY_KEY || (sandbox ? SANDBOX_MERCHANT_KEY : fail('CODEPAY_KEY', 'is required with a real gateway (CODEPAY_GATEWAY)'));
-  if (merchantKey.length < 6 || merchantKey.length > 100) fail('CODEPAY_KEY', 'must be 6 to 100 characters long');
+  const gateway = GATEWAY_SETTINGS[gatewayName(env.GATEWAY)](env);
+  const sandbox = gateway.kind === 'sandbox';
   const apiSecret = env.API_SECRET || null;
   if (apiSecret !== null && apiSecret.length < 16) fail('API_SECRET', 'must be at least 16 characters long');
   const publicUrl = env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL).replace(/\/+$/, '') : null;
-  if (!sandbox && publicUrl === null) fail('PUBLIC_URL', 'is required with a real gateway: the gateway must reach PUBLIC_URL/api/notify');
+  if (!sandbox && publicUrl === null)
+    fail('PUBLIC_URL', 'is required with a real gateway: the gateway must reach PUBLIC_URL/api/notify');
   return {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 8787, 0, 65535),
     dataDir: resolve(cwd, env.DATA_DIR || 'data'),
     databaseUrl: databaseUrl(env.DATABASE_URL),
     publicUrl,
-    gatewayUrl,
-    merchantId,
-    merchantKey,
+    gateway,
     channels: channels(env.CHANNELS),
     pricePolicy: pricePolicy(env, sandbox, cwd),
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
@@ -312,13 +387,8 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
       total: integer(env, 'OPEN_ORDERS_TOTAL', 1000, 1, 10_000_000),
     },
     trustProxy: proxyTrust(env.TRUST_PROXY),
-    sandboxRetrySchedule: retrySchedule(env.SANDBOX_RETRY_SCHEDULE),
-    sandboxMoneySpanCents: shift(env, 'SANDBOX_MONEY_SPAN'),
     webhook: webhook(env),
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1, 3_600_000),
-    // In sandbox mode the signer knows its ispay URL only once it listens: the signer fills it in.
-    ispayUrl: ispayUrl(env, gatewayUrl),
-    merchantToken: env.CODEPAY_TOKEN || (sandbox && !env.CODEPAY_KEY ? SANDBOX_MERCHANT_TOKEN : null),
     reconcileIntervalSeconds: integer(env, 'RECONCILE_INTERVAL', 30, 0, 86_400),
     returnUrls: returnUrls(env),
     streams: {

@@ -12,4 +12,5 @@
 export { ConfigError, loadConfig, type Config } from './config.ts';
 export { createSigner, startSigner, type ListeningSigner, type Signer, type SignerOptions } from './signer.ts';
 export { SIGNATURE_HEADER, signatureHeader, verifyWebhook, WebhookSignatureError } from './webhooks/signature.ts';
-export type { EventType, MerchantEvent } from './outbox/events.ts';
+export type { EventType } from './model/index.ts';
+export type { MerchantEvent } from './outbox/events.ts';

@@ -1,5 +1,6 @@
 /** `npm start`: load the configuration, start the signer, stop gracefully on SIGTERM/SIGINT. */
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { SANDBOX_PATH } from './gateway.ts';
 import { writeStdout } from './log.ts';
 import { startSigner } from './signer.ts';
 
@@ -18,13 +19,17 @@ const signer = await startSigner(config).catch((error: Error & { code?: string }
   process.stderr.write(`codepay-checkout: could not start: ${error.message}${hint}\n`);
   process.exit(1);
 });
-const mode = config.gatewayUrl === null ? `sandbox gateway at ${signer.publicUrl}/sandbox` : `gateway ${new URL(config.gatewayUrl).host}`;
+const { gateway } = config;
+const mode =
+  gateway.kind === 'sandbox'
+    ? `sandbox gateway at ${signer.publicUrl}${SANDBOX_PATH}`
+    : `gateway ${new URL(gateway.url).host}`;
 let banner = `\n  codepay-checkout signer: ${signer.publicUrl}/  (${mode})\n`;
-if (config.gatewayUrl === null) {
+if (gateway.kind === 'sandbox') {
   // A shop that went live in this mode would give its goods away: say so in words.
   banner +=
     '  SANDBOX MODE: payments are simulated and take no money.\n' +
-    `  Anyone who can reach ${signer.publicUrl}/sandbox can mark any order paid without paying.\n` +
+    `  Anyone who can reach ${signer.publicUrl}${SANDBOX_PATH} can mark any order paid without paying.\n` +
     '  Do not sell anything in this mode: set CODEPAY_GATEWAY to sell for real.\n';
 }
 // Through the log's writer: a standard output that fails (EPIPE, a full disk) must not stop the signer.

@@ -10,17 +10,19 @@ import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
 import type { ConfigView } from '../shared/api.ts';
 import { formatCents } from '../shared/money.ts';
-import { ConfigError, type Config } from './config.ts';
+import { ConfigError, gatewaySecrets, type Config } from './config.ts';
+import { openGateway } from './gateway.ts';
 import { createApp, signerMiddleware } from './http/app.ts';
 import { clientAddress, clientKey } from './http/client-address.ts';
 import { listen } from './http/server.ts';
 import { EventStreams } from './http/sse.ts';
 import { createLogger, droppedLogLines, type Logger } from './log.ts';
 import { StatusPublisher } from './orders/publisher.ts';
-import { configuredOptions, OrderService } from './orders/service.ts';
+import type { Destination } from './model/index.ts';
+import { OpenOrders } from './orders/open-orders.ts';
+import { OrderService } from './orders/service.ts';
 import { DEFAULT_RETRY, OutboxDispatcher, type Deliver } from './outbox/dispatcher.ts';
-import type { Destination, MerchantEvent } from './outbox/events.ts';
-import { createSandbox } from './sandbox/index.ts';
+import type { MerchantEvent } from './outbox/events.ts';
 import { webhookSender } from './webhooks/sender.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
@@ -32,7 +34,6 @@ function packageRoot(): string {
   return folder;
 }
 const ROOT = packageRoot();
-const SANDBOX_PATH = '/sandbox';
 /** How long in-flight requests may take to finish at shutdown. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -82,29 +83,23 @@ function configView(config: Config): ConfigView {
     currency: 'CNY',
     openAmount: openAmount && { min: formatCents(openAmount.min), max: formatCents(openAmount.max) },
     products: [...products].map(([id, product]) => ({ id, name: product.name, price: formatCents(product.price) })),
-    sandbox: config.gatewayUrl === null,
+    sandbox: config.gateway.kind === 'sandbox',
   };
 }
 
 /** `selfUrl`: where the signer itself answers (the listening address), when it is not PUBLIC_URL. */
 async function assemble(config: Config, options: SignerOptions, selfUrl: string): Promise<Assembly> {
-  const log = options.log ?? createLogger({ secrets: [config.merchantKey, config.apiSecret ?? ''] });
+  const log = options.log ?? createLogger({ secrets: [...gatewaySecrets(config.gateway), config.apiSecret ?? ''] });
   const now = options.now ?? Date.now;
   const publicUrl = config.publicUrl ?? selfUrl;
   const store = await openStore(config);
 
-  const sandbox =
-    config.gatewayUrl === null
-      ? createSandbox({
-          merchantId: config.merchantId,
-          merchantKey: config.merchantKey,
-          basePath: SANDBOX_PATH,
-          publicBaseUrl: config.publicUrl ? `${config.publicUrl}${SANDBOX_PATH}` : undefined,
-          retrySchedule: config.sandboxRetrySchedule,
-          moneySpanCents: config.sandboxMoneySpanCents,
-          log: log.child({ component: 'sandbox' }),
-        })
-      : undefined;
+  const { provider, sandbox, livemode } = openGateway(config, {
+    signerUrl: selfUrl,
+    publicUrl,
+    mountSandbox: true,
+    log,
+  });
   const deliver: Partial<Record<Destination, Deliver>> = {};
   if (config.webhook) deliver.webhook = webhookSender({ ...config.webhook, timeoutMs: 10_000 });
   const onPaid = options.onPaid;
@@ -139,8 +134,13 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     now,
   );
   const orders = new OrderService({
-    ...configuredOptions(config, selfUrl, publicUrl, sandbox?.inProcess(`${selfUrl}${SANDBOX_PATH}`)),
     store,
+    provider,
+    livemode,
+    orderTtlSeconds: config.orderTtlSeconds,
+    gatewayTimeoutMs: config.gatewayTimeoutMs,
+    moneyTolerance: config.moneyTolerance,
+    openOrders: new OpenOrders(config.openOrderLimits),
     publisher,
     log,
     destinations: Object.keys(deliver) as Destination[],

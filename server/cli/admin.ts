@@ -1,8 +1,9 @@
 /** What the admin commands work on: the signer's own store and order service, opened from its configuration. */
-import type { Config } from '../config.ts';
+import { gatewaySecrets, type Config } from '../config.ts';
+import { openGateway } from '../gateway.ts';
 import { createLogger } from '../log.ts';
 import { StatusPublisher } from '../orders/publisher.ts';
-import { configuredOptions, OrderService } from '../orders/service.ts';
+import { OrderService } from '../orders/service.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 
@@ -17,11 +18,16 @@ export async function openAdmin(config: Config, writeLog: (line: string) => void
   const store = await openStore(config);
   // In sandbox mode the gateway is the running signer's own /sandbox.
   const signerUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const log = createLogger({ secrets: gatewaySecrets(config.gateway), write: writeLog });
+  const { provider, livemode } = openGateway(config, { signerUrl, publicUrl: signerUrl, mountSandbox: false, log });
   const orders = new OrderService({
-    ...configuredOptions(config, signerUrl, signerUrl),
     store,
+    provider,
+    livemode,
+    orderTtlSeconds: config.orderTtlSeconds,
+    gatewayTimeoutMs: config.gatewayTimeoutMs,
     publisher: new StatusPublisher(),
-    log: createLogger({ secrets: [config.merchantKey], write: writeLog }),
+    log,
     // Events it writes are delivered by the running signer's outbox.
     destinations: config.webhook ? ['webhook'] : [],
   });

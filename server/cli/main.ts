@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
 import type { OrderStatus } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import type { PaymentOutcome } from '../orders/settle.ts';
+import { PAYMENT_OUTCOMES, type OrderRecord, type PaymentRecord } from '../model/index.ts';
 import { toOrderView } from '../orders/view.ts';
-import type { OrderFilter, OrderRecord, PaymentFilter, PaymentRecord } from '../store/types.ts';
+import type { OrderFilter, PaymentFilter } from '../store/types.ts';
 import { openAdmin, type Admin } from './admin.ts';
 import { csv, isoTime, table, type Row } from './format.ts';
 
@@ -28,7 +28,6 @@ class UsageError extends Error {}
 class NotFound extends Error {}
 
 const STATUSES: readonly OrderStatus[] = ['creating', 'pending', 'paid', 'expired', 'failed', 'review'];
-const OUTCOMES: readonly PaymentOutcome[] = ['paid', 'late', 'review', 'orphan', 'extra'];
 
 const OPTIONS = {
   status: { type: 'string' },
@@ -80,7 +79,7 @@ function orderFilter(values: Values): OrderFilter {
 
 function paymentFilter(values: Values): PaymentFilter {
   return {
-    outcome: values.orphan ? 'orphan' : oneOf('outcome', values.outcome, OUTCOMES),
+    outcome: values.orphan ? 'orphan' : oneOf('outcome', values.outcome, PAYMENT_OUTCOMES),
     orderId: values.order,
     since: date('since', values.since),
     until: date('until', values.until),

@@ -12,6 +12,7 @@ export type Params = Record<string, string>;
 export type Received = Record<string, string | string[] | undefined>;
 
 /** The characters PHP's trim() strips: a value of only these is left out of the signed string. */
+// eslint-disable-next-line no-control-regex -- PHP's trim() strips NUL and vertical tab too
 const PHP_BLANK = /^[ \t\n\r\0\x0B]*$/;
 
 /** UTF-8 byte order is code point order, which is how PHP's ksort orders these string keys. */

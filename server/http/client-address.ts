@@ -2,8 +2,13 @@
  * The client's address behind the reverse proxies TRUST_PROXY names, and the key its limits are
  * counted by. Pure: the HTTP layer passes the X-Forwarded-For header and the socket's peer.
  */
-import { isIP } from 'node:net';
-import type { ProxyTrust } from '../config.ts';
+import { isIP, type BlockList } from 'node:net';
+
+/**
+ * TRUST_PROXY: how many proxies stand in front of the signer (1: the shipped nginx config; 0: none,
+ * X-Forwarded-For is ignored), or the addresses and networks of the proxies.
+ */
+export type ProxyTrust = { hops: number } | { proxies: BlockList };
 
 /** `[2001:db8::1]:443` or `192.0.2.1:80` (some proxies write ports), `::ffff:192.0.2.1`: the bare address. */
 function bareAddress(entry: string): string {

@@ -1,7 +1,7 @@
 /** The order a path names, or the 404 every order route answers for an id that names none. */
 import { ApiError } from '../errors.ts';
 import type { OrderService } from '../orders/service.ts';
-import type { OrderRecord } from '../store/types.ts';
+import type { OrderRecord } from '../model/index.ts';
 
 const ORDER_ID = /^[A-Za-z0-9_-]{1,100}$/;
 

@@ -11,7 +11,7 @@ import type { StatusPublisher } from '../orders/publisher.ts';
 import { parseCreateOrder } from '../orders/request.ts';
 import type { OrderService } from '../orders/service.ts';
 import { toOrderView } from '../orders/view.ts';
-import type { OrderRecord } from '../store/types.ts';
+import type { OrderRecord } from '../model/index.ts';
 import { bearerAuth } from './auth.ts';
 import { jsonBody } from './bodies.ts';
 import { findOrder } from './find-order.ts';

@@ -2,7 +2,7 @@
  * Fans status changes out to watchers (SSE streams). Changes come from store commits; another
  * source (a database notification from another instance) can publish through the same object.
  */
-import type { OrderRecord } from '../store/types.ts';
+import type { OrderRecord } from '../model/index.ts';
 
 export type Watcher = (order: OrderRecord) => void;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PricePolicy } from '../config.ts';
+import type { PricePolicy } from './request.ts';
 import { ApiError } from '../errors.ts';
 import { parseCreateOrder } from './request.ts';
 

@@ -3,7 +3,18 @@ import { isChannel, type Channel } from '../../shared/api.ts';
 import { inGatewayRange, parseAmount, type Cents } from '../../shared/money.ts';
 import { holdsSeparator } from '../codepay/protocol.ts';
 import { ApiError } from '../errors.ts';
-import type { PricePolicy } from '../config.ts';
+
+export interface Product {
+  name: string;
+  price: Cents;
+}
+
+/** What the shop sells: its products, and the range of open amounts it takes. */
+export interface PricePolicy {
+  products: ReadonlyMap<string, Product>;
+  /** The allowed range for open amounts (donations, top-ups), or null when only products sell. */
+  openAmount: { min: Cents; max: Cents } | null;
+}
 
 export interface CreateOrderCommand {
   price: Cents;
@@ -15,6 +26,7 @@ export interface CreateOrderCommand {
 
 const FIELDS = new Set(['price', 'product', 'type', 'param', 'reference']);
 // Control characters and lone surrogates would not survive the gateway's round trip unchanged.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function optionalText(body: Record<string, unknown>, field: string, maxLength: number, code: 'INVALID_PARAM' | 'BAD_REQUEST'): string | null {

@@ -1,27 +1,23 @@
-/** Orders: create at the gateway, receive its notify, expire what nobody paid. */
+/** Orders: create at the gateway, receive its notify, expire what nobody paid. Provider-blind. */
 import { randomFillSync } from 'node:crypto';
-import { formatCents, parseAmount, type Cents } from '../../shared/money.ts';
-import { createOrderParams, isPayNo, parseForm, verify, type Params } from '../codepay/protocol.ts';
+import { formatCents, type Cents } from '../../shared/money.ts';
 import { ApiError } from '../errors.ts';
-import type { Config } from '../config.ts';
-import { gatewayClientFor, type GatewayClient, type GatewayTransport } from '../gateway/client.ts';
 import type { Logger } from '../log.ts';
-import { outboxRows, paymentEvent, type Destination } from '../outbox/events.ts';
-import type { EventsFor, OrderRecord, PaymentResult, Store } from '../store/types.ts';
-import { OpenOrders } from './open-orders.ts';
+import type { Destination, IncomingPayment, NewOutboxEvent, OrderRecord, PaymentOutcome } from '../model/index.ts';
+import { outboxRows, paymentEvent } from '../outbox/events.ts';
+import type { PaymentProvider, VerifiedPayment } from '../providers/provider.ts';
+import type { PaymentResult, Store } from '../store/types.ts';
+import type { OpenOrders } from './open-orders.ts';
 import type { StatusPublisher } from './publisher.ts';
 import type { CreateOrderCommand } from './request.ts';
+import { settlePayment, settleReview } from './settle.ts';
 
 export interface OrderServiceOptions {
   store: Store;
-  gateway: GatewayClient;
+  /** The merchant's gateway. */
+  provider: PaymentProvider;
   publisher: StatusPublisher;
   log: Logger;
-  merchantId: string;
-  merchantKey: string;
-  notifyUrl: string;
-  /** The signer's /api/return, given to the gateway when the merchant set return pages. */
-  returnUrl?: string;
   orderTtlSeconds: number;
   gatewayTimeoutMs: number;
   /** false with the sandbox gateway: events say their payments are simulated. */
@@ -39,33 +35,14 @@ export interface OrderServiceOptions {
   now?: () => number;
 }
 
-/**
- * The options that come from the configuration. `listening`: where the signer itself answers (the
- * sandbox's address in sandbox mode); `publicUrl`: where the gateway and the buyer reach it;
- * `sandbox`: the mounted sandbox, called in-process.
- */
-export function configuredOptions(config: Config, listening: string, publicUrl: string, sandbox?: GatewayTransport) {
-  return {
-    gateway: gatewayClientFor(config, listening, sandbox),
-    merchantId: config.merchantId,
-    merchantKey: config.merchantKey,
-    livemode: config.gatewayUrl !== null,
-    notifyUrl: `${publicUrl}/api/notify`,
-    returnUrl: config.returnUrls ? `${publicUrl}/api/return` : undefined,
-    orderTtlSeconds: config.orderTtlSeconds,
-    gatewayTimeoutMs: config.gatewayTimeoutMs,
-    moneyTolerance: config.moneyTolerance,
-    openOrders: new OpenOrders(config.openOrderLimits),
-  } satisfies Partial<OrderServiceOptions>;
-}
-
 const ORDER_ID_BYTES = 18;
 /** Random bytes drawn for 256 ids at a time (like Node's own randomUUID): one call into the CSPRNG, not one an order. */
 const RANDOM_POOL = Buffer.alloc(ORDER_ID_BYTES * 256);
 let randomPoolAt = RANDOM_POOL.length;
 
 /**
- * The CodePay pay_id: 144 random bits in hex (36 characters): URL-safe, and never starting with '-'
+ * Our order id, the gateway's order number for us (CodePay's pay_id): 144 random bits in hex (36
+ * characters): URL-safe, and never starting with '-'
  * (which a command line would take for an option and a spreadsheet for a formula).
  */
 export function newOrderId(): string {
@@ -78,6 +55,9 @@ export function newOrderId(): string {
 }
 
 export type NotifyAnswer = 'success' | 'fail';
+
+/** What the merchant's events tell of a payment, new or recorded. */
+type SettledPayment = Pick<IncomingPayment, 'payNo' | 'money' | 'fields'>;
 
 export class OrderService {
   private readonly options: OrderServiceOptions;
@@ -108,23 +88,18 @@ export class OrderService {
 
   /** The row is written before the gateway is called, so no notify can name an order we don't know. */
   private async createAtGateway(id: string, command: CreateOrderCommand): Promise<OrderRecord> {
-    const { store, gateway, publisher } = this.options;
+    const { store, provider, publisher } = this.options;
     await store.insertOrder({ id, ...command, createdAt: this.now() });
-    let answer;
+    let created;
     try {
-      answer = await gateway.createOrder(
-        createOrderParams({
-          merchantId: this.options.merchantId,
-          payId: id,
-          type: command.type,
-          price: command.price,
-          param: command.param ?? undefined,
-          notifyUrl: this.options.notifyUrl,
-          returnUrl: this.options.returnUrl,
-          outTime: this.options.orderTtlSeconds,
-        }),
-      );
-      this.checkAmount(command.price, answer.money);
+      created = await provider.createOrder({
+        id,
+        type: command.type,
+        price: command.price,
+        param: command.param,
+        lifetimeSeconds: this.options.orderTtlSeconds,
+      });
+      this.checkAmount(command.price, created.money);
     } catch (error) {
       const code = error instanceof ApiError ? error.code : 'GATEWAY_UNAVAILABLE';
       const failed = await store.markFailed(id, code, this.now());
@@ -132,13 +107,14 @@ export class OrderService {
       this.options.log.warn('gateway refused an order', { orderId: id, code });
       throw error;
     }
-    const qr = await gateway.readQr(answer.qrcode);
+    const { qr } = created;
     const now = this.now();
     // The gateway's clock may differ from ours: keep only the lifetime it gave.
-    const expiresAt = now + (answer.endTime - answer.serverTime) * 1000;
+    const expiresAt = now + created.lifetimeMs;
+    const { money, gatewayOrderId } = created;
     const order = await store.markPending(
       id,
-      { money: answer.money, gatewayOrderId: answer.gatewayOrderId, qrPayload: qr.payload, qrImageUrl: qr.imageUrl, expiresAt },
+      { money, gatewayOrderId, qrPayload: qr.payload, qrImageUrl: qr.imageUrl, expiresAt },
       now,
     );
     if (!order) throw new ApiError('INTERNAL', 'The order disappeared while it was being created.');
@@ -167,36 +143,24 @@ export class OrderService {
     return this.options.store.getOrder(id);
   }
 
-  /**
-   * Gateway-signed fields (notify or return): every non-empty field verified (none holding `&` or
-   * `=`), pay_no in the gateway's form.
-   */
-  private signedPayment(body: string): Params | undefined {
-    const params = parseForm(body);
-    if (!params || !isPayNo(params.pay_no) || !params.pay_id) return undefined;
-    if (!verify(params, this.options.merchantKey)) return undefined;
-    // Freshly parsed and ours: drop the sign in place (a copy of a null-prototype object is slow).
-    delete params.sign;
-    return params;
-  }
-
-  private readonly eventsFor: EventsFor = ({ outcome, order, payment }) => {
+  /** The merchant's events of a settled payment: one outbox row per destination that takes it. */
+  private eventsOf(outcome: PaymentOutcome, order: OrderRecord | undefined, payment: SettledPayment): NewOutboxEvent[] {
     const destinations = this.options.destinations ?? [];
     if (destinations.length === 0) return [];
     const now = this.now();
-    const event = paymentEvent({ payNo: payment.payNo, money: payment.money, outcome, fields: payment.fields }, order, {
-      now,
-      livemode: this.options.livemode,
-    });
-    return outboxRows(event, destinations, now);
-  };
+    const { payNo, money, fields } = payment;
+    const summary = { payNo, money, outcome, ...this.options.provider.details(fields) };
+    return outboxRows(paymentEvent(summary, order, { now, livemode: this.options.livemode }), destinations, now);
+  }
 
   /** Records a payment the gateway vouched for and moves its order, with its events, in one transaction. */
-  private async record(fields: Params, via: 'notify' | 'return' | 'ispay'): Promise<PaymentResult> {
-    const result = await this.options.store.recordPayment(
-      { payNo: fields.pay_no, payId: fields.pay_id, money: parseAmount(fields.money) ?? null, fields, receivedAt: this.now() },
-      this.eventsFor,
-    );
+  private async record(payment: VerifiedPayment, via: 'notify' | 'return' | 'query'): Promise<PaymentResult> {
+    const { payNo, orderId, money, fields } = payment;
+    const incoming = { payNo, payId: orderId, money, fields, receivedAt: this.now() };
+    const result = await this.options.store.recordPayment(incoming, (order) => {
+      const { outcome, change } = settlePayment(order, incoming);
+      return { outcome, change, events: (settled) => this.eventsOf(outcome, settled, incoming) };
+    });
     if (result.statusChanged && result.order) {
       this.options.publisher.publish(result.order);
       this.options.openOrders?.release(result.order.id);
@@ -204,7 +168,7 @@ export class OrderService {
     if (!result.duplicate && this.options.destinations?.length) this.options.onEventsWritten?.();
     this.options.log.info('payment recorded', {
       via,
-      payNo: fields.pay_no,
+      payNo,
       orderId: result.order?.id ?? null,
       outcome: result.outcome,
       duplicate: result.duplicate,
@@ -217,48 +181,57 @@ export class OrderService {
    * anything not signed by the gateway, so that it is sent again.
    */
   async receiveNotify(rawBody: string): Promise<{ answer: NotifyAnswer; result?: PaymentResult }> {
-    const fields = this.signedPayment(rawBody);
-    if (!fields) {
+    const payment = this.options.provider.readPayment(rawBody);
+    if (!payment) {
       // Forged notifies can come by the thousand a second: their repeats are counted, not each logged.
       this.options.log.repeated('refused notify', 'warn', 'notify refused: not signed by the gateway');
       return { answer: 'fail' };
     }
-    return { answer: 'success', result: await this.record(fields, 'notify') };
+    return { answer: 'success', result: await this.record(payment, 'notify') };
   }
 
   /** The buyer back from the gateway (return_url) with the same signed fields: recorded like a notify. */
   async receiveReturn(query: string): Promise<PaymentResult | undefined> {
-    const fields = this.signedPayment(query);
-    return fields && this.record(fields, 'return');
+    const payment = this.options.provider.readPayment(query);
+    return payment && this.record(payment, 'return');
   }
 
   /**
-   * Asks the gateway's ispay about pending orders near expiry and orders that expired lately; a paid
+   * Asks the gateway about pending orders near expiry and orders that expired lately; a paid
    * answer goes the notify's way. Returns how many payments it found. `horizonMs` widens the look back.
    */
   async reconcile(options: { horizonMs?: number; recheckAfterMs?: number; limit?: number } = {}): Promise<number> {
-    const { store, gateway } = this.options;
+    const { store, provider } = this.options;
     const now = this.now();
     const horizon = options.horizonMs ?? this.options.reconcileHorizonMs ?? 15 * 60_000;
     const orders = await store.ordersToCheck(now, horizon, now - (options.recheckAfterMs ?? 0), options.limit ?? 50);
     let found = 0;
     for (const order of orders) {
-      const answer = await gateway.isPaid({ payId: order.id, gatewayOrderId: order.gatewayOrderId });
+      const answer = await provider.queryOrder({ id: order.id, gatewayOrderId: order.gatewayOrderId });
       if (!answer || 'error' in answer) {
-        if (answer) this.options.log.warn('reconcile: ispay failed', { orderId: order.id, error: answer.error });
+        if (answer) this.options.log.warn('reconcile: query failed', { orderId: order.id, error: answer.error });
         continue;
       }
       if (!answer.paid) continue;
-      const result = await this.record({ ...answer.fields, pay_id: order.id, pay_no: answer.payNo }, 'ispay');
+      const result = await this.record(answer.payment, 'query');
       if (!result.duplicate) found++;
     }
-    await store.markChecked(orders.map((order) => order.id), now);
+    await store.markChecked(
+      orders.map((order) => order.id),
+      now,
+    );
     return found;
   }
 
   /** The merchant looked at a payment in review: accept it (paid, with its events) or reject it. */
   async resolveReview(id: string, decision: 'accept' | 'reject'): Promise<OrderRecord | undefined> {
-    const order = await this.options.store.resolveReview(id, decision, this.now(), this.eventsFor);
+    const now = this.now();
+    const order = await this.options.store.changeOrder(id, now, (current, payments) => {
+      const settled = settleReview(current, payments, decision, now);
+      if (!settled) return undefined;
+      const { change, paying } = settled;
+      return { change, events: paying && ((accepted) => this.eventsOf('paid', accepted, paying)) };
+    });
     if (order) {
       this.options.publisher.publish(order);
       if (this.options.destinations?.length) this.options.onEventsWritten?.();

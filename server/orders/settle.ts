@@ -1,29 +1,48 @@
-/** What a verified payment does to its order: pure, so every store applies the same rules. */
-import type { OrderStatus } from '../../shared/api.ts';
-import type { Cents } from '../../shared/money.ts';
-
-/**
- * paid: the order is now paid; late: paid after it expired (or failed at creation);
- * review: the amount differs from what the gateway asked for; orphan: no such order;
- * extra: the order was settled already (a second payment by the buyer). Every one is kept.
- */
-export type PaymentOutcome = 'paid' | 'late' | 'review' | 'orphan' | 'extra';
+/** What a verified payment, or the merchant's review, does to an order: pure decisions the store applies. */
+import type { IncomingPayment, OrderChange, OrderRecord, PaymentOutcome, PaymentRecord } from '../model/index.ts';
 
 export interface Settlement {
   outcome: PaymentOutcome;
-  /** The order's new status, or undefined when it stays as it is. */
-  nextStatus: OrderStatus | undefined;
+  /** The order's new state, or undefined when it stays as it is. */
+  change: OrderChange | undefined;
+}
+
+function changed(order: OrderRecord, change: Partial<OrderChange>): OrderChange {
+  return { status: order.status, late: order.late, paidAt: order.paidAt, errorCode: order.errorCode, ...change };
 }
 
 export function settlePayment(
-  order: { status: OrderStatus; price: Cents; money: Cents | null } | undefined,
-  paid: Cents | null,
+  order: OrderRecord | undefined,
+  payment: Pick<IncomingPayment, 'money' | 'receivedAt'>,
 ): Settlement {
-  if (!order) return { outcome: 'orphan', nextStatus: undefined };
-  if (order.status === 'paid' || order.status === 'review') return { outcome: 'extra', nextStatus: undefined };
+  if (!order) return { outcome: 'orphan', change: undefined };
+  if (order.status === 'paid' || order.status === 'review') return { outcome: 'extra', change: undefined };
   // Before the gateway's answer is stored (a very fast buyer), the price is the amount asked for.
   const expected = order.money ?? order.price;
-  if (paid !== expected) return { outcome: 'review', nextStatus: 'review' };
+  if (payment.money !== expected)
+    return { outcome: 'review', change: changed(order, { status: 'review', late: false, paidAt: null }) };
   const late = order.status === 'expired' || order.status === 'failed';
-  return { outcome: late ? 'late' : 'paid', nextStatus: 'paid' };
+  return {
+    outcome: late ? 'late' : 'paid',
+    change: changed(order, { status: 'paid', late, paidAt: payment.receivedAt }),
+  };
+}
+
+/**
+ * The merchant's decision on an order in review: accept pays it (and its review payment becomes
+ * the paying one), reject fails it. undefined when the order is not in review.
+ */
+export function settleReview(
+  order: OrderRecord,
+  payments: readonly PaymentRecord[],
+  decision: 'accept' | 'reject',
+  now: number,
+): { change: OrderChange; paying: PaymentRecord | undefined } | undefined {
+  if (order.status !== 'review') return undefined;
+  if (decision === 'reject')
+    return { change: changed(order, { status: 'failed', errorCode: 'REVIEW_REJECTED' }), paying: undefined };
+  return {
+    change: changed(order, { status: 'paid', paidAt: now }),
+    paying: payments.find((payment) => payment.outcome === 'review'),
+  };
 }

@@ -1,7 +1,7 @@
 /** The public view of an order: what anyone holding its id may see. */
 import type { OrderView } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
-import type { OrderRecord } from '../store/types.ts';
+import type { OrderRecord } from '../model/index.ts';
 
 export function qrImagePath(id: string): string {
   return `/api/orders/${id}/qr.png`;

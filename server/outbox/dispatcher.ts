@@ -4,8 +4,8 @@
  * Everything it needs to resume is in the store, so a restart carries on where it stopped.
  */
 import type { Logger } from '../log.ts';
-import type { OutboxRecord, Store } from '../store/types.ts';
-import type { Destination } from './events.ts';
+import type { Destination, OutboxRecord } from '../model/index.ts';
+import type { Store } from '../store/types.ts';
 
 /** Delivers one event's JSON body; throws when it was not accepted. */
 export type Deliver = (event: OutboxRecord) => Promise<void>;

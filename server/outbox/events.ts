@@ -5,14 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { OrderView } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
-import type { PaymentOutcome } from '../orders/settle.ts';
+import type { Destination, EventType, NewOutboxEvent, OrderRecord, PaymentOutcome } from '../model/index.ts';
 import { toOrderView } from '../orders/view.ts';
-import type { OrderRecord } from '../store/types.ts';
-
-/** Where events go: the merchant's webhook URL, and/or the onPaid hook of a signer run as a library. */
-export type Destination = 'webhook' | 'hook';
-
-export type EventType = 'order.paid' | 'order.paid_late' | 'order.review' | 'payment.orphan' | 'payment.extra';
 
 const TYPE_OF_OUTCOME: Record<PaymentOutcome, EventType> = {
   paid: 'order.paid',
@@ -26,7 +20,9 @@ export interface PaymentSummary {
   payNo: string;
   money: number | null;
   outcome: PaymentOutcome;
-  fields: Record<string, string>;
+  /** The gateway's payment time and the order's param as it echoed them (see PaymentProvider.details). */
+  payTime: string | null;
+  param: string | null;
 }
 
 /** The body the merchant receives: `id` is stable across re-sends, so a receiver drops duplicates. */
@@ -41,15 +37,6 @@ export interface MerchantEvent {
     order: OrderView | null;
     payment: { pay_no: string; money: string | null; outcome: PaymentOutcome; pay_time: string | null; param: string | null };
   };
-}
-
-export interface NewOutboxEvent {
-  id: string;
-  destination: Destination;
-  type: EventType;
-  orderId: string | null;
-  payload: string;
-  createdAt: number;
 }
 
 export function newEventId(): string {
@@ -72,8 +59,8 @@ export function paymentEvent(
         pay_no: payment.payNo,
         money: payment.money === null ? null : formatCents(payment.money),
         outcome: payment.outcome,
-        pay_time: payment.fields.pay_time ?? null,
-        param: payment.fields.param ?? null,
+        pay_time: payment.payTime,
+        param: payment.param,
       },
     },
   };

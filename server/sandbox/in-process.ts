@@ -4,8 +4,8 @@
  * payload is what the sandbox draws into the image (the pay page), or nothing under the
  * `unreadableQr` fault. URLs that are not the sandbox's own API go over HTTP as usual.
  */
-import { httpTransport, type GatewayTransport } from '../gateway/client.ts';
-import { absoluteQrUrl } from '../gateway/qr.ts';
+import { absoluteQrUrl } from '../providers/qr.ts';
+import { httpTransport, type GatewayTransport } from '../providers/transport.ts';
 import { creatOrder, isPaid } from './gateway.ts';
 import { payUrl, type Runtime } from './runtime.ts';
 

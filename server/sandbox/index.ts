@@ -9,16 +9,18 @@ import { registerControlRoutes } from './control.ts';
 import { FaultTable } from './faults.ts';
 import { registerGatewayRoutes } from './gateway.ts';
 import { inProcessTransport } from './in-process.ts';
-import type { GatewayTransport } from '../gateway/client.ts';
+import type { GatewayTransport } from '../providers/transport.ts';
 import { DEFAULT_RETRY_SCHEDULE, Notifier } from './notifier.ts';
-import type { Runtime, SandboxLog } from './runtime.ts';
+import type { SandboxLog } from './log.ts';
+import type { Runtime } from './runtime.ts';
 import { SandboxState } from './state.ts';
 
 export { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './credentials.ts';
+export { SANDBOX_DEMO_PRODUCTS } from './demo-catalogue.ts';
 export { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './notifier.ts';
 export type { Faults, CreateOrderFault } from './faults.ts';
 export type { NotifyAttempt } from './notifier.ts';
-export type { SandboxLog } from './runtime.ts';
+export type { SandboxLog } from './log.ts';
 
 export interface SandboxOptions {
   /** The one merchant this sandbox serves (`id`, digits). */

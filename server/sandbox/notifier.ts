@@ -6,7 +6,7 @@ import { formatCents } from '../../shared/money.ts';
 import type { Params } from '../codepay/protocol.ts';
 import { charsetOf, formBody, signIn, type FormBody } from './charset.ts';
 import type { Faults } from './faults.ts';
-import type { SandboxLog } from './runtime.ts';
+import type { SandboxLog } from './log.ts';
 import type { Payment } from './state.ts';
 
 /** Seconds between attempts, spread over about a day like the real gateway's. */

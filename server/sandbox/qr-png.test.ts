@@ -1,7 +1,7 @@
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { decodeQrPng } from '../gateway/qr.ts';
+import { decodeQrPng } from '../providers/qr.ts';
 import { qrPng } from './qr-png.ts';
 
 describe('qrPng', () => {

@@ -4,13 +4,6 @@ import type { FaultTable } from './faults.ts';
 import type { Notifier } from './notifier.ts';
 import type { SandboxState } from './state.ts';
 
-/** Structured log lines; the signer's Logger fits, and main.ts prints to the console. */
-export interface SandboxLog {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
 export interface Runtime {
   merchantId: string;
   merchantKey: string;

@@ -4,11 +4,10 @@
  * change is announced with NOTIFY at commit, for live status across instances.
  */
 import pg from 'pg';
-import { settlePayment } from '../orders/settle.ts';
-import type { NewOutboxEvent } from '../outbox/events.ts';
+import type { IncomingPayment, NewOutboxEvent, OrderChange, OrderRecord } from '../model/index.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { toOrder, toOutbox, toPayment, type OrderRow, type OutboxRow, type PaymentRow } from './rows.ts';
-import type { EventsFor, IncomingPayment, OrderRecord, PaymentResult, Store } from './types.ts';
+import type { DecideChange, DecidePayment, PaymentResult, Store } from './types.ts';
 import { WriteTracker } from './write-health.ts';
 
 const CHANNEL = 'codepay_orders';
@@ -33,6 +32,18 @@ function whereClause(conditions: [boolean, string, unknown?][], values: unknown[
 async function announce(client: pg.PoolClient, orders: OrderRecord[]): Promise<void> {
   if (orders.length === 0) return;
   await client.query(`SELECT pg_notify('${CHANNEL}', id) FROM unnest($1::text[]) AS id`, [orders.map((order) => order.id)]);
+}
+
+/** Writes a decided change; the caller holds the order's row lock. */
+async function applyChange(client: pg.PoolClient, id: string, change: OrderChange, now: number): Promise<OrderRecord> {
+  const { rows } = await client.query<OrderRow>(
+    `UPDATE orders SET status = $2, late = $3, paid_at = $4, error_code = $5, updated_at = $6
+     WHERE id = $1 RETURNING *`,
+    [id, change.status, change.late, change.paidAt, change.errorCode, now],
+  );
+  const order = toOrder(rows[0]);
+  await announce(client, [order]);
+  return order;
 }
 
 async function insertEvents(client: pg.PoolClient, rows: NewOutboxEvent[]): Promise<void> {
@@ -88,7 +99,7 @@ export async function openPostgresStore(connectionString: string): Promise<Store
     }
   });
 
-  const recordPayment = (payment: IncomingPayment, eventsFor?: EventsFor): Promise<PaymentResult> =>
+  const recordPayment = (payment: IncomingPayment, decide: DecidePayment): Promise<PaymentResult> =>
     transaction(async (client) => {
       const duplicate = async (): Promise<PaymentResult> => {
         const known = (await client.query<PaymentRow>('SELECT * FROM payments WHERE pay_no = $1', [payment.payNo])).rows[0];
@@ -100,7 +111,7 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       const known = await client.query('SELECT 1 FROM payments WHERE pay_no = $1', [payment.payNo]);
       if (known.rowCount) return duplicate();
       let order = row && toOrder(row);
-      const { outcome, nextStatus } = settlePayment(order, payment.money);
+      const { outcome, change, events } = decide(order);
       const inserted = await client.query(
         `INSERT INTO payments (pay_no, order_id, outcome, money, fields, received_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (pay_no) DO NOTHING`,
@@ -108,16 +119,9 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       );
       // The same pay_no committed meanwhile by another instance (a payment for no order has no row to lock).
       if (inserted.rowCount === 0) return duplicate();
-      if (order && nextStatus) {
-        const settled = await client.query<OrderRow>(
-          `UPDATE orders SET status = $2, late = $3, paid_at = $4, updated_at = $5 WHERE id = $1 RETURNING *`,
-          [order.id, nextStatus, outcome === 'late', nextStatus === 'paid' ? payment.receivedAt : null, payment.receivedAt],
-        );
-        order = toOrder(settled.rows[0]);
-        await announce(client, [order]);
-      }
-      if (eventsFor) await insertEvents(client, eventsFor({ outcome, order, payment }));
-      return { duplicate: false, outcome, order, statusChanged: nextStatus !== undefined };
+      if (order && change) order = await applyChange(client, order.id, change, payment.receivedAt);
+      if (events) await insertEvents(client, events(order));
+      return { duplicate: false, outcome, order, statusChanged: order !== undefined && change !== undefined };
     });
 
   return {
@@ -150,24 +154,18 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       return row && toOrder(row);
     },
     recordPayment,
-    resolveReview(id, decision, now, eventsFor) {
+    changeOrder(id: string, now: number, decide: DecideChange) {
       return transaction(async (client) => {
-        const row = (
-          await client.query<OrderRow>(
-            `UPDATE orders SET status = $2, paid_at = CASE WHEN $2 = 'paid' THEN $3 ELSE paid_at END,
-               error_code = CASE WHEN $2 = 'failed' THEN 'REVIEW_REJECTED' ELSE error_code END, updated_at = $3
-             WHERE id = $1 AND status = 'review' RETURNING *`,
-            [id, decision === 'accept' ? 'paid' : 'failed', now],
-          )
-        ).rows[0];
+        const row = (await client.query<OrderRow>('SELECT * FROM orders WHERE id = $1 FOR UPDATE', [id])).rows[0];
         if (!row) return undefined;
-        const order = toOrder(row);
-        await announce(client, [order]);
-        const payments = await client.query<PaymentRow>(`SELECT * FROM payments WHERE order_id = $1 AND outcome = 'review' ORDER BY received_at`, [id]);
-        const payment = payments.rows[0] && toPayment(payments.rows[0]);
-        if (decision === 'accept' && payment && eventsFor) {
-          await insertEvents(client, eventsFor({ outcome: 'paid', order, payment: { ...payment, payId: id } }));
-        }
+        const payments = await client.query<PaymentRow>(
+          'SELECT * FROM payments WHERE order_id = $1 ORDER BY received_at',
+          [id],
+        );
+        const decision = decide(toOrder(row), payments.rows.map(toPayment));
+        if (!decision) return undefined;
+        const order = await applyChange(client, id, decision.change, now);
+        if (decision.events) await insertEvents(client, decision.events(order));
         return order;
       });
     },

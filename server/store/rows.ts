@@ -1,8 +1,13 @@
 /** Database rows and the records they make: the same columns in SQLite and PostgreSQL. */
 import type { Channel, OrderStatus } from '../../shared/api.ts';
-import type { PaymentOutcome } from '../orders/settle.ts';
-import type { Destination, EventType } from '../outbox/events.ts';
-import type { OrderRecord, OutboxRecord, PaymentRecord } from './types.ts';
+import type {
+  Destination,
+  EventType,
+  OrderRecord,
+  OutboxRecord,
+  PaymentOutcome,
+  PaymentRecord,
+} from '../model/index.ts';
 
 export interface OrderRow {
   id: string;

@@ -2,22 +2,19 @@
 import Database from 'better-sqlite3';
 import { closeSync, fdatasyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { settlePayment, type PaymentOutcome } from '../orders/settle.ts';
-import { SQLITE_MIGRATIONS } from './migrations.ts';
-import type { NewOutboxEvent } from '../outbox/events.ts';
-import { ORDER_COLUMNS, orderRowOf, toOrder, toOutbox, toPayment, where, type OrderRow, type OutboxRow, type PaymentRow } from './rows.ts';
-import { WriteTracker } from './write-health.ts';
 import type {
-  EventsFor,
   GatewayOrder,
   IncomingPayment,
   NewOrder,
-  OrderFilter,
+  NewOutboxEvent,
+  OrderChange,
   OrderRecord,
-  PaymentFilter,
-  PaymentResult,
-  Store,
-} from './types.ts';
+  PaymentOutcome,
+} from '../model/index.ts';
+import { SQLITE_MIGRATIONS } from './migrations.ts';
+import { ORDER_COLUMNS, orderRowOf, toOrder, toOutbox, toPayment, where, type OrderRow, type OutboxRow, type PaymentRow } from './rows.ts';
+import type { DecideChange, DecidePayment, OrderFilter, PaymentFilter, PaymentResult, Store } from './types.ts';
+import { WriteTracker } from './write-health.ts';
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT');
@@ -105,17 +102,13 @@ export function openSqliteStore(file: string): Store {
     `INSERT INTO payments (pay_no, order_id, outcome, money, fields, received_at)
      VALUES (@payNo, @orderId, @outcome, @money, @fields, @receivedAt) ON CONFLICT (pay_no) DO NOTHING`,
   );
-  const settleOrder = orderStatement(
-    `UPDATE orders SET status = @status, late = @late, paid_at = @paidAt, updated_at = @now WHERE id = @id RETURNING ${ORDER_COLUMNS}`,
+  const changeOrder = orderStatement(
+    `UPDATE orders SET status = @status, late = @late, paid_at = @paidAt, error_code = @errorCode, updated_at = @now
+     WHERE id = @id RETURNING ${ORDER_COLUMNS}`,
   );
   const insertEvent = db.prepare(
     `INSERT INTO outbox (id, destination, type, order_id, payload, created_at, next_attempt_at)
      VALUES (@id, @destination, @type, @orderId, @payload, @createdAt, @createdAt)`,
-  );
-  const resolveReview = db.prepare(
-    `UPDATE orders SET status = @status, paid_at = CASE @status WHEN 'paid' THEN @now ELSE paid_at END,
-       error_code = CASE @status WHEN 'failed' THEN 'REVIEW_REJECTED' ELSE error_code END, updated_at = @now
-     WHERE id = @id AND status = 'review' RETURNING *`,
   );
   const paymentsOfOrder = db.prepare('SELECT * FROM payments WHERE order_id = ? ORDER BY received_at');
   const ordersToCheck = db.prepare(
@@ -158,10 +151,13 @@ export function openSqliteStore(file: string): Store {
     return { duplicate: true, outcome: known.outcome as PaymentOutcome, order: order && toOrder(order), statusChanged: false };
   };
 
-  const recordPayment = db.transaction((payment: IncomingPayment, eventsFor: EventsFor | undefined): PaymentResult => {
+  const applyChange = (order: OrderRecord, change: OrderChange, now: number): OrderRecord =>
+    toOrder(changeOrder.get({ id: order.id, ...change, late: change.late ? 1 : 0, now })!);
+
+  const recordPayment = db.transaction((payment: IncomingPayment, decide: DecidePayment): PaymentResult => {
     const row = selectOrder.get(payment.payId);
     let order = row && toOrder(row);
-    const { outcome, nextStatus } = settlePayment(order, payment.money);
+    const { outcome, change, events } = decide(order);
     const inserted = insertPayment.run({
       payNo: payment.payNo,
       orderId: order ? order.id : null,
@@ -171,18 +167,9 @@ export function openSqliteStore(file: string): Store {
       receivedAt: payment.receivedAt,
     });
     if (inserted.changes === 0) return duplicateOf(payment.payNo);
-    if (order && nextStatus) {
-      const settled = settleOrder.get({
-        id: order.id,
-        status: nextStatus,
-        late: outcome === 'late' ? 1 : 0,
-        paidAt: nextStatus === 'paid' ? payment.receivedAt : null,
-        now: payment.receivedAt,
-      }) as OrderRow;
-      order = toOrder(settled);
-    }
-    if (eventsFor) insertEvents(eventsFor({ outcome, order, payment }));
-    return { duplicate: false, outcome, order, statusChanged: nextStatus !== undefined };
+    if (order && change) order = applyChange(order, change, payment.receivedAt);
+    if (events) insertEvents(events(order));
+    return { duplicate: false, outcome, order, statusChanged: order !== undefined && change !== undefined };
   });
 
   /**
@@ -281,14 +268,13 @@ export function openSqliteStore(file: string): Store {
       if (queued.length === 1) setImmediate(commitQueued);
     });
 
-  const resolve = db.transaction((id: string, decision: 'accept' | 'reject', now: number, eventsFor: EventsFor | undefined) => {
-    const row = resolveReview.get({ id, status: decision === 'accept' ? 'paid' : 'failed', now }) as OrderRow | undefined;
+  const change = db.transaction((id: string, now: number, decide: DecideChange) => {
+    const row = selectOrder.get(id);
     if (!row) return undefined;
-    const order = toOrder(row);
-    const payment = (paymentsOfOrder.all(id) as PaymentRow[]).map(toPayment).find((each) => each.outcome === 'review');
-    if (decision === 'accept' && payment && eventsFor) {
-      insertEvents(eventsFor({ outcome: 'paid', order, payment: { ...payment, payId: id } }));
-    }
+    const decision = decide(toOrder(row), (paymentsOfOrder.all(id) as PaymentRow[]).map(toPayment));
+    if (!decision) return undefined;
+    const order = applyChange(toOrder(row), decision.change, now);
+    if (decision.events) insertEvents(decision.events(order));
     return order;
   });
 
@@ -343,13 +329,13 @@ export function openSqliteStore(file: string): Store {
     async getOrder(id: string) {
       return recentOrder(id);
     },
-    recordPayment(payment: IncomingPayment, eventsFor?: EventsFor) {
-      return inNextGroup(payment.payId, () => recordPayment(payment, eventsFor), true);
+    recordPayment(payment: IncomingPayment, decide: DecidePayment) {
+      return inNextGroup(payment.payId, () => recordPayment(payment, decide), true);
     },
-    async resolveReview(id, decision, now, eventsFor) {
+    async changeOrder(id, now, decide) {
       try {
         return writes.track(() => {
-          const order = resolve.immediate(id, decision, now, eventsFor);
+          const order = change.immediate(id, now, decide);
           syncLog();
           return order;
         });

@@ -1,68 +1,22 @@
-/** The store interface: everything routes and services need, so another database can stand in. */
-import type { Channel, OrderStatus } from '../../shared/api.ts';
-import type { Cents } from '../../shared/money.ts';
-import type { Params } from '../codepay/protocol.ts';
-import type { PaymentOutcome } from '../orders/settle.ts';
-import type { Destination, NewOutboxEvent } from '../outbox/events.ts';
+/**
+ * The store interface: everything the services need, so another database can stand in. A store
+ * stores and decides nothing: what a payment or a review does to an order is the order service's
+ * decision, which the store runs inside the transaction, under the order's lock.
+ */
+import type { OrderStatus } from '../../shared/api.ts';
+import type {
+  Destination,
+  GatewayOrder,
+  IncomingPayment,
+  NewOrder,
+  NewOutboxEvent,
+  OrderChange,
+  OrderRecord,
+  OutboxRecord,
+  PaymentOutcome,
+  PaymentRecord,
+} from '../model/index.ts';
 import type { WriteHealth } from './write-health.ts';
-
-export interface OrderRecord {
-  id: string;
-  status: OrderStatus;
-  price: Cents;
-  /** What the gateway asked the buyer to pay; null until the gateway answered. */
-  money: Cents | null;
-  type: Channel;
-  product: string | null;
-  param: string | null;
-  reference: string | null;
-  gatewayOrderId: string | null;
-  qrPayload: string | null;
-  /** The gateway's QR image URL (absolute), kept to proxy it when it could not be decoded. */
-  qrImageUrl: string | null;
-  errorCode: string | null;
-  late: boolean;
-  createdAt: number;
-  updatedAt: number;
-  expiresAt: number | null;
-  paidAt: number | null;
-}
-
-export interface NewOrder {
-  id: string;
-  price: Cents;
-  type: Channel;
-  product: string | null;
-  param: string | null;
-  reference: string | null;
-  createdAt: number;
-}
-
-export interface GatewayOrder {
-  money: Cents;
-  gatewayOrderId: string;
-  qrPayload: string | null;
-  qrImageUrl: string | null;
-  expiresAt: number;
-}
-
-/** A verified notify. */
-export interface IncomingPayment {
-  payNo: string;
-  payId: string;
-  money: Cents | null;
-  fields: Params;
-  receivedAt: number;
-}
-
-export interface PaymentRecord {
-  payNo: string;
-  orderId: string | null;
-  outcome: PaymentOutcome;
-  money: Cents | null;
-  fields: Params;
-  receivedAt: number;
-}
 
 export interface PaymentResult {
   /** This pay_no was recorded before: nothing changed. */
@@ -73,16 +27,26 @@ export interface PaymentResult {
   statusChanged: boolean;
 }
 
-/** Builds the outbox rows for a settled payment; called inside the payment's transaction. */
-export type EventsFor = (settled: { outcome: PaymentOutcome; order: OrderRecord | undefined; payment: IncomingPayment }) => NewOutboxEvent[];
-
-export interface OutboxRecord extends NewOutboxEvent {
-  attempts: number;
-  nextAttemptAt: number;
-  deliveredAt: number | null;
-  givenUpAt: number | null;
-  lastError: string | null;
+/** What a new payment does, as the order service decided it. */
+export interface PaymentDecision {
+  outcome: PaymentOutcome;
+  /** The order's new state; undefined leaves the order as it is. */
+  change?: OrderChange;
+  /** The outbox rows, made from the order as it is after the change, written in the same transaction. */
+  events?(order: OrderRecord | undefined): NewOutboxEvent[];
 }
+
+/** Called inside the payment's transaction with its order under lock (undefined: no such order). */
+export type DecidePayment = (order: OrderRecord | undefined) => PaymentDecision;
+
+/** A change of an order and the events it makes, as the order service decided it. */
+export interface OrderDecision {
+  change: OrderChange;
+  events?(order: OrderRecord): NewOutboxEvent[];
+}
+
+/** Called inside the transaction with the order under lock and its payments; undefined changes nothing. */
+export type DecideChange = (order: OrderRecord, payments: PaymentRecord[]) => OrderDecision | undefined;
 
 export interface OrderFilter {
   status?: OrderStatus;
@@ -107,10 +71,13 @@ export interface Store {
   /** creating -> failed. */
   markFailed(id: string, errorCode: string, now: number): Promise<OrderRecord | undefined>;
   getOrder(id: string): Promise<OrderRecord | undefined>;
-  /** Records the payment and moves its order, in one transaction; a known pay_no changes nothing. */
-  recordPayment(payment: IncomingPayment, eventsFor?: EventsFor): Promise<PaymentResult>;
-  /** review -> paid (accept, with its events) or -> failed (reject). */
-  resolveReview(id: string, decision: 'accept' | 'reject', now: number, eventsFor?: EventsFor): Promise<OrderRecord | undefined>;
+  /**
+   * Records the payment and applies `decide`'s change and events, in one transaction under the
+   * order's lock; a known pay_no changes nothing (and `decide`'s answer is dropped).
+   */
+  recordPayment(payment: IncomingPayment, decide: DecidePayment): Promise<PaymentResult>;
+  /** Applies `decide`'s change and events to an order, in one transaction under its lock. */
+  changeOrder(id: string, now: number, decide: DecideChange): Promise<OrderRecord | undefined>;
   listOrders(filter: OrderFilter): Promise<OrderRecord[]>;
   listPayments(filter: PaymentFilter): Promise<PaymentRecord[]>;
   /** Orders worth asking the gateway about: pending near expiry, or expired within `horizonMs`, not checked since `checkedBefore`. */
@@ -123,7 +90,13 @@ export interface Store {
   claimDueEvents(now: number, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
   markEventDelivered(id: string, destination: Destination, now: number): Promise<void>;
   /** A failed attempt: try again at `nextAttemptAt`, or give up when it is null. */
-  markEventFailed(id: string, destination: Destination, error: string, nextAttemptAt: number | null, now: number): Promise<void>;
+  markEventFailed(
+    id: string,
+    destination: Destination,
+    error: string,
+    nextAttemptAt: number | null,
+    now: number,
+  ): Promise<void>;
   /** Sends an event again (admin), delivered or not; returns how many rows were queued. */
   requeueEvent(id: string, now: number): Promise<number>;
   listEvents(filter: { orderId?: string; undelivered?: boolean; limit?: number }): Promise<OutboxRecord[]>;

@@ -52,7 +52,7 @@ beforeAll(async () => {
   );
   signer = await createSigner(config, {
     sweepIntervalMs: 100,
-    log: createLogger({ secrets: [config.merchantKey], write: (line) => logs.push(line) }),
+    log: createLogger({ secrets: [config.gateway.merchantKey], write: (line) => logs.push(line) }),
   });
 });
 

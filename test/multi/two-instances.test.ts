@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
+import { settlePayment } from '../../server/orders/settle.ts';
 import { openPostgresStore } from '../../server/store/postgres.ts';
 import { createOrder, eventually, payAtSandbox, postForm, requestJson } from '../support/http.ts';
 import { notifyFor, signedForm } from '../support/notify.ts';
@@ -74,7 +75,8 @@ describe('two signers, one PostgreSQL', () => {
     const other = await openPostgresStore(databaseUrl);
     try {
       const fields = notifyFor(order);
-      await other.recordPayment({ payNo: fields.pay_no, payId: order.id, money: 600, fields, receivedAt: Date.now() });
+      const payment = { payNo: fields.pay_no, payId: order.id, money: 600, fields, receivedAt: Date.now() };
+      await other.recordPayment(payment, (found) => settlePayment(found, payment));
     } finally {
       await other.close();
     }

@@ -4,8 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../shared/api.ts';
+import type { IncomingPayment, NewOrder } from '../../server/model/index.ts';
+import { settlePayment, settleReview } from '../../server/orders/settle.ts';
 import { outboxRows, paymentEvent } from '../../server/outbox/events.ts';
-import type { EventsFor, IncomingPayment, NewOrder, Store } from '../../server/store/types.ts';
+import type { DecideChange, DecidePayment, Store } from '../../server/store/types.ts';
 
 export interface StoreFactory {
   /** A store on a fresh, empty database. */
@@ -18,21 +20,74 @@ let sequence = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${Date.now()}-${sequence++}`;
 
 function newOrder(overrides: Partial<NewOrder> = {}): NewOrder {
-  return { id: unique('order'), price: 990, type: 1 as Channel, product: null, param: 'p', reference: 'R-1', createdAt: 1_000, ...overrides };
+  return {
+    id: unique('order'),
+    price: 990,
+    type: 1 as Channel,
+    product: null,
+    param: 'p',
+    reference: 'R-1',
+    createdAt: 1_000,
+    ...overrides,
+  };
 }
 
 function payment(payId: string, money: number | null, overrides: Partial<IncomingPayment> = {}): IncomingPayment {
-  return { payNo: unique('pay'), payId, money, fields: { pay_id: payId, money: String(money) }, receivedAt: 5_000, ...overrides };
+  return {
+    payNo: unique('pay'),
+    payId,
+    money,
+    fields: { pay_id: payId, money: String(money) },
+    receivedAt: 5_000,
+    ...overrides,
+  };
 }
 
-const webhookEvents: EventsFor = ({ outcome, order, payment: paid }) =>
-  outboxRows(
-    paymentEvent({ payNo: paid.payNo, money: paid.money, outcome, fields: paid.fields }, order, { now: 5_000, livemode: false }),
-    ['webhook'],
-    5_000,
-  );
+/** The order service's rules for a payment, with one webhook event for each (the store runs them). */
+const webhookEvents =
+  (paid: IncomingPayment): DecidePayment =>
+  (order) => {
+    const { outcome, change } = settlePayment(order, paid);
+    const summary = { payNo: paid.payNo, money: paid.money, outcome, payTime: null, param: null };
+    return {
+      outcome,
+      change,
+      events: (settled) =>
+        outboxRows(paymentEvent(summary, settled, { now: 5_000, livemode: false }), ['webhook'], 5_000),
+    };
+  };
+const record = (store: Store, paid: IncomingPayment) => store.recordPayment(paid, webhookEvents(paid));
+const withoutEvents =
+  (paid: IncomingPayment): DecidePayment =>
+  (order) =>
+    settlePayment(order, paid);
+/** The merchant's review decision, with the paid event on accept. */
+const review =
+  (decision: 'accept' | 'reject'): DecideChange =>
+  (order, payments) => {
+    const settled = settleReview(order, payments, decision, 6_000);
+    if (!settled) return undefined;
+    const summary = {
+      payNo: settled.paying?.payNo ?? '',
+      money: settled.paying?.money ?? null,
+      outcome: 'paid' as const,
+      payTime: null,
+      param: null,
+    };
+    const events =
+      settled.paying &&
+      ((accepted: typeof order) =>
+        outboxRows(paymentEvent(summary, accepted, { now: 6_000, livemode: false }), ['webhook'], 6_000));
+    return { change: settled.change, events };
+  };
 
-const gatewayAnswer = { money: 989, gatewayOrderId: 'G1', qrPayload: 'https://pay/1', qrImageUrl: 'https://qr/1.png', expiresAt: 10_000 };
+const gatewayAnswer = {
+  money: 989,
+  gatewayOrderId: 'G1',
+  qrPayload: 'https://pay/1',
+  qrImageUrl: 'https://qr/1.png',
+  expiresAt: 10_000,
+};
 
 export function storeContract(name: string, factory: StoreFactory): void {
   describe(`${name} store`, () => {
@@ -49,16 +104,32 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it('creates an order as creating, then pending with the gateway answer', async () => {
       const inserted = await store.insertOrder(newOrder({ product: 'tea' }));
-      expect(inserted).toMatchObject({ status: 'creating', price: 990, money: null, product: 'tea', late: false, paidAt: null });
+      expect(inserted).toMatchObject({
+        status: 'creating',
+        price: 990,
+        money: null,
+        product: 'tea',
+        late: false,
+        paidAt: null,
+      });
       const pending = await store.markPending(inserted.id, gatewayAnswer, 2_000);
-      expect(pending).toMatchObject({ status: 'pending', money: 989, qrPayload: 'https://pay/1', expiresAt: 10_000, updatedAt: 2_000 });
+      expect(pending).toMatchObject({
+        status: 'pending',
+        money: 989,
+        qrPayload: 'https://pay/1',
+        expiresAt: 10_000,
+        updatedAt: 2_000,
+      });
       expect(await store.getOrder(inserted.id)).toEqual(pending);
       expect(await store.getOrder('missing')).toBeUndefined();
     });
 
     it('fails only orders still creating', async () => {
       const creating = await store.insertOrder(newOrder());
-      expect(await store.markFailed(creating.id, 'GATEWAY_TIMEOUT', 3_000)).toMatchObject({ status: 'failed', errorCode: 'GATEWAY_TIMEOUT' });
+      expect(await store.markFailed(creating.id, 'GATEWAY_TIMEOUT', 3_000)).toMatchObject({
+        status: 'failed',
+        errorCode: 'GATEWAY_TIMEOUT',
+      });
       const pending = await pendingOrder();
       expect(await store.markFailed(pending.id, 'GATEWAY_TIMEOUT', 3_000)).toBeUndefined();
       expect((await store.getOrder(pending.id))?.status).toBe('pending');
@@ -67,18 +138,51 @@ export function storeContract(name: string, factory: StoreFactory): void {
     it('records a payment and moves its order, with its events, once', async () => {
       const order = await pendingOrder();
       const paid = payment(order.id, 989);
-      const first = await store.recordPayment(paid, webhookEvents);
-      expect(first).toMatchObject({ duplicate: false, outcome: 'paid', statusChanged: true, order: { status: 'paid', paidAt: 5_000 } });
-      const again = await store.recordPayment(paid, webhookEvents);
+      const first = await record(store, paid);
+      expect(first).toMatchObject({
+        duplicate: false,
+        outcome: 'paid',
+        statusChanged: true,
+        order: { status: 'paid', paidAt: 5_000 },
+      });
+      const again = await record(store, paid);
       expect(again).toMatchObject({ duplicate: true, outcome: 'paid', statusChanged: false });
-      expect(await store.getPayment(paid.payNo)).toMatchObject({ orderId: order.id, outcome: 'paid', money: 989, fields: paid.fields });
+      expect(await store.getPayment(paid.payNo)).toMatchObject({
+        orderId: order.id,
+        outcome: 'paid',
+        money: 989,
+        fields: paid.fields,
+      });
       expect(await store.listEvents({ orderId: order.id })).toHaveLength(1);
+    });
+
+    it('applies the decision it is given, under the lock, and none for a pay_no it knows', async () => {
+      const order = await pendingOrder();
+      const paid = payment(order.id, 989);
+      const seen: (string | undefined)[] = [];
+      // Not the order service's rules: whatever the decision says is what the store writes.
+      const decide: DecidePayment = (found) => {
+        seen.push(found?.status);
+        return { outcome: 'review', change: { status: 'review', late: true, paidAt: 7, errorCode: 'CHECK' } };
+      };
+      expect(await store.recordPayment(paid, decide)).toMatchObject({
+        duplicate: false,
+        outcome: 'review',
+        statusChanged: true,
+        order: { status: 'review', late: true, paidAt: 7, errorCode: 'CHECK' },
+      });
+      expect(seen).toEqual(['pending']);
+      const again = await store.recordPayment(paid, () => ({ outcome: 'paid', change: undefined }));
+      expect(again).toMatchObject({ duplicate: true, outcome: 'review', order: { status: 'review' } });
+      expect(await store.getPayment(paid.payNo)).toMatchObject({ outcome: 'review' });
+      expect(await store.changeOrder(order.id, 8_000, () => undefined)).toBeUndefined();
+      expect(await store.getOrder(order.id)).toMatchObject({ status: 'review', errorCode: 'CHECK' });
     });
 
     it('counts the same pay_no arriving many times at once exactly once', async () => {
       const order = await pendingOrder();
       const paid = payment(order.id, 989);
-      const results = await Promise.all(Array.from({ length: 10 }, () => store.recordPayment(paid, webhookEvents)));
+      const results = await Promise.all(Array.from({ length: 10 }, () => record(store, paid)));
       expect(results.filter((result) => !result.duplicate)).toHaveLength(1);
       expect(await store.listPayments({ orderId: order.id })).toHaveLength(1);
       expect(await store.listEvents({ orderId: order.id })).toHaveLength(1);
@@ -86,27 +190,42 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it('settles orphan, review, late and extra payments, and keeps every one', async () => {
       const stray = payment('nobody', 100);
-      const orphan = await store.recordPayment(stray, webhookEvents);
+      const orphan = await record(store, stray);
       expect(orphan).toMatchObject({ outcome: 'orphan', order: undefined, statusChanged: false });
       const reviewed = await pendingOrder();
-      expect(await store.recordPayment(payment(reviewed.id, 990), webhookEvents)).toMatchObject({ outcome: 'review', order: { status: 'review' } });
+      expect(await record(store, payment(reviewed.id, 990))).toMatchObject({
+        outcome: 'review',
+        order: { status: 'review' },
+      });
       const expiring = await pendingOrder();
       expect((await store.expireDue(20_000)).map((order) => order.id)).toContain(expiring.id);
-      expect(await store.recordPayment(payment(expiring.id, 989), webhookEvents)).toMatchObject({ outcome: 'late', order: { status: 'paid', late: true } });
-      expect(await store.recordPayment(payment(expiring.id, 989), webhookEvents)).toMatchObject({ outcome: 'extra', statusChanged: false });
-      expect((await store.listPayments({ orderId: expiring.id })).map((each) => each.outcome).sort()).toEqual(['extra', 'late']);
+      expect(await record(store, payment(expiring.id, 989))).toMatchObject({
+        outcome: 'late',
+        order: { status: 'paid', late: true },
+      });
+      expect(await record(store, payment(expiring.id, 989))).toMatchObject({ outcome: 'extra', statusChanged: false });
+      expect((await store.listPayments({ orderId: expiring.id })).map((each) => each.outcome).sort()).toEqual([
+        'extra',
+        'late',
+      ]);
       expect((await store.listPayments({ outcome: 'orphan' })).map((each) => each.payNo)).toContain(stray.payNo);
     });
 
     it('resolves a review: accept pays it with an event, reject fails it', async () => {
       const accepted = await pendingOrder();
-      await store.recordPayment(payment(accepted.id, 1), webhookEvents);
-      expect(await store.resolveReview(accepted.id, 'accept', 6_000, webhookEvents)).toMatchObject({ status: 'paid', paidAt: 6_000 });
-      expect((await store.listEvents({ orderId: accepted.id })).map((event) => event.type).sort()).toEqual(['order.paid', 'order.review']);
+      await record(store, payment(accepted.id, 1));
+      expect(await store.changeOrder(accepted.id, 6_000, review('accept'))).toMatchObject({
+        status: 'paid',
+        paidAt: 6_000,
+      });
+      expect((await store.listEvents({ orderId: accepted.id })).map((event) => event.type).sort()).toEqual([
+        'order.paid',
+        'order.review',
+      ]);
       const rejected = await pendingOrder();
-      await store.recordPayment(payment(rejected.id, 1), webhookEvents);
-      expect(await store.resolveReview(rejected.id, 'reject', 6_000, webhookEvents)).toMatchObject({ status: 'failed' });
-      expect(await store.resolveReview(rejected.id, 'accept', 6_000, webhookEvents)).toBeUndefined();
+      await record(store, payment(rejected.id, 1));
+      expect(await store.changeOrder(rejected.id, 6_000, review('reject'))).toMatchObject({ status: 'failed' });
+      expect(await store.changeOrder(rejected.id, 6_000, review('accept'))).toBeUndefined();
     });
 
     it('fails orders left creating, and expires only pending orders that are due', async () => {
@@ -119,17 +238,21 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it('claims due events once, retries failures later, and re-sends on request', async () => {
       const order = await pendingOrder();
-      await store.recordPayment(payment(order.id, 989), webhookEvents);
+      await record(store, payment(order.id, 989));
       const [event] = await store.listEvents({ orderId: order.id });
       const claimed = await store.claimDueEvents(1e12, 1000, 60_000);
       expect(claimed.map((each) => each.id)).toContain(event.id);
       expect((await store.claimDueEvents(1e12, 1000, 60_000)).map((each) => each.id)).not.toContain(event.id);
       await store.markEventFailed(event.id, 'webhook', 'HTTP 500', 2e12, 1e12);
-      expect((await store.listEvents({ orderId: order.id }))[0]).toMatchObject({ attempts: 1, lastError: 'HTTP 500', nextAttemptAt: 2e12 });
+      expect((await store.listEvents({ orderId: order.id }))[0]).toMatchObject({
+        attempts: 1,
+        lastError: 'HTTP 500',
+        nextAttemptAt: 2e12,
+      });
       expect((await store.claimDueEvents(1.5e12, 1000, 60_000)).map((each) => each.id)).not.toContain(event.id);
       expect((await store.claimDueEvents(2e12, 1000, 60_000)).map((each) => each.id)).toContain(event.id);
       await store.markEventDelivered(event.id, 'webhook', 2e12);
-      expect((await store.listEvents({ orderId: order.id, undelivered: true }))).toHaveLength(0);
+      expect(await store.listEvents({ orderId: order.id, undelivered: true })).toHaveLength(0);
       expect(await store.requeueEvent(event.id, 3e12)).toBe(1);
       expect((await store.claimDueEvents(3e12, 1000, 60_000)).map((each) => each.id)).toContain(event.id);
       await store.markEventFailed(event.id, 'webhook', 'gone', null, 3e12);
@@ -151,7 +274,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
     it('reads every change after it was read: its own writes, and those of another instance or process', async () => {
       const paidHere = await pendingOrder();
       expect((await store.getOrder(paidHere.id))?.status).toBe('pending');
-      await store.recordPayment(payment(paidHere.id, 989));
+      const here = payment(paidHere.id, 989);
+      await store.recordPayment(here, withoutEvents(here));
       expect((await store.getOrder(paidHere.id))?.status).toBe('paid');
 
       const expiring = await pendingOrder();
@@ -163,7 +287,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.getOrder(paidElsewhere.id))?.status).toBe('pending');
       const other = await factory.reopen();
       try {
-        await other.recordPayment(payment(paidElsewhere.id, 989));
+        const elsewhere = payment(paidElsewhere.id, 989);
+        await other.recordPayment(elsewhere, withoutEvents(elsewhere));
       } finally {
         await other.close();
       }
@@ -173,12 +298,12 @@ export function storeContract(name: string, factory: StoreFactory): void {
     it('keeps everything across a reopen', async () => {
       const order = await pendingOrder();
       const paid = payment(order.id, 989);
-      await store.recordPayment(paid, webhookEvents);
+      await record(store, paid);
       const again = await factory.reopen();
       try {
         expect(await again.getOrder(order.id)).toMatchObject({ status: 'paid' });
         expect(await again.getPayment(paid.payNo)).toMatchObject({ outcome: 'paid' });
-        expect((await again.recordPayment(paid, webhookEvents)).duplicate).toBe(true);
+        expect((await record(again, paid)).duplicate).toBe(true);
         const counts = await again.counts();
         expect(counts.orders.paid).toBeGreaterThan(0);
         expect(counts.payments.paid).toBeGreaterThan(0);

