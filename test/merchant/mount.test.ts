@@ -3,10 +3,13 @@
  * of the app's own, with the app's own routes beside it; the whole flow through real HTTP.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import Koa from 'koa';
 import mount from 'koa-mount';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,12 +27,27 @@ let dataDir: string;
 const logs: string[] = [];
 /** What the shop's own middleware saw: method and path of every request, as it reached the app. */
 const seen: string[] = [];
+/** The requests whose end the shop's logger saw, through on-finished (as morgan-like loggers do). */
+const finished: string[] = [];
+/** The Koa context of each event stream, held weakly: the signer should not keep it alive either. */
+const streamContexts: WeakRef<object>[] = [];
+// Koa's own dependency, the one a shop's request logger uses.
+const onFinished = createRequire(import.meta.url)('on-finished') as (res: ServerResponse, done: () => void) => void;
+
+/** A full garbage collection, from a test process started without --expose-gc. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 beforeAll(async () => {
   const app = new Koa();
   // The shop's middleware around everything, the signer included: tracing, here.
   app.use(async (ctx, next) => {
-    seen.push(`${ctx.method} ${ctx.path}`);
+    const request = `${ctx.method} ${ctx.path}`;
+    seen.push(request);
+    onFinished(ctx.res, () => finished.push(request));
+    if (ctx.path.endsWith('/events')) streamContexts.push(new WeakRef(ctx));
     ctx.set('X-Shop-Trace', 'seen');
     await next();
   });
@@ -106,6 +124,20 @@ describe('a signer mounted at /pay in a Koa app', () => {
     );
     expect(seen).toEqual(expect.arrayContaining(signerPaths));
     expect(seen.filter((entry) => entry.includes(`${PREFIX}/`))).toEqual(signerPaths);
+  });
+
+  it("holds an event stream without its Koa context, and the shop's logger still sees the stream end", async () => {
+    const order = await createOrder(`${shop}${PREFIX}`, { price: '2.20' });
+    const request = `GET ${PREFIX}/api/orders/${order.id}/events`;
+    const events = await openEvents(`${shop}${request.slice(4)}`);
+    expect((await events.next()).event).toBe('pending');
+    const held = streamContexts.at(-1)!;
+    collectGarbage();
+    expect(held.deref()).toBeUndefined();
+    expect(finished).not.toContain(request);
+    await payAtSandbox(order.qr!.payload!);
+    await events.ended;
+    await expect.poll(() => finished).toContain(request);
   });
 
   it('answers everything under the prefix itself, and leaves the shop its other routes', async () => {
