@@ -1,4 +1,5 @@
 /** `npm start`: load the configuration, start the signer, stop gracefully on SIGTERM/SIGINT. */
+import { networkInterfaces } from 'node:os';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { SANDBOX_PATH } from './gateway.ts';
 import { writeStdout } from './log.ts';
@@ -31,7 +32,29 @@ if (gateway.kind === 'sandbox') {
     '  SANDBOX MODE: payments are simulated and take no money.\n' +
     `  Anyone who can reach ${signer.publicUrl}${SANDBOX_PATH} can mark any order paid without paying.\n` +
     '  Do not sell anything in this mode: set CODEPAY_GATEWAY to sell for real.\n';
+  banner += phoneHint(new URL(signer.publicUrl));
 }
+
+/**
+ * A phone can't reach a loopback address (the QR code's): how to start the signer so one on the
+ * same network can, with this machine's addresses there.
+ */
+function phoneHint(publicUrl: URL): string {
+  if (!/^(127\.|localhost$|\[::1\]$)/.test(publicUrl.hostname)) return '';
+  const addresses = Object.values(networkInterfaces())
+    .flat()
+    .filter((info) => info && info.family === 'IPv4' && !info.internal)
+    .map((info) => info!.address);
+  if (addresses.length === 0) return '  To pay from a phone, first join a network: this machine is on none.\n';
+  const port = publicUrl.port ? `:${publicUrl.port}` : '';
+  // The port again only if it was set: it may have been set on this command line alone.
+  const setPort = process.env.PORT ? `PORT=${config.port} ` : '';
+  return (
+    '  To pay from a phone on the same network, start it with:\n' +
+    addresses.map((address) => `    ${setPort}HOST=0.0.0.0 PUBLIC_URL=http://${address}${port} npm start\n`).join('')
+  );
+}
+
 // Through the log's writer: a standard output that fails (EPIPE, a full disk) must not stop the signer.
 writeStdout(`${banner}\n`);
 

@@ -8,11 +8,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
+import Router from '@koa/router';
 import type { ConfigView } from '../shared/api.ts';
 import { formatCents } from '../shared/money.ts';
 import { ConfigError, gatewaySecrets, type Config } from './config.ts';
-import { openGateway } from './gateway.ts';
+import { openGateway, SANDBOX_PATH } from './gateway.ts';
 import { createApp, signerMiddleware } from './http/app.ts';
+import { readableBy, type CorsPolicy } from './http/cors.ts';
 import { clientAddress, clientKey } from './http/client-address.ts';
 import { listen } from './http/server.ts';
 import { EventStreams } from './http/sse.ts';
@@ -34,6 +36,13 @@ function packageRoot(): string {
   return folder;
 }
 const ROOT = packageRoot();
+/**
+ * The widget's "pay in the sandbox" POSTs the sandbox's pay page from the shop's page and reads the
+ * answer: the origins that may create orders may read it. No other sandbox route gets CORS.
+ */
+const sandboxPayReadable = (policy: CorsPolicy) =>
+  new Router().post(`${SANDBOX_PATH}/pay/:orderId`, readableBy(policy));
+
 /** How long in-flight requests may take to finish at shutdown. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -147,6 +156,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     onEventsWritten: () => dispatcher.kick(),
     now,
   });
+  const corsPolicy = { selfOrigin: () => new URL(publicUrl).origin, allowedOrigins: config.allowedOrigins };
   const middleware = signerMiddleware({
     orders,
     publisher,
@@ -165,7 +175,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     gatewayTimeoutMs: config.gatewayTimeoutMs,
     returnUrls: config.returnUrls,
     assets: { distDir: join(ROOT, 'dist'), demoDir: join(ROOT, 'widget', 'demo') },
-    cors: { selfOrigin: () => new URL(publicUrl).origin, allowedOrigins: config.allowedOrigins },
+    cors: corsPolicy,
     health: () => ({
       ok: !store.writeHealth().writesFailing,
       watchers: publisher.watcherCount,
@@ -174,7 +184,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
       log: { droppedLines: droppedLogLines() },
       store: store.writeHealth(),
     }),
-    mounted: sandbox ? [sandbox.router] : [],
+    mounted: sandbox ? [sandboxPayReadable(corsPolicy), sandbox.router] : [],
   });
 
   const sweeper = setInterval(() => {

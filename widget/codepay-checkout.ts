@@ -41,6 +41,8 @@ const loadFlow = () => import('./flow.ts');
  * @csspart renew-button - Creates a new order after the QR code expired.
  * @csspart retry-button - Tries the failed step again.
  * @csspart skeleton - The placeholder shown while loading.
+ * @csspart sandbox - In sandbox mode, the mark saying so, above everything past the pay button.
+ * @csspart sandbox-pay-button - In sandbox mode, pays the order at the sandbox, as a phone would.
  *
  * @cssprop --codepay-accent - Button and highlight colour (default: the channel's colour).
  * @cssprop --codepay-color - Text colour.

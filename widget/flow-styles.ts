@@ -12,6 +12,28 @@ export const flowStyles = css`
     /* As tall as the pending state (QR, hint, notice, countdown): no state change moves the page. */
     min-height: calc(var(--_qr) + 6rem);
   }
+  /* Under the sandbox's mark, the pay-in-the-sandbox button's row too: gap, margin, padding, line. */
+  [part=sandbox] + .body {
+    min-height: calc(var(--_qr) + 6rem + 0.5rem + 0.75rem + 1.2rem + 19px * 1.4);
+  }
+  [part=sandbox] {
+    margin: 0 0 0.75rem;
+    padding: 0.3rem 0.6rem;
+    border: 1px dashed;
+    border-radius: 6px;
+    background: light-dark(#fff4e0, #3a2a10);
+    color: light-dark(#8a4b00, #ffc069);
+    font-size: 0.85rem;
+  }
+  [part~=sandbox-pay-button] {
+    background: none;
+    color: inherit;
+    border: 1px solid var(--_accent);
+  }
+  [part~=button]:disabled {
+    cursor: progress;
+    opacity: 0.6;
+  }
   [part=message] {
     margin: 0;
   }

@@ -7,7 +7,7 @@
 import { adoptStyles, type ReactiveController, type ReactiveElement } from '@lit/reactive-element';
 import { html, type TemplateResult } from 'lit/html.js';
 import { isFinalStatus, type Channel, type CreateOrderRequest, type OrderView } from '../shared/api.ts';
-import { getConfig } from './api-client.ts';
+import { configOf, getConfig, request } from './api-client.ts';
 import { createOrder, getOrder } from './order-api.ts';
 import { Countdown, formatClock } from './countdown.ts';
 import { errorDetail, explain, type CheckoutErrorCode, type CheckoutErrorDetail } from './errors.ts';
@@ -34,14 +34,16 @@ const text = strings({
   renew: ['Get a new QR code', '重新获取二维码', '重新取得 QR 碼'],
   failed: ['The order could not be created', '订单创建失败', '訂單建立失敗'],
   review: ['The amount paid differs; the merchant will check it', '支付金额不符，商家将核实', '付款金額不符，商家將核實'],
+  sandbox: ['Sandbox: test mode, no real money', '沙箱：模拟支付，不会扣款', '沙箱：模擬付款，不會扣款'],
+  sandboxPay: ['Pay in the sandbox', '在沙箱中支付', '在沙箱中付款'],
 });
 
 const t = (locale: Locale, key: Parameters<typeof text>[1], vars: Record<string, string> = {}): string =>
   text(locale, key).replace(/\{(\w)\}/g, (_, name: string) => vars[name] ?? '');
 
 /** A button with the shared `button` part and its own `{name}-button` part. */
-const button = (name: string, label: string, onClick: () => void): TemplateResult =>
-  html`<button part="button ${name}-button" @click=${onClick}>${label}</button>`;
+const button = (name: string, label: string, onClick: () => void, disabled = false): TemplateResult =>
+  html`<button part="button ${name}-button" ?disabled=${disabled} @click=${onClick}>${label}</button>`;
 
 const PHONE = '(pointer: coarse)';
 const styled = new WeakSet<ShadowRoot>();
@@ -58,6 +60,9 @@ export class OrderFlow implements ReactiveController {
   #ticker?: ReturnType<typeof setInterval>;
   #renewable = false;
   #copied = false;
+  /** The sandbox payment asked for and not failed: its button stays disabled until the stream says paid. */
+  #sandboxPaying = false;
+  #sandboxFailure = '';
   #dropped = false;
   #error?: CheckoutErrorDetail;
   #retry?: () => void;
@@ -86,7 +91,14 @@ export class OrderFlow implements ReactiveController {
     const host = this.#host;
     const endpoint = endpointOf(host);
     const retry = () => void host.start();
-    if (host.order) return this.#open(getOrder(endpoint, host.order), retry);
+    if (host.order) {
+      // The idle state did not ask: the configuration says whether this is the sandbox.
+      getConfig(endpoint).then(
+        () => host.requestUpdate(),
+        () => undefined, // the order's own request shows what fails
+      );
+      return this.#open(getOrder(endpoint, host.order), retry);
+    }
     await getConfig(endpoint); // usually there already: the idle state asked for it
     if (this.#dropped) return;
     const request: CreateOrderRequest = {
@@ -255,8 +267,33 @@ export class OrderFlow implements ReactiveController {
     }, copied(false));
   }
 
-  /** The body of the card in every state but idle. */
+  /**
+   * What a buyer's phone does with the sandbox's QR code, from the desktop: POSTs its pay page. The
+   * order turns paid through the status stream, as with any payment.
+   */
+  #payInSandbox(url: string): void {
+    this.#sandboxPaying = true;
+    this.#sandboxFailure = '';
+    this.#host.requestUpdate();
+    request(url, { method: 'POST', headers: { accept: 'application/json' } }).catch(async (failure: unknown) => {
+      const { code, message } = await explain(failure);
+      if (this.#dropped) return;
+      this.#sandboxPaying = false;
+      this.note = this.#sandboxFailure = code === 'NETWORK' ? t(this.#lang, 'network') : message || code;
+      this.#host.requestUpdate();
+    });
+  }
+
+  get #sandbox(): boolean {
+    return configOf(endpointOf(this.#host))?.sandbox === true;
+  }
+
+  /** The body of the card in every state but idle, under the sandbox's mark in sandbox mode. */
   render(): TemplateResult {
+    return html`${this.#sandbox ? html`<p part="sandbox">${t(this.#lang, 'sandbox')}</p>` : ''}${this.#body()}`;
+  }
+
+  #body(): TemplateResult {
     const host = this.#host;
     const lang = this.#lang;
     const view = this.#view;
@@ -324,6 +361,10 @@ export class OrderFlow implements ReactiveController {
           </p>`
         : ''}
       <span part="countdown" role="timer">${t(lang, 'left', { t: formatClock(this.#secondsLeft) })}</span>
+      ${payload && this.#sandbox
+        ? html`${button('sandbox-pay', t(lang, 'sandboxPay'), () => this.#payInSandbox(payload), this.#sandboxPaying)}
+          ${this.#sandboxFailure ? html`<p part="message">${this.#sandboxFailure}</p>` : ''}`
+        : ''}
       ${payload && /^https?:\/\//i.test(payload) && matchMedia(PHONE).matches
         ? html`<a part="button open-button" href=${payload} target="_blank" rel="noopener"
             >${t(lang, 'open', { c: channelName(lang, view.type) })}</a

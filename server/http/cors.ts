@@ -18,9 +18,13 @@ const PREFLIGHT_HEADERS: readonly (readonly [string, string])[] = [
   ['Access-Control-Max-Age', '600'],
 ];
 
-export function cors({ selfOrigin, allowedOrigins }: CorsPolicy) {
+function allowance({ selfOrigin, allowedOrigins }: CorsPolicy): (origin: string) => boolean {
   const any = allowedOrigins.includes('*');
-  const isAllowed = (origin: string) => any || origin === selfOrigin() || allowedOrigins.includes(origin);
+  return (origin) => any || origin === selfOrigin() || allowedOrigins.includes(origin);
+}
+
+export function cors(policy: CorsPolicy) {
+  const isAllowed = allowance(policy);
   return async (ctx: Context, next: Next) => {
     // Every answer on a CORS path varies by Origin (the first Vary: set, not parsed and appended).
     ctx.set('Vary', 'Origin');
@@ -37,6 +41,20 @@ export function cors({ selfOrigin, allowedOrigins }: CorsPolicy) {
       return;
     }
     ctx.set('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
+    return next();
+  };
+}
+
+/**
+ * Lets the allowed origins read a route's answers, and refuses no one: for a route that other
+ * callers (a phone, a page's own form) reach as before. A simple request only (no preflight).
+ */
+export function readableBy(policy: CorsPolicy) {
+  const isAllowed = allowance(policy);
+  return (ctx: Context, next: Next) => {
+    ctx.vary('Origin');
+    const origin = ctx.get('origin');
+    if (origin && isAllowed(origin)) ctx.set('Access-Control-Allow-Origin', origin);
     return next();
   };
 }

@@ -1,11 +1,11 @@
 /**
  * Node side of the browser tests: the widget's bundle built, a real signer with the sandbox gateway
- * (and a second one whose orders expire in seconds) on 127.0.0.1 random ports. Tests get their URLs
- * through `inject`.
+ * (a second one whose orders expire in seconds, and a third on a gateway over HTTP: a sandbox of its
+ * own, as a real gateway) on 127.0.0.1 random ports. Tests get their URLs through `inject`.
  */
 import type { TestProject } from 'vitest/node';
 import { ensureWidgetBuilt } from '../../scripts/widget-build.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { startStack, startStackOnGateway, type Stack } from '../support/stack.ts';
 
 const env = {
   ALLOWED_ORIGINS: '*',
@@ -20,6 +20,8 @@ declare module 'vitest' {
     signerUrl: string;
     /** A signer whose orders live 3 s (ORDER_TTL), for expiry. */
     shortSignerUrl: string;
+    /** A signer whose gateway is a remote one (not sandbox mode). */
+    gatewaySignerUrl: string;
   }
 }
 
@@ -32,9 +34,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   stacks.push(main);
   const short = await startStack({ env: { ...env, ORDER_TTL: '3' } });
   stacks.push(short);
+  const remote = await startStackOnGateway(env);
   project.provide('signerUrl', main.url);
   project.provide('shortSignerUrl', short.url);
+  project.provide('gatewaySignerUrl', remote.stack.url);
   return async () => {
-    await Promise.all(stacks.map((stack) => stack.stop({ removeData: true })));
+    await Promise.all([...stacks.map((stack) => stack.stop({ removeData: true })), remote.stop()]);
   };
 }

@@ -1,4 +1,5 @@
 /** Mounting a checkout against the test signer, reading its shadow DOM, paying through the sandbox. */
+import axe from 'axe-core';
 import { expect, inject } from 'vitest';
 import { commands, page } from 'vitest/browser';
 import type { OrderView } from '../../shared/api.ts';
@@ -60,6 +61,13 @@ export async function fault(faults: Record<string, unknown>, signer = inject('si
   const path = Object.keys(faults).length ? '/sandbox/_control/faults' : '/sandbox/_control/reset';
   const response = await commands.nodeFetch(signer + path, { method: 'POST', body: JSON.stringify(faults) });
   expect(response.status, response.body).toBe(200);
+}
+
+/** axe-core finds nothing in the element; `state` names it in the failure. */
+export async function noViolations(el: HTMLElement, state: string): Promise<void> {
+  const results = await axe.run(el, { resultTypes: ['violations'] });
+  const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(found, state).toEqual([]);
 }
 
 /** An element screenshot under test/output/ (git-ignored). */

@@ -2,11 +2,10 @@
  * Language choice, themes, accessibility (axe-core) and a screenshot of every state in light/dark and
  * zh-CN/en, saved under test/output/.
  */
-import axe from 'axe-core';
 import { afterAll, afterEach, describe, expect, inject, test } from 'vitest';
 import { commands } from 'vitest/browser';
 import type { CodepayCheckout } from '../../widget/index.ts';
-import { cleanup, fault, mount, part, pay, shadow, shoot, waitFor } from './helpers.ts';
+import { cleanup, fault, mount, noViolations, part, pay, shadow, shoot, waitFor } from './helpers.ts';
 
 afterEach(async () => {
   cleanup();
@@ -135,12 +134,6 @@ describe('themes', () => {
     expect(shadow(el).querySelector<HTMLSlotElement>('slot[name=header]')!.assignedElements()).toHaveLength(1);
   });
 });
-
-async function noViolations(el: HTMLElement, state: string): Promise<void> {
-  const results = await axe.run(el, { resultTypes: ['violations'] });
-  const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(found, state).toEqual([]);
-}
 
 describe('every state, light and dark, zh-CN and en: axe-core finds nothing; screenshots', () => {
   for (const theme of ['light', 'dark'] as const) {

@@ -51,6 +51,27 @@ describe('CORS', () => {
     const own = await raw('/api/config', { headers: { origin: stack.url } });
     expect(own.headers.get('access-control-allow-origin')).toBe(stack.url);
   });
+
+  it("lets an allowed shop read the sandbox's answer to paying (the widget's sandbox action), and nothing else there", async () => {
+    const pay = async (origin: string) => {
+      const order = await createOrder(stack.url, { price: '1.00' });
+      const path = new URL(order.qr!.payload!).pathname;
+      const paid = await raw(path, { method: 'POST', headers: { origin, accept: 'application/json' } });
+      return { paid, page: await raw(path, { headers: { origin } }) };
+    };
+    const shop = await pay(SHOP);
+    expect(shop.paid.status).toBe(200);
+    expect(shop.paid.json().paid).toBe(true);
+    expect(shop.paid.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(shop.paid.headers.get('vary')).toContain('Origin');
+    expect(shop.page.headers.get('access-control-allow-origin')).toBeNull();
+    // Another site is refused nothing it could do before (a form posts across sites), but reads nothing.
+    const other = await pay('https://evil.example');
+    expect(other.paid.status).toBe(200);
+    expect(other.paid.headers.get('access-control-allow-origin')).toBeNull();
+    const control = await raw('/sandbox/_control/orders', { headers: { origin: SHOP } });
+    expect(control.headers.get('access-control-allow-origin')).toBeNull();
+  });
 });
 
 describe('bad requests get a JSON error with a code and change nothing', () => {

@@ -4,9 +4,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
 import { createOrder, postJson, requestJson } from '../support/http.ts';
-import { MERCHANT_ID, MERCHANT_KEY, startSandbox } from '../support/sandbox.ts';
-import { freePort } from '../support/processes.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { startStack, startStackOnGateway, type Stack } from '../support/stack.ts';
 
 const API_SECRET = 'merchant-backend-secret-0123456789';
 const PRODUCTS = JSON.stringify({ ebook: { name: 'E-book', price: '9.90' }, vip: { name: 'VIP month', price: '30' } });
@@ -144,28 +142,8 @@ const gateways: [string, (env: Record<string, string>) => Promise<{ stack: Stack
   [
     'a gateway over HTTP',
     async (env) => {
-      const gateway = await startSandbox();
-      const port = String(await freePort());
-      const stack = await startStack({
-        env: {
-          ...env,
-          PORT: port,
-          PUBLIC_URL: `http://127.0.0.1:${port}`,
-          CODEPAY_GATEWAY: `${gateway.url}/creat_order/`,
-          CODEPAY_ID: MERCHANT_ID,
-          CODEPAY_KEY: MERCHANT_KEY,
-          PRICE_MIN: '0.01',
-          PRICE_MAX: '100',
-        },
-      });
-      return {
-        stack,
-        sandboxUrl: gateway.url,
-        async stop() {
-          await stack.stop({ removeData: true });
-          await gateway.close();
-        },
-      };
+      const { stack, gateway, stop } = await startStackOnGateway({ ...env, PRICE_MIN: '0.01', PRICE_MAX: '100' });
+      return { stack, sandboxUrl: gateway.url, stop };
     },
   ],
 ];

@@ -1,10 +1,10 @@
 /** `npm start`'s entry as a process: it names a bad setting, or why it could not start, in one line. */
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { killAll, startTs } from '../support/processes.ts';
+import { freePort, killAll, startTs, waitForOutput } from '../support/processes.ts';
 
 afterAll(killAll);
 
@@ -30,4 +30,34 @@ it('stops with one line when its port is taken', async () => {
   } finally {
     taken.close();
   }
+});
+
+it("in sandbox mode on a loopback address, prints how to start it for a phone on this machine's network", async () => {
+  const port = String(await freePort());
+  const child = startTs('server/main.ts', { DATA_DIR: mkdtempSync(join(tmpdir(), 'codepay-start-')), PORT: port });
+  await waitForOutput(child, /SANDBOX MODE/);
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .filter((info) => info?.family === 'IPv4' && !info.internal)
+    .map((info) => info!.address);
+  if (lan.length === 0) await waitForOutput(child, /To pay from a phone, first join a network/);
+  else {
+    const hint = await waitForOutput(
+      child,
+      /(?:PORT=(\d+) )?HOST=0\.0\.0\.0 PUBLIC_URL=http:\/\/([\d.]+):(\d+) npm start/,
+    );
+    expect(lan).toContain(hint[2]);
+    expect([hint[1], hint[3]]).toEqual([port, port]);
+  }
+  await child.kill('SIGTERM');
+
+  const reachable = startTs('server/main.ts', {
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'codepay-start-')),
+    PORT: port,
+    PUBLIC_URL: `http://${lan[0] ?? '192.0.2.1'}:${port}`,
+  });
+  await waitForOutput(reachable, /SANDBOX MODE/);
+  await waitForOutput(reachable, /Do not sell anything/);
+  expect(reachable.output()).not.toMatch(/HOST=0\.0\.0\.0/);
+  await reachable.kill('SIGTERM');
 });

@@ -9,6 +9,8 @@ import { loadConfig, type Config } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { startSigner, type Signer, type SignerOptions } from '../../server/signer.ts';
 import { watchSecret, witness } from './key-watch.ts';
+import { freePort } from './processes.ts';
+import { MERCHANT_ID, MERCHANT_KEY, startSandbox, type RunningSandbox } from './sandbox.ts';
 
 export interface Stack {
   signer: Signer;
@@ -63,6 +65,35 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop({ removeData = false } = {}) {
       await signer.close();
       if (removeData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A signer on a gateway over HTTP (a sandbox of its own, as the real CodePay), so not in sandbox
+ * mode; `stop()` stops both.
+ */
+export async function startStackOnGateway(
+  env: Record<string, string> = {},
+): Promise<{ stack: Stack; gateway: RunningSandbox; stop(): Promise<void> }> {
+  const gateway = await startSandbox();
+  const port = String(await freePort());
+  const stack = await startStack({
+    env: {
+      ...env,
+      PORT: port,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      CODEPAY_GATEWAY: `${gateway.url}/creat_order/`,
+      CODEPAY_ID: MERCHANT_ID,
+      CODEPAY_KEY: MERCHANT_KEY,
+    },
+  });
+  return {
+    stack,
+    gateway,
+    async stop() {
+      await stack.stop({ removeData: true });
+      await gateway.close();
     },
   };
 }
