@@ -24,18 +24,30 @@ const loads: Record<string, (url: string) => Promise<LoadTarget>> = {
   notify: async (url) => {
     const orders = await createOrders(url, 50);
     const next = preparedSequence((n) => notifyBody(orders[n % orders.length], freshPayNo()), 50_000);
-    const request: Request = { method: 'POST', path: '/api/notify', headers: { 'content-type': 'application/x-www-form-urlencoded' }, setupRequest: (req) => ({ ...req, body: next() }) };
+    const request: Request = {
+      method: 'POST',
+      path: '/api/notify',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      setupRequest: (req) => ({ ...req, body: next() }),
+    };
     return { url, connections: 50, requests: [request] };
   },
   create: async (url) => {
     let n = 0;
-    const request: Request = { method: 'POST', path: '/api/orders', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: JSON.stringify({ price: spreadPrice(n++) }) }) };
+    const request: Request = {
+      method: 'POST',
+      path: '/api/orders',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (req) => ({ ...req, body: JSON.stringify({ price: spreadPrice(n++) }) }),
+    };
     return { url, connections: 16, requests: [request] };
   },
 };
 
 const print = (title: string, shares: Share[]) =>
-  process.stdout.write(`\n${title}\n${shares.map((s) => `${s.percent.toFixed(1).padStart(6)}%  ${s.name}`).join('\n')}\n`);
+  process.stdout.write(
+    `\n${title}\n${shares.map((s) => `${s.percent.toFixed(1).padStart(6)}%  ${s.name}`).join('\n')}\n`,
+  );
 
 async function main(): Promise<void> {
   const [name = 'read', seconds = '8'] = process.argv.slice(2);
@@ -53,7 +65,9 @@ async function main(): Promise<void> {
   try {
     const target = await load(signer.url);
     const round = await measure({ ...target, pid: signer.pid }, Number(seconds));
-    process.stdout.write(`${name}: ${round.rps.toFixed(0)} answers/s, ${round.cpuMs.toFixed(3)} ms CPU each, p50 ${round.p50} ms, p99 ${round.p99} ms\n`);
+    process.stdout.write(
+      `${name}: ${round.rps.toFixed(0)} answers/s, ${round.cpuMs.toFixed(3)} ms CPU each, p50 ${round.p50} ms, p99 ${round.p99} ms\n`,
+    );
   } finally {
     await signer.stop();
     rmSync(workDir, { recursive: true, force: true });
@@ -61,7 +75,9 @@ async function main(): Promise<void> {
   const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('no profile was written');
   const summary = summarizeProfile(join(profileDir, file), ROOT);
-  process.stdout.write(`busy ${(summary.busyMs / 1000).toFixed(2)} s (start-up included); profile: ${join(profileDir, file)}\n`);
+  process.stdout.write(
+    `busy ${(summary.busyMs / 1000).toFixed(2)} s (start-up included); profile: ${join(profileDir, file)}\n`,
+  );
   print('self time by function', summary.selfByFunction);
   print('self time by package', summary.selfByPackage);
   print('inclusive', summary.inclusive);

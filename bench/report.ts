@@ -46,8 +46,12 @@ function baseline(figure: Figure): string {
 
 export function markdownTable(figures: readonly Figure[], machine: Machine, seconds: number): string {
   const ratio = (f: Figure) =>
-    f.ratio === undefined ? '—' : `${number(f.ratio, 2)}${f.cpuRatio === undefined ? '' : ` (CPU ${number(f.cpuRatio, 2)})`}`;
-  const rows = figures.map((f) => `| ${f.figure} | ${ours(f)} | ${baseline(f)} | ${ratio(f)} | ${f.target} | ${f.met ? 'yes' : '**no**'} |`);
+    f.ratio === undefined
+      ? '—'
+      : `${number(f.ratio, 2)}${f.cpuRatio === undefined ? '' : ` (CPU ${number(f.cpuRatio, 2)})`}`;
+  const rows = figures.map(
+    (f) => `| ${f.figure} | ${ours(f)} | ${baseline(f)} | ${ratio(f)} | ${f.target} | ${f.met ? 'yes' : '**no**'} |`,
+  );
   return [
     '| figure | ours | baseline (same run) | ratio | target | met |',
     '| --- | --- | --- | --- | --- | --- |',

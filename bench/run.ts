@@ -71,7 +71,11 @@ async function main(): Promise<void> {
   pinLoadGenerator();
   const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
   const workDir = mkdtempSync(join(tmpdir(), 'codepay-bench-'));
-  const ctx: BenchContext = { workDir, quick: process.env.BENCH_QUICK === '1', log: (line) => process.stderr.write(`${line}\n`) };
+  const ctx: BenchContext = {
+    workDir,
+    quick: process.env.BENCH_QUICK === '1',
+    log: (line) => process.stderr.write(`${line}\n`),
+  };
   const started = performance.now();
   const figures: Figure[] = [];
   try {

@@ -39,7 +39,10 @@ describe('loadConfig', () => {
     expect(refusal({ ...REAL, CODEPAY_KEY: '' })).toMatch(/^CODEPAY_KEY: /);
     expect(refusal({ ...REAL, PUBLIC_URL: '' })).toMatch(/^PUBLIC_URL: /);
     expect(refusal(REAL)).toMatch(/^PRODUCTS: .*price policy/);
-    expect(load({ ...REAL, PRICE_MIN: '1', PRICE_MAX: '500' }).pricePolicy.openAmount).toEqual({ min: 100, max: 50_000 });
+    expect(load({ ...REAL, PRICE_MIN: '1', PRICE_MAX: '500' }).pricePolicy.openAmount).toEqual({
+      min: 100,
+      max: 50_000,
+    });
   });
 
   it('chooses the provider by GATEWAY (default codepay), a real one by its URL', () => {
@@ -97,19 +100,37 @@ describe('loadConfig', () => {
   });
 
   it('bounds the amount the gateway may ask (0.10 each way) and the open orders (10 a client, 1000 in all) by default', () => {
-    expect(load({})).toMatchObject({ moneyTolerance: { below: 10, above: 10 }, openOrderLimits: { perClient: 10, total: 1000 } });
+    expect(load({})).toMatchObject({
+      moneyTolerance: { below: 10, above: 10 },
+      openOrderLimits: { perClient: 10, total: 1000 },
+    });
     // CodePay's app set to "少1元 多0元": up to 1.00 less, never more.
-    expect(load({ MONEY_TOLERANCE_BELOW: '1', MONEY_TOLERANCE_ABOVE: '0' }).moneyTolerance).toEqual({ below: 100, above: 0 });
+    expect(load({ MONEY_TOLERANCE_BELOW: '1', MONEY_TOLERANCE_ABOVE: '0' }).moneyTolerance).toEqual({
+      below: 100,
+      above: 0,
+    });
   });
 
   it('reads TRUST_PROXY as a hop count (1 and true: one proxy) or a list of proxy addresses and networks', () => {
-    expect([{ TRUST_PROXY: '' }, { TRUST_PROXY: '0' }, { TRUST_PROXY: 'false' }].map((env) => load(env).trustProxy)).toEqual([{ hops: 0 }, { hops: 0 }, { hops: 0 }]);
-    expect([{ TRUST_PROXY: '1' }, { TRUST_PROXY: 'true' }, { TRUST_PROXY: '2' }].map((env) => load(env).trustProxy)).toEqual([{ hops: 1 }, { hops: 1 }, { hops: 2 }]);
+    expect(
+      [{ TRUST_PROXY: '' }, { TRUST_PROXY: '0' }, { TRUST_PROXY: 'false' }].map((env) => load(env).trustProxy),
+    ).toEqual([{ hops: 0 }, { hops: 0 }, { hops: 0 }]);
+    expect(
+      [{ TRUST_PROXY: '1' }, { TRUST_PROXY: 'true' }, { TRUST_PROXY: '2' }].map((env) => load(env).trustProxy),
+    ).toEqual([{ hops: 1 }, { hops: 1 }, { hops: 2 }]);
     const listed = load({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,fd00::/8' }).trustProxy;
     expect('proxies' in listed).toBe(true);
     if (!('proxies' in listed)) return;
-    expect([listed.proxies.check('127.0.0.1'), listed.proxies.check('10.200.0.1'), listed.proxies.check('fd12::1', 'ipv6')]).toEqual([true, true, true]);
-    expect([listed.proxies.check('127.0.0.2'), listed.proxies.check('11.0.0.1'), listed.proxies.check('fe80::1', 'ipv6')]).toEqual([false, false, false]);
+    expect([
+      listed.proxies.check('127.0.0.1'),
+      listed.proxies.check('10.200.0.1'),
+      listed.proxies.check('fd12::1', 'ipv6'),
+    ]).toEqual([true, true, true]);
+    expect([
+      listed.proxies.check('127.0.0.2'),
+      listed.proxies.check('11.0.0.1'),
+      listed.proxies.check('fe80::1', 'ipv6'),
+    ]).toEqual([false, false, false]);
   });
 
   it('never puts the key in an error message', () => {

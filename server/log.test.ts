@@ -18,7 +18,15 @@ describe('log lines', () => {
   it('are one JSON object each: time, level, message, bound fields, then the line’s own', () => {
     const { log, lines } = capture();
     log.child({ requestId: 'r-1' }).warn('notify refused', { status: 400 });
-    expect(lines).toEqual([{ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), level: 'warn', msg: 'notify refused', requestId: 'r-1', status: 400 }]);
+    expect(lines).toEqual([
+      {
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        level: 'warn',
+        msg: 'notify refused',
+        requestId: 'r-1',
+        status: 400,
+      },
+    ]);
     expect(Object.keys(lines[0])).toEqual(['time', 'level', 'msg', 'requestId', 'status']);
   });
 
@@ -49,7 +57,13 @@ describe('repeated lines', () => {
     ]);
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(raw.slice(2).map((line) => JSON.parse(line))).toEqual([
-      expect.objectContaining({ level: 'warn', msg: 'notify refused: repeats', kind: 'forged', repeats: 999, seconds: 0.05 }),
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'notify refused: repeats',
+        kind: 'forged',
+        repeats: 999,
+        seconds: 0.05,
+      }),
     ]);
     // A new interval starts with a line in full again.
     log.repeated('forged', 'warn', 'notify refused', { attempt: 1000 });

@@ -150,7 +150,9 @@ class JsonLogger implements Logger {
 
   repeated(kind: string, level: Level, message: string, fields?: LogFields): void {
     const seconds = this.sink.repeats.intervalSeconds;
-    const first = this.sink.repeats.first(kind, (repeats) => this.emit(level, `${message}: repeats`, { kind, repeats, seconds }));
+    const first = this.sink.repeats.first(kind, (repeats) =>
+      this.emit(level, `${message}: repeats`, { kind, repeats, seconds }),
+    );
     if (first) this.emit(level, message, { ...fields, kind });
   }
 }

@@ -13,7 +13,22 @@ describe('parseAmount', () => {
   });
 
   it('refuses what is not a plain amount', () => {
-    for (const bad of ['', ' 9.90', '9.90 ', '-1', '+1', '1e3', '9.999', '9.', '.5', 'NaN', 'Infinity', '0x10', '１０', '9,90']) {
+    for (const bad of [
+      '',
+      ' 9.90',
+      '9.90 ',
+      '-1',
+      '+1',
+      '1e3',
+      '9.999',
+      '9.',
+      '.5',
+      'NaN',
+      'Infinity',
+      '0x10',
+      '１０',
+      '9,90',
+    ]) {
       expect(parseAmount(bad), bad).toBeUndefined();
     }
     for (const bad of [NaN, Infinity, -1, 1e21, 0.001, null, undefined, {}, ['9.90'], true]) {

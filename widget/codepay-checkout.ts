@@ -110,7 +110,11 @@ export class CodepayCheckout extends ReactiveElement implements CheckoutHost {
   protected override willUpdate(changed: PropertyValues): void {
     // A change starts over; once paid, only a new order or endpoint does.
     const keys = ['order', 'endpoint', 'price', 'product', 'type', 'param'];
-    if (this.hasUpdated && this.isConnected && keys.some((key, i) => changed.has(key) && (i < 2 || this.status !== 'paid')))
+    if (
+      this.hasUpdated &&
+      this.isConnected &&
+      keys.some((key, i) => changed.has(key) && (i < 2 || this.status !== 'paid'))
+    )
       this.#reset();
   }
 
@@ -194,22 +198,30 @@ export class CodepayCheckout extends ReactiveElement implements CheckoutHost {
     return html`<div part="base" class="c${order.type ?? current}">
       <slot name="header"></slot>
       <p part="amount">${money}<small>${name}</small></p>
-      ${this.#flow && this.status !== 'idle'
-        ? this.#flow.render()
-        : [
-            channels.length > 1
-              ? html`<div part="channels" role="radiogroup" aria-label=${t(lang, 'method')}>
-                  ${channels.map(
-                    (c) => html`<label part="channel" class="c${c}">
-                      <input class="sr" type="radio" name="channel" .checked=${c === current}
-                        @change=${() => ((this.#picked = c), this.requestUpdate())}>
-                      ${channelName(lang, c)}
-                    </label>`,
-                  )}
-                </div>`
-              : nothing,
-            html`<button part="button pay-button" @click=${this.start}>${t(lang, 'pay')} ${money}</button>`,
-          ]}
+      ${
+        this.#flow && this.status !== 'idle'
+          ? this.#flow.render()
+          : [
+              channels.length > 1
+                ? html`<div part="channels" role="radiogroup" aria-label=${t(lang, 'method')}>
+                    ${channels.map(
+                      (c) =>
+                        html`<label part="channel" class="c${c}">
+                          <input
+                            class="sr"
+                            type="radio"
+                            name="channel"
+                            .checked=${c === current}
+                            @change=${() => ((this.#picked = c), this.requestUpdate())}
+                          />
+                          ${channelName(lang, c)}
+                        </label>`,
+                    )}
+                  </div>`
+                : nothing,
+              html`<button part="button pay-button" @click=${this.start}>${t(lang, 'pay')} ${money}</button>`,
+            ]
+      }
       <slot name="footer"></slot>
       <div class="sr" role="status">${this.#flow?.note}</div>
     </div>`;

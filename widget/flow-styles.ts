@@ -13,10 +13,10 @@ export const flowStyles = css`
     min-height: calc(var(--_qr) + 6rem);
   }
   /* Under the sandbox's mark, the pay-in-the-sandbox button's row too: gap, margin, padding, line. */
-  [part=sandbox] + .body {
+  [part='sandbox'] + .body {
     min-height: calc(var(--_qr) + 6rem + 0.5rem + 0.75rem + 1.2rem + 19px * 1.4);
   }
-  [part=sandbox] {
+  [part='sandbox'] {
     margin: 0 0 0.75rem;
     padding: 0.3rem 0.6rem;
     border: 1px dashed;
@@ -25,23 +25,23 @@ export const flowStyles = css`
     color: light-dark(#8a4b00, #ffc069);
     font-size: 0.85rem;
   }
-  [part~=sandbox-pay-button] {
+  [part~='sandbox-pay-button'] {
     background: none;
     color: inherit;
     border: 1px solid var(--_accent);
   }
-  [part~=button]:disabled {
+  [part~='button']:disabled {
     cursor: progress;
     opacity: 0.6;
   }
-  [part=message] {
+  [part='message'] {
     margin: 0;
   }
-  [part=skeleton] {
+  [part='skeleton'] {
     width: var(--_qr);
     height: var(--_qr);
   }
-  [part=skeleton],
+  [part='skeleton'],
   .line {
     border-radius: 6px;
     background: linear-gradient(90deg, var(--_line) 40%, transparent 50%, var(--_line) 60%) 0 0 / 300% 100%;
@@ -57,12 +57,12 @@ export const flowStyles = css`
     }
   }
   @media (prefers-reduced-motion: reduce) {
-    [part=skeleton],
+    [part='skeleton'],
     .line {
       animation: none;
     }
   }
-  [part~=copy-button] {
+  [part~='copy-button'] {
     display: inline;
     width: auto;
     margin: 0 0 0 0.4rem;
@@ -73,10 +73,10 @@ export const flowStyles = css`
     color: inherit;
     border: 1px solid var(--_line);
   }
-  [part~=open-button] {
+  [part~='open-button'] {
     text-decoration: none;
   }
-  [part=qr] {
+  [part='qr'] {
     display: block;
     box-sizing: border-box;
     width: var(--_qr);
@@ -85,11 +85,11 @@ export const flowStyles = css`
     background: var(--codepay-qr-background, #fff);
     fill: var(--codepay-qr-color, #000);
   }
-  [part=notice] {
+  [part='notice'] {
     margin: 0;
     font-weight: 600;
   }
-  [part=countdown],
+  [part='countdown'],
   .hint {
     color: var(--_muted);
     font-size: 0.9rem;

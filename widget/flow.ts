@@ -33,7 +33,11 @@ const text = strings({
   expired: ['This QR code has expired', '二维码已过期', 'QR 碼已過期'],
   renew: ['Get a new QR code', '重新获取二维码', '重新取得 QR 碼'],
   failed: ['The order could not be created', '订单创建失败', '訂單建立失敗'],
-  review: ['The amount paid differs; the merchant will check it', '支付金额不符，商家将核实', '付款金額不符，商家將核實'],
+  review: [
+    'The amount paid differs; the merchant will check it',
+    '支付金额不符，商家将核实',
+    '付款金額不符，商家將核實',
+  ],
   sandbox: ['Sandbox: test mode, no real money', '沙箱：模拟支付，不会扣款', '沙箱：模擬付款，不會扣款'],
   sandboxPay: ['Pay in the sandbox', '在沙箱中支付', '在沙箱中付款'],
 });
@@ -309,8 +313,9 @@ export class OrderFlow implements ReactiveController {
           <slot name="success"
             ><svg class="mark" viewBox="0 0 52 52" aria-hidden="true">
               <circle cx="26" cy="26" r="24" />
-              <path d="m15 27 7 7 15-15" /></svg
-            ><p part="message">${t(lang, 'paid')}</p></slot
+              <path d="m15 27 7 7 15-15" />
+            </svg>
+            <p part="message">${t(lang, 'paid')}</p></slot
           >
         </div>`;
       case 'expired':
@@ -351,24 +356,30 @@ export class OrderFlow implements ReactiveController {
     const money = view.money ?? view.price;
     return html`${code}
       <span class="hint" aria-hidden="true">${label}</span>
-      ${money !== view.price
-        ? html`<p part="notice">
-            ${t(lang, 'exact', { a: formatMoney(lang, money) })}${button(
-              'copy',
-              t(lang, this.#copied ? 'copied' : 'copy'),
-              () => this.#copy(money),
-            )}
-          </p>`
-        : ''}
+      ${
+        money !== view.price
+          ? html`<p part="notice">
+              ${t(lang, 'exact', { a: formatMoney(lang, money) })}${button(
+                'copy',
+                t(lang, this.#copied ? 'copied' : 'copy'),
+                () => this.#copy(money),
+              )}
+            </p>`
+          : ''
+      }
       <span part="countdown" role="timer">${t(lang, 'left', { t: formatClock(this.#secondsLeft) })}</span>
-      ${payload && this.#sandbox
-        ? html`${button('sandbox-pay', t(lang, 'sandboxPay'), () => this.#payInSandbox(payload), this.#sandboxPaying)}
-          ${this.#sandboxFailure ? html`<p part="message">${this.#sandboxFailure}</p>` : ''}`
-        : ''}
-      ${payload && /^https?:\/\//i.test(payload) && matchMedia(PHONE).matches
-        ? html`<a part="button open-button" href=${payload} target="_blank" rel="noopener"
-            >${t(lang, 'open', { c: channelName(lang, view.type) })}</a
-          >`
-        : ''}`;
+      ${
+        payload && this.#sandbox
+          ? html`${button('sandbox-pay', t(lang, 'sandboxPay'), () => this.#payInSandbox(payload), this.#sandboxPaying)}
+            ${this.#sandboxFailure ? html`<p part="message">${this.#sandboxFailure}</p>` : ''}`
+          : ''
+      }
+      ${
+        payload && /^https?:\/\//i.test(payload) && matchMedia(PHONE).matches
+          ? html`<a part="button open-button" href=${payload} target="_blank" rel="noopener"
+              >${t(lang, 'open', { c: channelName(lang, view.type) })}</a
+            >`
+          : ''
+      }`;
   }
 }

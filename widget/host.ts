@@ -17,11 +17,10 @@ export interface CheckoutEventMap {
 }
 
 /** The element's attributes, its `status` (the flow sets it), `start()`, and what the flow uses of Lit's element. */
-export interface CheckoutHost
-  extends Pick<
-    ReactiveElement,
-    'isConnected' | 'closest' | 'dispatchEvent' | 'renderRoot' | 'addController' | 'removeController' | 'requestUpdate'
-  > {
+export interface CheckoutHost extends Pick<
+  ReactiveElement,
+  'isConnected' | 'closest' | 'dispatchEvent' | 'renderRoot' | 'addController' | 'removeController' | 'requestUpdate'
+> {
   readonly price?: string;
   readonly product?: string;
   readonly order?: string;

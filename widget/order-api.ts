@@ -10,7 +10,6 @@ export const createOrder = (endpoint: string, order: CreateOrderRequest, lang: s
     body: JSON.stringify(order),
   });
 
-export const orderUrl = (endpoint: string, id: string): string =>
-  `${endpoint}/api/orders/${encodeURIComponent(id)}`;
+export const orderUrl = (endpoint: string, id: string): string => `${endpoint}/api/orders/${encodeURIComponent(id)}`;
 
 export const getOrder = (endpoint: string, id: string): Promise<OrderView> => request(orderUrl(endpoint, id));

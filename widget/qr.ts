@@ -82,7 +82,13 @@ export function encodeQr(payload: string): QrShape {
     for (let r = -1; r <= 7; r++)
       for (let c = -1; c <= 7; c++)
         if (row + r >= 0 && row + r < size && col + c >= 0 && col + c < size)
-          set(row + r, col + c, (r >= 0 && r <= 6 && (c === 0 || c === 6)) || (c >= 0 && c <= 6 && (r === 0 || r === 6)) || (r >= 2 && r <= 4 && c >= 2 && c <= 4));
+          set(
+            row + r,
+            col + c,
+            (r >= 0 && r <= 6 && (c === 0 || c === 6)) ||
+              (c >= 0 && c <= 6 && (r === 0 || r === 6)) ||
+              (r >= 2 && r <= 4 && c >= 2 && c <= 4),
+          );
   for (let i = 8; i < size - 8; i++) {
     set(i, 6, i % 2 === 0);
     set(6, i, i % 2 === 0);

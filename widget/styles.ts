@@ -19,10 +19,10 @@ export const styles = css`
     font: 15px/1.4 var(--codepay-font, system-ui, sans-serif);
     color: var(--codepay-color, light-dark(#1a1a1a, #f0f0f0));
   }
-  :host([theme=light]) {
+  :host([theme='light']) {
     color-scheme: light;
   }
-  :host([theme=dark]) {
+  :host([theme='dark']) {
     color-scheme: dark;
   }
   :host([hidden]) {
@@ -36,7 +36,7 @@ export const styles = css`
     --_ch: #07c160;
     --_on: #000;
   }
-  [part=base] {
+  [part='base'] {
     /* Here, not on :host: var(--_ch) must resolve where the channel class sets it. */
     --_accent: var(--codepay-accent, var(--_ch));
     padding: 1rem;
@@ -46,7 +46,7 @@ export const styles = css`
     background: var(--codepay-background, light-dark(#fff, #1e1f22));
     text-align: center;
   }
-  [part=amount] {
+  [part='amount'] {
     margin: 0 0 1rem;
     font-size: 1.75rem;
     font-weight: 600;
@@ -58,13 +58,13 @@ export const styles = css`
     font-weight: 400;
     color: var(--_muted);
   }
-  [part=channels] {
+  [part='channels'] {
     display: flex;
     flex-flow: wrap;
     gap: 0.4rem;
     margin: 0 0 1rem;
   }
-  [part=channel] {
+  [part='channel'] {
     flex: 1;
     min-width: max-content;
     display: flex;
@@ -73,37 +73,37 @@ export const styles = css`
     gap: 0.35rem;
     padding: 0.5rem 0.25rem;
     border: 1px solid var(--_line);
-    border-radius: calc(var(--codepay-radius, 12px)*.6);
+    border-radius: calc(var(--codepay-radius, 12px) * 0.6);
     cursor: pointer;
     font-size: 0.85rem;
   }
   /* A dot in the channel's colour instead of the radio's circle (the radio stays, visually hidden
      with the .sr class, for keyboards and screen readers). */
-  [part=channel]::before {
+  [part='channel']::before {
     content: '';
     padding: 0.3rem;
     border-radius: 50%;
     background: var(--_ch);
   }
-  [part=channel]:has(:checked) {
+  [part='channel']:has(:checked) {
     outline: 2px solid var(--_ch);
     outline-offset: -2px;
   }
-  [part~=button] {
+  [part~='button'] {
     box-sizing: border-box;
     display: block;
     width: 100%;
     margin-top: 0.75rem;
     padding: 0.6rem 1rem;
     border: 0;
-    border-radius: calc(var(--codepay-radius, 12px)*.6);
+    border-radius: calc(var(--codepay-radius, 12px) * 0.6);
     background: var(--_accent);
     color: var(--_on);
     font: 700 19px/1.4 var(--codepay-font, system-ui, sans-serif);
     cursor: pointer;
   }
-  [part=channel]:has(:focus-visible),
-  [part~=button]:focus-visible {
+  [part='channel']:has(:focus-visible),
+  [part~='button']:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }

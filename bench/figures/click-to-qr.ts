@@ -16,7 +16,8 @@ import { buildLikeWidget } from '../lib/vite-build.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PRICE = '9.90';
 
-const page = (body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>bench</title></head><body>${body}</body></html>`;
+const page = (body: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>bench</title></head><body>${body}</body></html>`;
 
 /** Records the click's time, before any listener of the page runs. */
 const CLICK_CLOCK = `document.addEventListener('click', () => { window.__clicked = performance.now(); }, { capture: true });`;
@@ -57,7 +58,12 @@ export async function clickToQr(ctx: BenchContext): Promise<Figure> {
   const bare = await buildLikeWidget(join(ROOT, 'bench/floor/bare-page.ts'), join(ctx.workDir, 'click-bare'));
   const signer = await startServer('signer', {
     logFile: join(ctx.workDir, 'signer-click.log'),
-    env: { PORT: '0', DATA_DIR: join(ctx.workDir, 'signer-click'), RATE_LIMIT_PER_MINUTE: '1000000', ALLOWED_ORIGINS: '*' },
+    env: {
+      PORT: '0',
+      DATA_DIR: join(ctx.workDir, 'signer-click'),
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      ALLOWED_ORIGINS: '*',
+    },
   });
   const site = await serveStatic(
     {
@@ -83,7 +89,9 @@ export async function clickToQr(ctx: BenchContext): Promise<Figure> {
     await oneClick(browser, `${site.url}/ours.html`, (tab) => tab.locator('codepay-checkout [part~="pay-button"]'));
     for (let round = 0; round < rounds; round++) {
       baseline.push(await oneClick(browser, `${site.url}/bare.html`, (tab) => tab.locator('#pay')));
-      ours.push(await oneClick(browser, `${site.url}/ours.html`, (tab) => tab.locator('codepay-checkout [part~="pay-button"]')));
+      ours.push(
+        await oneClick(browser, `${site.url}/ours.html`, (tab) => tab.locator('codepay-checkout [part~="pay-button"]')),
+      );
     }
     const oursMs = median(ours);
     const baselineMs = median(baseline);

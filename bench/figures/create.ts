@@ -25,7 +25,8 @@ function viaSigner({ url, pid }: ServerProcess): LoadTarget {
 
 function direct({ url, pid }: ServerProcess, prepared: number): LoadTarget {
   const nextPath = preparedSequence(
-    (n) => `/sandbox/creat_order/?${creatOrderQuery(`bench-direct-${n}`, spreadPrice(5_000_000 + n), `${url}/api/notify`)}`,
+    (n) =>
+      `/sandbox/creat_order/?${creatOrderQuery(`bench-direct-${n}`, spreadPrice(5_000_000 + n), `${url}/api/notify`)}`,
     prepared,
   );
   const request: Request = { method: 'GET', setupRequest: (req) => ({ ...req, path: nextPath() }) };

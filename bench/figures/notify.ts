@@ -14,7 +14,11 @@ import { createOrders, freshPayNo, notifyBody } from '../lib/signer-client.ts';
 const CONNECTIONS = 50;
 const ORDERS = 200;
 
-function notifyTarget(server: ServerProcess, orders: Awaited<ReturnType<typeof createOrders>>, prepared: number): LoadTarget {
+function notifyTarget(
+  server: ServerProcess,
+  orders: Awaited<ReturnType<typeof createOrders>>,
+  prepared: number,
+): LoadTarget {
   // A new pay_no each time: a duplicate would be answered without being stored again.
   const nextBody = preparedSequence((n) => notifyBody(orders[n % orders.length], freshPayNo()), prepared);
   const request: Request = {

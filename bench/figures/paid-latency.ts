@@ -11,8 +11,15 @@ import type { OrderView } from '../../shared/api.ts';
 
 export const LATENCY_WATCHERS = 1000;
 
-export async function paidLatency(ctx: BenchContext, signer: ServerProcess, orders: readonly OrderView[]): Promise<Figure> {
-  const watchers = await watchAll(signer.url, orders.map((order) => order.id));
+export async function paidLatency(
+  ctx: BenchContext,
+  signer: ServerProcess,
+  orders: readonly OrderView[],
+): Promise<Figure> {
+  const watchers = await watchAll(
+    signer.url,
+    orders.map((order) => order.id),
+  );
   try {
     await Promise.all(watchers.map((watcher) => watcher.when('pending')));
     const samples: number[] = [];

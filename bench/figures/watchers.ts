@@ -29,7 +29,10 @@ async function payAll(signerUrl: string, orders: readonly OrderView[]): Promise<
 }
 
 /** RSS and heap growth per open stream, in KB, for streams on `server`. */
-async function growthPerStream(server: ServerProcess, ids: readonly string[]): Promise<{ rssKB: number; heapKB: number; watchers: Watcher[] }> {
+async function growthPerStream(
+  server: ServerProcess,
+  ids: readonly string[],
+): Promise<{ rssKB: number; heapKB: number; watchers: Watcher[] }> {
   await sleep(SETTLE_MS);
   const before = await server.memory();
   const watchers = await watchAll(server.url, ids);
@@ -47,7 +50,10 @@ async function growthPerStream(server: ServerProcess, ids: readonly string[]): P
 async function nodeHttpFloor(ctx: BenchContext, count: number): Promise<{ rssKB: number; heapKB: number }> {
   const bare = await startServer('bare-sse', { logFile: join(ctx.workDir, 'bare-sse.log') });
   try {
-    const { rssKB, heapKB, watchers } = await growthPerStream(bare, Array.from({ length: count }, (_, n) => `floor-${n}`));
+    const { rssKB, heapKB, watchers } = await growthPerStream(
+      bare,
+      Array.from({ length: count }, (_, n) => `floor-${n}`),
+    );
     for (const watcher of watchers) watcher.close();
     return { rssKB, heapKB };
   } finally {
@@ -55,15 +61,24 @@ async function nodeHttpFloor(ctx: BenchContext, count: number): Promise<{ rssKB:
   }
 }
 
-export async function manyWatchers(ctx: BenchContext, signer: ServerProcess, orders: readonly OrderView[]): Promise<Figure> {
+export async function manyWatchers(
+  ctx: BenchContext,
+  signer: ServerProcess,
+  orders: readonly OrderView[],
+): Promise<Figure> {
   const count = orders.length;
   const floor = await nodeHttpFloor(ctx, count);
-  const { rssKB, heapKB, watchers } = await growthPerStream(signer, orders.map((order) => order.id));
+  const { rssKB, heapKB, watchers } = await growthPerStream(
+    signer,
+    orders.map((order) => order.id),
+  );
   try {
     const started = performance.now();
     const failedNotifies = await payAll(signer.url, orders);
     const outcome = await Promise.all(watchers.map((watcher) => watcher.when('paid'))).catch(() => 'timeout' as const);
-    const arrivals = watchers.map((watcher) => watcher.arrivals.get('paid')).filter((at): at is number => at !== undefined);
+    const arrivals = watchers
+      .map((watcher) => watcher.arrivals.get('paid'))
+      .filter((at): at is number => at !== undefined);
     const own = watchers.filter((watcher) => watcher.dataIds.get('paid') === watcher.orderId).length;
     const everyOne = outcome !== 'timeout' && failedNotifies === 0 && own === count;
     return {
@@ -81,7 +96,12 @@ export async function manyWatchers(ctx: BenchContext, signer: ServerProcess, ord
         gotOwnPaidEvent: own,
         failedNotifies,
         payAllSeconds: (Math.max(...arrivals) - started) / 1000,
-        paidArrivalSpreadMs: { p50: percentile(arrivals.map((at) => at - started), 50) },
+        paidArrivalSpreadMs: {
+          p50: percentile(
+            arrivals.map((at) => at - started),
+            50,
+          ),
+        },
       },
     };
   } finally {

@@ -13,12 +13,21 @@ const KB = 1024;
 
 const kb = (bytes: number) => bytes / KB;
 const chunksOf = (built: Built, modules = 0) =>
-  built.chunks.map(({ fileName, isEntry, bytes, gzipBytes, modules: parts }) => ({ fileName, isEntry, bytes, gzipBytes, modules: parts.slice(0, modules) }));
+  built.chunks.map(({ fileName, isEntry, bytes, gzipBytes, modules: parts }) => ({
+    fileName,
+    isEntry,
+    bytes,
+    gzipBytes,
+    modules: parts.slice(0, modules),
+  }));
 
 export async function widgetSizes(ctx: BenchContext): Promise<Figure[]> {
   const widget = await buildLikeWidget(join(ROOT, 'widget/index.ts'), join(ctx.workDir, 'build-widget'));
   const floor = await buildLikeWidget(join(ROOT, 'bench/floor/minimal-lit.ts'), join(ctx.workDir, 'build-floor'));
-  const floorQr = await buildLikeWidget(join(ROOT, 'bench/floor/minimal-lit-qr.ts'), join(ctx.workDir, 'build-floor-qr'));
+  const floorQr = await buildLikeWidget(
+    join(ROOT, 'bench/floor/minimal-lit-qr.ts'),
+    join(ctx.workDir, 'build-floor-qr'),
+  );
   const first = kb(widget.firstLoadGzip);
   const firstFloor = kb(floor.firstLoadGzip);
   const all = kb(widget.everythingGzip);

@@ -4,13 +4,18 @@ import { unsafeSVG } from 'lit/directives/unsafe-svg.js';
 import { toString } from 'qrcode';
 
 class MinimalQrElement extends LitElement {
-  static override styles = css`:host{display:block}`;
+  static override styles = css`
+    :host {
+      display: block;
+    }
+  `;
   static override properties = { payload: {}, svg: { state: true } };
   declare payload: string;
   declare svg: string;
 
   protected override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('payload') && this.payload) void toString(this.payload, { type: 'svg' }).then((svg) => (this.svg = svg));
+    if (changed.has('payload') && this.payload)
+      void toString(this.payload, { type: 'svg' }).then((svg) => (this.svg = svg));
   }
 
   protected override render() {

@@ -2,7 +2,11 @@
 import { LitElement, css, html } from 'lit';
 
 class MinimalElement extends LitElement {
-  static override styles = css`:host{display:block}`;
+  static override styles = css`
+    :host {
+      display: block;
+    }
+  `;
   static override properties = { price: {} };
   declare price: string;
 

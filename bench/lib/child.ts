@@ -31,7 +31,12 @@ export interface ServerOptions {
   nodeFlags?: string[];
 }
 
-function nextMessage<M extends ChildMessage>(child: ChildProcess, what: string, matches: (message: ChildMessage) => message is M, timeoutMs: number): Promise<M> {
+function nextMessage<M extends ChildMessage>(
+  child: ChildProcess,
+  what: string,
+  matches: (message: ChildMessage) => message is M,
+  timeoutMs: number,
+): Promise<M> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => done(new Error(`bench server: no ${what} within ${timeoutMs} ms`)), timeoutMs);
     const onMessage = (message: ChildMessage) => matches(message) && done(undefined, message);
@@ -58,11 +63,17 @@ export async function startServer(name: string, options: ServerOptions): Promise
     stdio: ['ignore', log, log, 'ipc'],
   });
   closeSync(log);
-  const { url } = await nextMessage(child, 'ready', (m): m is Extract<ChildMessage, { type: 'ready' }> => m.type === 'ready', READY_TIMEOUT_MS);
+  const { url } = await nextMessage(
+    child,
+    'ready',
+    (m): m is Extract<ChildMessage, { type: 'ready' }> => m.type === 'ready',
+    READY_TIMEOUT_MS,
+  );
   let questions = 0;
   const ask = async <T>(type: string, fields: Record<string, unknown> = {}): Promise<T> => {
     const id = ++questions;
-    const isAnswer = (m: ChildMessage): m is Extract<ChildMessage, { type: 'answer' }> => m.type === 'answer' && m.id === id;
+    const isAnswer = (m: ChildMessage): m is Extract<ChildMessage, { type: 'answer' }> =>
+      m.type === 'answer' && m.id === id;
     const answer = nextMessage(child, `an answer to "${type}"`, isAnswer, ANSWER_TIMEOUT_MS);
     child.send({ type, id, ...fields });
     const { value, error } = await answer;

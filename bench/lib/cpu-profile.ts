@@ -63,7 +63,9 @@ export function summarizeProfile(file: string, root: string, count = 25): Profil
     busy += time;
     const name = label(node);
     selfByFunction.set(name, (selfByFunction.get(name) ?? 0) + time);
-    const pkg = node.callFrame.url ? place(node.callFrame.url, root).split('/').slice(0, 2).join('/') : node.callFrame.functionName;
+    const pkg = node.callFrame.url
+      ? place(node.callFrame.url, root).split('/').slice(0, 2).join('/')
+      : node.callFrame.functionName;
     selfByPackage.set(pkg, (selfByPackage.get(pkg) ?? 0) + time);
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {

@@ -57,7 +57,10 @@ export function notifyBody(order: { id: string; money: string | null; price: str
 
 /** The query of a signed creat_order call (page=4), as the signer sends it. */
 export function creatOrderQuery(payId: string, price: string, notifyUrl: string): string {
-  return signedQuery({ id: MERCHANT_ID, pay_id: payId, type: '1', price, page: '4', notify_url: notifyUrl, outTime: '360' }, MERCHANT_KEY);
+  return signedQuery(
+    { id: MERCHANT_ID, pay_id: payId, type: '1', price, page: '4', notify_url: notifyUrl, outTime: '360' },
+    MERCHANT_KEY,
+  );
 }
 
 let payNoCounter = 0;

@@ -21,7 +21,10 @@ export function watch(baseUrl: string, orderId: string): Promise<Watcher> {
     const dataIds = new Map<string, string>();
     const waiting = new Map<string, (at: number) => void>();
     let buffer = '';
-    const req: ClientRequest = request(`${baseUrl}/api/orders/${orderId}/events`, { agent: false, headers: { accept: 'text/event-stream' } });
+    const req: ClientRequest = request(`${baseUrl}/api/orders/${orderId}/events`, {
+      agent: false,
+      headers: { accept: 'text/event-stream' },
+    });
     const watcher: Watcher = {
       orderId,
       arrivals,
@@ -30,7 +33,10 @@ export function watch(baseUrl: string, orderId: string): Promise<Watcher> {
         const at = arrivals.get(event);
         if (at !== undefined) return Promise.resolve(at);
         return new Promise((done, fail) => {
-          const timer = setTimeout(() => fail(new Error(`order ${orderId}: no ${event} event within ${timeoutMs} ms`)), timeoutMs);
+          const timer = setTimeout(
+            () => fail(new Error(`order ${orderId}: no ${event} event within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
           waiting.set(event, (arrived) => {
             clearTimeout(timer);
             done(arrived);

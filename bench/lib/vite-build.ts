@@ -49,7 +49,10 @@ export async function buildLikeWidget(entry: string, outDir: string): Promise<Bu
         bytes: Buffer.byteLength(chunk.code),
         gzipBytes: gzip(chunk.code),
         modules: Object.entries(chunk.modules)
-          .map(([id, module]) => ({ id: id.replace(ROOT, '').replace(/^.*node_modules\//, ''), bytes: module.renderedLength }))
+          .map(([id, module]) => ({
+            id: id.replace(ROOT, '').replace(/^.*node_modules\//, ''),
+            bytes: module.renderedLength,
+          }))
           .sort((a, b) => b.bytes - a.bytes),
       });
     }
@@ -62,6 +65,7 @@ export async function buildLikeWidget(entry: string, outDir: string): Promise<Bu
     for (const imported of byName.get(name)?.imports ?? []) visit(imported);
   };
   for (const chunk of chunks) if (chunk.isEntry) visit(chunk.fileName);
-  const sum = (names: Iterable<string>) => [...names].reduce((total, name) => total + (byName.get(name)?.gzipBytes ?? 0), 0);
+  const sum = (names: Iterable<string>) =>
+    [...names].reduce((total, name) => total + (byName.get(name)?.gzipBytes ?? 0), 0);
   return { outDir, chunks, firstLoadGzip: sum(firstLoad), everythingGzip: sum(byName.keys()) };
 }

@@ -15,7 +15,8 @@ export interface Question {
   id: number;
   [field: string]: unknown;
 }
-export type ChildMessage = { type: 'ready'; url: string } | { type: 'answer'; id: number; value: unknown; error?: string };
+export type ChildMessage =
+  { type: 'ready'; url: string } | { type: 'answer'; id: number; value: unknown; error?: string };
 export type Handlers = Record<string, (question: Question) => unknown>;
 
 function memory(): MemoryReport {

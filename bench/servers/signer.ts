@@ -23,7 +23,13 @@ async function seed(question: Question) {
     await signer.store.insertOrder({ id, price, type: 1, product: null, param: null, reference: null, createdAt: now });
     const order = await signer.store.markPending(
       id,
-      { money: price, gatewayOrderId: `seed-${n}`, qrPayload: `${signer.url}/sandbox/pay/seed-${n}`, qrImageUrl: null, expiresAt: now + 3_600_000 },
+      {
+        money: price,
+        gatewayOrderId: `seed-${n}`,
+        qrPayload: `${signer.url}/sandbox/pay/seed-${n}`,
+        qrImageUrl: null,
+        expiresAt: now + 3_600_000,
+      },
       now,
     );
     views.push(toOrderView(order!, now));

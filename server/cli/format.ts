@@ -6,7 +6,14 @@ export function table(rows: Row[]): string {
   const columns = Object.keys(rows[0]);
   const cells = [columns, ...rows.map((row) => columns.map((column) => String(row[column] ?? '')))];
   const widths = columns.map((_, index) => Math.max(...cells.map((line) => line[index].length)));
-  return cells.map((line) => line.map((cell, index) => cell.padEnd(widths[index])).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((line) =>
+      line
+        .map((cell, index) => cell.padEnd(widths[index]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function csvCell(value: Row[string]): string {
@@ -17,7 +24,10 @@ function csvCell(value: Row[string]): string {
 }
 
 export function csv(rows: Row[], columns: string[]): string {
-  return [columns.join(','), ...rows.map((row) => columns.map((column) => csvCell(row[column] ?? null)).join(','))].join('\n');
+  return [
+    columns.join(','),
+    ...rows.map((row) => columns.map((column) => csvCell(row[column] ?? null)).join(',')),
+  ].join('\n');
 }
 
 export function isoTime(epochMs: number | null): string | null {

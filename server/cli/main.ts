@@ -57,7 +57,8 @@ function date(name: string, text: string | undefined): number | undefined {
 
 function count(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--${name}: "${text}" is not a positive whole number`);
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`--${name}: "${text}" is not a positive whole number`);
   return Number(text);
 }
 
@@ -128,7 +129,11 @@ async function run(command: string, positionals: string[], values: Values, admin
   switch (command) {
     case 'orders': {
       const found = await store.listOrders(orderFilter(values));
-      return print(values, found.map(orderRow), found.map((order) => toOrderView(order, Date.now())));
+      return print(
+        values,
+        found.map(orderRow),
+        found.map((order) => toOrderView(order, Date.now())),
+      );
     }
     case 'order': {
       const id = onlyPositional(positionals, 'order id');
@@ -145,7 +150,15 @@ async function run(command: string, positionals: string[], values: Values, admin
         delivered: isoTime(event.deliveredAt),
         error: event.lastError,
       }));
-      return [table([orderRow(order)]), '', 'payments:', table(payments.map(paymentRow)), '', 'events:', table(eventRows)].join('\n');
+      return [
+        table([orderRow(order)]),
+        '',
+        'payments:',
+        table(payments.map(paymentRow)),
+        '',
+        'events:',
+        table(eventRows),
+      ].join('\n');
     }
     case 'payments': {
       const found = await store.listPayments(paymentFilter(values));
@@ -157,7 +170,14 @@ async function run(command: string, positionals: string[], values: Values, admin
         const rows = (await store.listOrders(orderFilter(values))).map(orderRow);
         return csv(rows, ['id', 'status', 'price', 'money', 'type', 'late', 'product', 'reference', 'created', 'paid']);
       }
-      if (kind === 'payments') return csv((await store.listPayments(paymentFilter(values))).map(paymentRow), ['pay_no', 'order', 'outcome', 'money', 'received']);
+      if (kind === 'payments')
+        return csv((await store.listPayments(paymentFilter(values))).map(paymentRow), [
+          'pay_no',
+          'order',
+          'outcome',
+          'money',
+          'received',
+        ]);
       throw new UsageError(`export what? "${kind}" is neither orders nor payments`);
     }
     case 'resolve': {

@@ -36,7 +36,10 @@ describe('sign and verify', () => {
   it('verifies what it signs, for any Unicode but & and =, and nothing else', () => {
     fc.assert(
       fc.property(
-        fc.dictionary(fc.string({ unit: 'grapheme', minLength: 1 }).filter(unambiguous), fc.string({ unit: 'grapheme' }).filter(unambiguous)),
+        fc.dictionary(
+          fc.string({ unit: 'grapheme', minLength: 1 }).filter(unambiguous),
+          fc.string({ unit: 'grapheme' }).filter(unambiguous),
+        ),
         fc.string({ minLength: 6, maxLength: 100 }),
         (params, key) => {
           const signed = { ...params, sign: sign(params, key) };
@@ -54,17 +57,29 @@ describe('sign and verify', () => {
     expect(verify({ ...genuine, sign: sign(genuine, 'secret-key') }, 'secret-key')).toBe(true);
     expect(verify({ ...recut, sign: sign(genuine, 'secret-key') }, 'secret-key')).toBe(false);
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.string()), fc.constantFrom('&', '='), fc.boolean(), (params, separator, inName) => {
-        const held = inName ? { ...params, [`a${separator}b`]: 'x' } : { ...params, z: `a${separator}b` };
-        expect(fieldWithSeparator(held)).toBeDefined();
-        expect(verify({ ...held, sign: sign(held, 'secret-key') }, 'secret-key')).toBe(false);
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ minLength: 1 }), fc.string()),
+        fc.constantFrom('&', '='),
+        fc.boolean(),
+        (params, separator, inName) => {
+          const held = inName ? { ...params, [`a${separator}b`]: 'x' } : { ...params, z: `a${separator}b` };
+          expect(fieldWithSeparator(held)).toBeDefined();
+          expect(verify({ ...held, sign: sign(held, 'secret-key') }, 'secret-key')).toBe(false);
+        },
+      ),
     );
   });
 
   it("holds pay_no to the gateway's form: digits", () => {
     expect(['20170217200040022100010042408995', '1'].map(isPayNo)).toEqual([true, true]);
-    expect(['', 'TEST1', '1&pay_tag=0', ' 1', '1'.repeat(51), undefined].map(isPayNo)).toEqual([false, false, false, false, false, false]);
+    expect(['', 'TEST1', '1&pay_tag=0', ' 1', '1'.repeat(51), undefined].map(isPayNo)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('refuses a missing or malformed sign', () => {
@@ -94,13 +109,15 @@ it('phpUrlencode keeps only letters, digits and -_. ', () => {
 
 describe('creat_order parameters', () => {
   it('are strings, page=4, with empty or zero optional values left out', () => {
-    expect(createOrderParams({ merchantId: '10001', payId: 'p1', type: 3, price: 990, param: '', outTime: 0 })).toEqual({
-      id: '10001',
-      pay_id: 'p1',
-      type: '3',
-      price: '9.90',
-      page: '4',
-    });
+    expect(createOrderParams({ merchantId: '10001', payId: 'p1', type: 3, price: 990, param: '', outTime: 0 })).toEqual(
+      {
+        id: '10001',
+        pay_id: 'p1',
+        type: '3',
+        price: '9.90',
+        page: '4',
+      },
+    );
   });
 });
 
@@ -119,14 +136,31 @@ describe("the gateway's answer", () => {
   };
 
   it('reads amounts given as numbers or strings', () => {
-    expect(parseCreateOrderAnswer(ok)).toMatchObject({ ok: true, price: 11100, money: 11099, gatewayOrderId: '888888888' });
-    expect(parseCreateOrderAnswer({ ...ok, status: '0', serverTime: '1481453112' })).toMatchObject({ ok: true, serverTime: 1481453112 });
+    expect(parseCreateOrderAnswer(ok)).toMatchObject({
+      ok: true,
+      price: 11100,
+      money: 11099,
+      gatewayOrderId: '888888888',
+    });
+    expect(parseCreateOrderAnswer({ ...ok, status: '0', serverTime: '1481453112' })).toMatchObject({
+      ok: true,
+      serverTime: 1481453112,
+    });
   });
 
   it('maps -1, -2 and sign fail to our codes', () => {
-    expect(parseCreateOrderAnswer({ status: -1, msg: 'no qrcode' })).toMatchObject({ ok: false, code: 'GATEWAY_REJECTED' });
-    expect(parseCreateOrderAnswer({ status: -2, msg: 'price error' })).toMatchObject({ ok: false, code: 'GATEWAY_BAD_PARAMS' });
-    expect(parseCreateOrderAnswer({ status: '-1', msg: 'sign fail' })).toMatchObject({ ok: false, code: 'GATEWAY_SIGN_FAIL' });
+    expect(parseCreateOrderAnswer({ status: -1, msg: 'no qrcode' })).toMatchObject({
+      ok: false,
+      code: 'GATEWAY_REJECTED',
+    });
+    expect(parseCreateOrderAnswer({ status: -2, msg: 'price error' })).toMatchObject({
+      ok: false,
+      code: 'GATEWAY_BAD_PARAMS',
+    });
+    expect(parseCreateOrderAnswer({ status: '-1', msg: 'sign fail' })).toMatchObject({
+      ok: false,
+      code: 'GATEWAY_SIGN_FAIL',
+    });
   });
 
   it('refuses garbage and an ok without the fields it needs', () => {
@@ -140,7 +174,9 @@ describe("the gateway's answer", () => {
 describe('properties over any Unicode', () => {
   // Any code point, astral ones included (what a buyer may type into `param`).
   const text = fc.string({ unit: 'binary', maxLength: 20 }).filter(unambiguous);
-  const params = fc.dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }).filter(unambiguous), text, { maxKeys: 12 });
+  const params = fc.dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }).filter(unambiguous), text, {
+    maxKeys: 12,
+  });
   const key = fc.string({ unit: 'binary', minLength: 6, maxLength: 40 });
   const nonEmpty = (fields: Params) => Object.keys(fields).filter((name) => name !== 'sign' && fields[name] !== '');
 
@@ -169,7 +205,13 @@ describe('properties over any Unicode', () => {
 
   it('refuses a signed set with one field changed, removed or added', () => {
     const signedWithChange = fc
-      .tuple(params, key, fc.nat(), text.filter((value) => value !== ''), fc.constantFrom('change', 'remove', 'add'))
+      .tuple(
+        params,
+        key,
+        fc.nat(),
+        text.filter((value) => value !== ''),
+        fc.constantFrom('change', 'remove', 'add'),
+      )
       .filter(([fields]) => nonEmpty(fields).length > 0);
     fc.assert(
       fc.property(signedWithChange, ([fields, secret, pick, value, how]) => {

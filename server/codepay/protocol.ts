@@ -143,7 +143,11 @@ export type CreateOrderAnswer =
       serverTime: number;
       endTime: number;
     }
-  | { ok: false; code: 'GATEWAY_SIGN_FAIL' | 'GATEWAY_BAD_PARAMS' | 'GATEWAY_REJECTED' | 'GATEWAY_BAD_RESPONSE'; message: string };
+  | {
+      ok: false;
+      code: 'GATEWAY_SIGN_FAIL' | 'GATEWAY_BAD_PARAMS' | 'GATEWAY_REJECTED' | 'GATEWAY_BAD_RESPONSE';
+      message: string;
+    };
 
 function integerField(value: unknown): number | undefined {
   const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
@@ -160,11 +164,23 @@ export function parseCreateOrderAnswer(body: unknown): CreateOrderAnswer {
   const gatewayMessage = typeof answer.msg === 'string' ? answer.msg.slice(0, 200) : '';
   if (status === -2 || status === -1) {
     if (/sign/i.test(gatewayMessage)) {
-      return { ok: false, code: 'GATEWAY_SIGN_FAIL', message: `The gateway refused the signature (${gatewayMessage}): check CODEPAY_ID and CODEPAY_KEY.` };
+      return {
+        ok: false,
+        code: 'GATEWAY_SIGN_FAIL',
+        message: `The gateway refused the signature (${gatewayMessage}): check CODEPAY_ID and CODEPAY_KEY.`,
+      };
     }
     return status === -2
-      ? { ok: false, code: 'GATEWAY_BAD_PARAMS', message: `The gateway refused the order's parameters: ${gatewayMessage || 'no reason given'}.` }
-      : { ok: false, code: 'GATEWAY_REJECTED', message: `The gateway could not create the order: ${gatewayMessage || 'no reason given'}.` };
+      ? {
+          ok: false,
+          code: 'GATEWAY_BAD_PARAMS',
+          message: `The gateway refused the order's parameters: ${gatewayMessage || 'no reason given'}.`,
+        }
+      : {
+          ok: false,
+          code: 'GATEWAY_REJECTED',
+          message: `The gateway could not create the order: ${gatewayMessage || 'no reason given'}.`,
+        };
   }
   if (status !== 0) {
     return { ok: false, code: 'GATEWAY_BAD_RESPONSE', message: 'The gateway answered with an unknown status.' };
@@ -174,8 +190,19 @@ export function parseCreateOrderAnswer(body: unknown): CreateOrderAnswer {
   const serverTime = integerField(answer.serverTime);
   const endTime = integerField(answer.endTime);
   const qrcode = answer.qrcode;
-  if (money === undefined || price === undefined || serverTime === undefined || endTime === undefined || typeof qrcode !== 'string' || qrcode === '') {
-    return { ok: false, code: 'GATEWAY_BAD_RESPONSE', message: 'The gateway answered ok but left out money, price, times or the QR code.' };
+  if (
+    money === undefined ||
+    price === undefined ||
+    serverTime === undefined ||
+    endTime === undefined ||
+    typeof qrcode !== 'string' ||
+    qrcode === ''
+  ) {
+    return {
+      ok: false,
+      code: 'GATEWAY_BAD_RESPONSE',
+      message: 'The gateway answered ok but left out money, price, times or the QR code.',
+    };
   }
   return {
     ok: true,
@@ -190,9 +217,7 @@ export function parseCreateOrderAnswer(body: unknown): CreateOrderAnswer {
 
 /** What ispay says of one order: paid (with the payment's fields), not paid, or an error. */
 export type IspayAnswer =
-  | { paid: true; payNo: string; money: Cents | undefined; fields: Params }
-  | { paid: false }
-  | { error: string };
+  { paid: true; payNo: string; money: Cents | undefined; fields: Params } | { paid: false } | { error: string };
 
 /** ispay answers status 1 (paid, with pay_no), 0 (not paid), or a negative status with `msg`. */
 export function parseIspayAnswer(body: unknown): IspayAnswer {
@@ -200,7 +225,8 @@ export function parseIspayAnswer(body: unknown): IspayAnswer {
   const answer = body as Record<string, unknown>;
   const status = integerField(answer.status);
   if (status === 0) return { paid: false };
-  if (status !== 1) return { error: `ispay answered status ${String(answer.status)}: ${String(answer.msg ?? '').slice(0, 100)}` };
+  if (status !== 1)
+    return { error: `ispay answered status ${String(answer.status)}: ${String(answer.msg ?? '').slice(0, 100)}` };
   const fields: Params = {};
   for (const [name, value] of Object.entries(answer)) {
     if (typeof value === 'string' || typeof value === 'number') fields[name] = String(value);

@@ -77,7 +77,12 @@ function messagesFor(acceptLanguage: string): Messages | undefined {
     .split(',')
     .map((part, index) => {
       const [tag, ...parameters] = part.trim().split(';');
-      const q = Number(parameters.find((parameter) => parameter.trim().startsWith('q='))?.trim().slice(2) ?? 1);
+      const q = Number(
+        parameters
+          .find((parameter) => parameter.trim().startsWith('q='))
+          ?.trim()
+          .slice(2) ?? 1,
+      );
       return { tag: tag.toLowerCase(), q: Number.isFinite(q) ? q : 0, index };
     })
     .filter(({ q }) => q > 0)

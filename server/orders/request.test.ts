@@ -35,7 +35,8 @@ describe('parseCreateOrder', () => {
   });
 
   it('refuses malformed prices, channels and fields with their own codes', () => {
-    for (const price of ['-1', '1e3', '9.999', 'NaN', 9.9, ['9.90'], {}, ' 9']) expect(codeOf({ price }), String(price)).toBe('INVALID_PRICE');
+    for (const price of ['-1', '1e3', '9.999', 'NaN', 9.9, ['9.90'], {}, ' 9'])
+      expect(codeOf({ price }), String(price)).toBe('INVALID_PRICE');
     expect(codeOf({})).toBe('INVALID_PRICE');
     expect(codeOf({ price: '9.90', type: 4 })).toBe('INVALID_CHANNEL');
     expect(codeOf({ price: '9.90', type: 2 })).toBe('CHANNEL_NOT_ENABLED');
@@ -50,7 +51,10 @@ describe('parseCreateOrder', () => {
   });
 
   it('lets the trusted backend ask any amount the gateway accepts, with a reference', () => {
-    expect(parse({ price: '99999.99', reference: 'INV-7' }, true)).toMatchObject({ price: 9_999_999, reference: 'INV-7' });
+    expect(parse({ price: '99999.99', reference: 'INV-7' }, true)).toMatchObject({
+      price: 9_999_999,
+      reference: 'INV-7',
+    });
     expect(codeOf({ price: '100000' }, true)).toBe('PRICE_NOT_ALLOWED');
   });
 });

@@ -29,7 +29,12 @@ const FIELDS = new Set(['price', 'product', 'type', 'param', 'reference']);
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function optionalText(body: Record<string, unknown>, field: string, maxLength: number, code: 'INVALID_PARAM' | 'BAD_REQUEST'): string | null {
+function optionalText(
+  body: Record<string, unknown>,
+  field: string,
+  maxLength: number,
+  code: 'INVALID_PARAM' | 'BAD_REQUEST',
+): string | null {
   const value = body[field];
   if (value === undefined || value === null || value === '') return null;
   if (typeof value !== 'string') throw new ApiError(code, `"${field}" must be a string.`);
@@ -55,8 +60,10 @@ function param(body: Record<string, unknown>): string | null {
 function channel(value: unknown, enabled: readonly Channel[]): Channel {
   if (value === undefined || value === null || value === '') return enabled[0];
   const number = typeof value === 'string' && /^[0-9]$/.test(value) ? Number(value) : value;
-  if (!isChannel(number)) throw new ApiError('INVALID_CHANNEL', '"type" must be 1 (Alipay), 2 (QQ Wallet) or 3 (WeChat Pay).');
-  if (!enabled.includes(number)) throw new ApiError('CHANNEL_NOT_ENABLED', 'This payment method is not enabled for this shop.');
+  if (!isChannel(number))
+    throw new ApiError('INVALID_CHANNEL', '"type" must be 1 (Alipay), 2 (QQ Wallet) or 3 (WeChat Pay).');
+  if (!enabled.includes(number))
+    throw new ApiError('CHANNEL_NOT_ENABLED', 'This payment method is not enabled for this shop.');
   return number;
 }
 
@@ -64,7 +71,10 @@ function requestedPrice(value: unknown): Cents | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const cents = typeof value === 'string' ? parseAmount(value) : undefined;
   if (cents === undefined) {
-    throw new ApiError('INVALID_PRICE', '"price" must be a string amount in yuan with at most two decimals, like "9.90".');
+    throw new ApiError(
+      'INVALID_PRICE',
+      '"price" must be a string amount in yuan with at most two decimals, like "9.90".',
+    );
   }
   return cents;
 }
@@ -91,7 +101,8 @@ function settlePrice(policy: PricePolicy, asked: Cents | undefined, productId: s
   if (trusted) return asked;
   const open = policy.openAmount;
   if (!open) throw new ApiError('PRICE_NOT_ALLOWED', 'This shop sells fixed-price products only.');
-  if (asked < open.min || asked > open.max) throw new ApiError('PRICE_NOT_ALLOWED', 'The amount is outside what this shop accepts.');
+  if (asked < open.min || asked > open.max)
+    throw new ApiError('PRICE_NOT_ALLOWED', 'The amount is outside what this shop accepts.');
   return asked;
 }
 
@@ -107,7 +118,10 @@ export function parseCreateOrder(
   if (unknown !== undefined) throw new ApiError('BAD_REQUEST', `Unknown field "${unknown.slice(0, 40)}".`);
   const reference = optionalText(fields, 'reference', 200, 'BAD_REQUEST');
   if (reference !== null && !options.trusted) {
-    throw new ApiError('UNAUTHORIZED', '"reference" is accepted only from the merchant\'s backend (Authorization: Bearer).');
+    throw new ApiError(
+      'UNAUTHORIZED',
+      '"reference" is accepted only from the merchant\'s backend (Authorization: Bearer).',
+    );
   }
   const product = optionalText(fields, 'product', 64, 'BAD_REQUEST');
   return {

@@ -35,7 +35,13 @@ export interface MerchantEvent {
   livemode: boolean;
   data: {
     order: OrderView | null;
-    payment: { pay_no: string; money: string | null; outcome: PaymentOutcome; pay_time: string | null; param: string | null };
+    payment: {
+      pay_no: string;
+      money: string | null;
+      outcome: PaymentOutcome;
+      pay_time: string | null;
+      param: string | null;
+    };
   };
 }
 

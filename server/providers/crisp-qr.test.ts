@@ -14,7 +14,11 @@ async function rgba(options: QRCode.QRCodeToBufferOptions): Promise<Rgba> {
 
 describe('crispQr', () => {
   it('redraws a crisp QR small, and it reads the same', async () => {
-    for (const options of [{ margin: 2, scale: 6 }, { margin: 4, scale: 3 }, { margin: 0, scale: 10 }]) {
+    for (const options of [
+      { margin: 2, scale: 6 },
+      { margin: 4, scale: 3 },
+      { margin: 0, scale: 10 },
+    ]) {
       const small = crispQr(await rgba(options));
       expect(small).toBeDefined();
       expect(jsQR(small!.data, small!.width, small!.height)?.data).toBe(PAYLOAD);

@@ -51,7 +51,8 @@ export function crispQr({ data, width, height }: Rgba): Rgba | undefined {
   const scale = run / 7;
   const side = right - left + 1;
   const modules = side / scale;
-  if (bottom - top + 1 !== side || !Number.isInteger(modules) || modules < 21 || (modules - 21) % 4 !== 0) return undefined;
+  if (bottom - top + 1 !== side || !Number.isInteger(modules) || modules < 21 || (modules - 21) % 4 !== 0)
+    return undefined;
   // Every module must be one uniform square.
   const dark = new Uint8Array(modules * modules);
   for (let my = 0; my < modules; my++) {

@@ -18,7 +18,10 @@ export function absoluteQrUrl(qrcode: string, gatewayUrl: string): string | unde
   }
 }
 
-export async function fetchImage(url: string, timeoutMs: number): Promise<{ body: Buffer; contentType: string } | undefined> {
+export async function fetchImage(
+  url: string,
+  timeoutMs: number,
+): Promise<{ body: Buffer; contentType: string } | undefined> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) return undefined;

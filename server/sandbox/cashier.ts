@@ -79,7 +79,11 @@ function pay(ctx: Context, runtime: Runtime): void {
   const order = findOrder(ctx, runtime);
   if (!order) return;
   const faults = runtime.faults.for(order.payId);
-  const { payment, created } = runtime.state.pay(order, order.notifyUrl || runtime.defaultNotifyUrl, faults.differentMoney ? 1 : 0);
+  const { payment, created } = runtime.state.pay(
+    order,
+    order.notifyUrl || runtime.defaultNotifyUrl,
+    faults.differentMoney ? 1 : 0,
+  );
   if (created) runtime.notifier.start(payment);
   ctx.set('cache-control', 'no-store');
   const returnTo = created ? returnLink(order, payment, runtime) : '';

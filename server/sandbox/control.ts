@@ -67,7 +67,11 @@ function refusalOf(ctx: Context): { status: number; error: string } | undefined 
   const site = ctx.get('sec-fetch-site');
   const origin = ctx.get('origin');
   const selfOrigin = `${ctx.protocol}://${ctx.host}`;
-  if (!LOCAL_HOST.test(ctx.host) || (site !== '' && site !== 'same-origin' && site !== 'none') || (origin !== '' && origin !== selfOrigin)) {
+  if (
+    !LOCAL_HOST.test(ctx.host) ||
+    (site !== '' && site !== 'same-origin' && site !== 'none') ||
+    (origin !== '' && origin !== selfOrigin)
+  ) {
     return { status: 403, error: 'the sandbox control does not answer web pages of other sites' };
   }
   if (ctx.method === 'POST' && ctx.request.type !== 'application/json') {

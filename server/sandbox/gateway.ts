@@ -109,7 +109,11 @@ function orderAnswer(base: string, runtime: Runtime, order: Order): Answer {
  * Plays a creat_order fault: its reply, `null` for 'hang' (no answer at all, once the caller gave
  * up), or undefined when the order goes on as usual.
  */
-async function playFault(runtime: Runtime, payId: string, caller: AbortSignal): Promise<GatewayReply | null | undefined> {
+async function playFault(
+  runtime: Runtime,
+  payId: string,
+  caller: AbortSignal,
+): Promise<GatewayReply | null | undefined> {
   const faults = runtime.faults.for(payId);
   if (faults.slowMs) await sleep(faults.slowMs, runtime.closing);
   switch (faults.createOrder) {
@@ -120,7 +124,11 @@ async function playFault(runtime: Runtime, payId: string, caller: AbortSignal): 
     case 'http-500':
       return { status: 500, type: 'text/html', body: '<html><body><h1>500 Internal Server Error</h1></body></html>' };
     case 'garbage':
-      return { status: 200, type: 'text/html', body: '<html><body>Warning: mysql_connect(): Too many connections</body></html>' };
+      return {
+        status: 200,
+        type: 'text/html',
+        body: '<html><body>Warning: mysql_connect(): Too many connections</body></html>',
+      };
     case 'hang':
       // No answer: wait until the caller gives up or the sandbox closes.
       await new Promise((resolve) => {
@@ -138,7 +146,12 @@ async function playFault(runtime: Runtime, payId: string, caller: AbortSignal): 
  * `creat_order` with its query string, the sandbox's own URL as the caller reached it (`base`), and
  * a signal that aborts when the caller stops waiting. `null`: no answer (the 'hang' fault).
  */
-export async function creatOrder(query: string, base: string, runtime: Runtime, caller: AbortSignal): Promise<GatewayReply | null> {
+export async function creatOrder(
+  query: string,
+  base: string,
+  runtime: Runtime,
+  caller: AbortSignal,
+): Promise<GatewayReply | null> {
   const parsed = parseQuery(query);
   if (!parsed) return answer(failure(-2, 'param error'), undefined);
   const { params, charset } = parsed;
@@ -171,7 +184,11 @@ export async function creatOrder(query: string, base: string, runtime: Runtime, 
   if (!order) return answer(failure(-1, 'qrcode too little'), call);
   if (params.page === '3' || params.page === '4') return answer(orderAnswer(base, runtime, order), call);
   // The document's redirect flow: the browser lands on the gateway's own cashier page.
-  return { status: 200, type: 'text/html; charset=utf-8', body: cashierPage(order, qrcodeUrl(base, order.orderId), payUrl(base, order.orderId)) };
+  return {
+    status: 200,
+    type: 'text/html; charset=utf-8',
+    body: cashierPage(order, qrcodeUrl(base, order.orderId), payUrl(base, order.orderId)),
+  };
 }
 
 /**
@@ -196,7 +213,10 @@ export function isPaid(query: string, runtime: Runtime): GatewayReply {
   const payment = runtime.state.paymentOf(order.orderId);
   const common = { order_id: order.orderId, pay_id: order.payId, type: order.type, price: formatCents(order.price) };
   if (!payment) {
-    return answer({ status: 0, msg: 'no', ...common, money: formatCents(order.money), pay_time: 0, endTime: order.endTime }, call);
+    return answer(
+      { status: 0, msg: 'no', ...common, money: formatCents(order.money), pay_time: 0, endTime: order.endTime },
+      call,
+    );
   }
   return answer(
     {

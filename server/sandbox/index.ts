@@ -76,8 +76,12 @@ function checkOptions(options: SandboxOptions): void {
   if (options.basePath && !/^(\/[\w.~-]+)+$/.test(options.basePath)) {
     throw new TypeError('createSandbox: basePath must look like "/sandbox" (no trailing slash)');
   }
-  for (const [name, url] of [['publicBaseUrl', options.publicBaseUrl], ['defaultNotifyUrl', options.defaultNotifyUrl]]) {
-    if (url !== undefined && !/^https?:\/\/[^/]/.test(url)) throw new TypeError(`createSandbox: ${name} must be an http(s) URL`);
+  for (const [name, url] of [
+    ['publicBaseUrl', options.publicBaseUrl],
+    ['defaultNotifyUrl', options.defaultNotifyUrl],
+  ]) {
+    if (url !== undefined && !/^https?:\/\/[^/]/.test(url))
+      throw new TypeError(`createSandbox: ${name} must be an http(s) URL`);
   }
   if (options.retrySchedule?.some((seconds) => !Number.isFinite(seconds) || seconds < 0)) {
     throw new TypeError('createSandbox: retrySchedule must be non-negative seconds');

@@ -74,7 +74,8 @@ export function notifyFields(payment: Payment): Params {
 /** fetch hides the reason (ECONNREFUSED, timeout) in `cause`. */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${(error.cause as NodeJS.ErrnoException).code ?? error.cause.message}` : '';
+  const cause =
+    error.cause instanceof Error ? `: ${(error.cause as NodeJS.ErrnoException).code ?? error.cause.message}` : '';
   return `${error.name}: ${error.message}${cause}`;
 }
 
@@ -93,7 +94,9 @@ export class Notifier {
   start(payment: Payment): void {
     if (payment.notifyUrl === '') {
       this.states.set(payment.payNo, 'no-url');
-      this.options.log.warn('sandbox: payment has no notify_url and there is no default; nothing sent', { payNo: payment.payNo });
+      this.options.log.warn('sandbox: payment has no notify_url and there is no default; nothing sent', {
+        payNo: payment.payNo,
+      });
       return;
     }
     this.states.set(payment.payNo, 'sending');
@@ -203,7 +206,16 @@ export class Notifier {
     }
     this.attempts.push(record);
     const { url, status, error, success } = record;
-    this.options.log.info('sandbox: notify sent', { payNo: payment.payNo, attempt, duplicate, url, status, answer: record.body.slice(0, 40), error, success });
+    this.options.log.info('sandbox: notify sent', {
+      payNo: payment.payNo,
+      attempt,
+      duplicate,
+      url,
+      status,
+      answer: record.body.slice(0, 40),
+      error,
+      success,
+    });
     return record.success;
   }
 }

@@ -11,5 +11,7 @@ export interface StoreLocation {
 }
 
 export function openStore(config: StoreLocation): Promise<Store> {
-  return config.databaseUrl ? openPostgresStore(config.databaseUrl) : Promise.resolve(openSqliteStore(join(config.dataDir, 'codepay.sqlite')));
+  return config.databaseUrl
+    ? openPostgresStore(config.databaseUrl)
+    : Promise.resolve(openSqliteStore(join(config.dataDir, 'codepay.sqlite')));
 }

@@ -21,17 +21,21 @@ const types = {
 
 /** A WHERE clause from the filters that are set, with $n placeholders for their values. */
 function whereClause(conditions: [boolean, string, unknown?][], values: unknown[]): string {
-  const chosen = conditions.filter(([on]) => on).map(([, sql, value]) => {
-    if (!sql.includes('?')) return sql;
-    values.push(value);
-    return sql.replace('?', `$${values.length}`);
-  });
+  const chosen = conditions
+    .filter(([on]) => on)
+    .map(([, sql, value]) => {
+      if (!sql.includes('?')) return sql;
+      values.push(value);
+      return sql.replace('?', `$${values.length}`);
+    });
   return chosen.length > 0 ? `WHERE ${chosen.join(' AND ')}` : '';
 }
 
 async function announce(client: pg.PoolClient, orders: OrderRecord[]): Promise<void> {
   if (orders.length === 0) return;
-  await client.query(`SELECT pg_notify('${CHANNEL}', id) FROM unnest($1::text[]) AS id`, [orders.map((order) => order.id)]);
+  await client.query(`SELECT pg_notify('${CHANNEL}', id) FROM unnest($1::text[]) AS id`, [
+    orders.map((order) => order.id),
+  ]);
 }
 
 /** Writes a decided change; the caller holds the order's row lock. */
@@ -62,8 +66,10 @@ export async function openPostgresStore(connectionString: string): Promise<Store
 
   const writes = new WriteTracker();
   /** Every write goes through here (or through `written`), so /healthz knows when writes fail. */
-  const transaction = <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => writes.trackAsync(() => inTransaction(work));
-  const written = <R extends pg.QueryResultRow>(sql: string, values: unknown[]) => writes.trackAsync(() => pool.query<R>(sql, values));
+  const transaction = <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
+    writes.trackAsync(() => inTransaction(work));
+  const written = <R extends pg.QueryResultRow>(sql: string, values: unknown[]) =>
+    writes.trackAsync(() => pool.query<R>(sql, values));
   const inTransaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
@@ -90,24 +96,40 @@ export async function openPostgresStore(connectionString: string): Promise<Store
   await transaction(async (client) => {
     // Two instances starting at once: one migrates, the other waits and finds it done.
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('codepay-migrations'))`);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
-    const { rows } = await client.query<{ version: number }>('SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+    );
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations',
+    );
     for (const [index, sql] of POSTGRES_MIGRATIONS.entries()) {
       if (index + 1 <= rows[0].version) continue;
       await client.query(sql);
-      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [index + 1, Date.now()]);
+      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+        index + 1,
+        Date.now(),
+      ]);
     }
   });
 
   const recordPayment = (payment: IncomingPayment, decide: DecidePayment): Promise<PaymentResult> =>
     transaction(async (client) => {
       const duplicate = async (): Promise<PaymentResult> => {
-        const known = (await client.query<PaymentRow>('SELECT * FROM payments WHERE pay_no = $1', [payment.payNo])).rows[0];
-        const order = known.order_id ? (await client.query<OrderRow>('SELECT * FROM orders WHERE id = $1', [known.order_id])).rows[0] : undefined;
-        return { duplicate: true, outcome: toPayment(known).outcome, order: order && toOrder(order), statusChanged: false };
+        const known = (await client.query<PaymentRow>('SELECT * FROM payments WHERE pay_no = $1', [payment.payNo]))
+          .rows[0];
+        const order = known.order_id
+          ? (await client.query<OrderRow>('SELECT * FROM orders WHERE id = $1', [known.order_id])).rows[0]
+          : undefined;
+        return {
+          duplicate: true,
+          outcome: toPayment(known).outcome,
+          order: order && toOrder(order),
+          statusChanged: false,
+        };
       };
       // The order's row lock makes payments for one order settle one after the other.
-      const row = (await client.query<OrderRow>('SELECT * FROM orders WHERE id = $1 FOR UPDATE', [payment.payId])).rows[0];
+      const row = (await client.query<OrderRow>('SELECT * FROM orders WHERE id = $1 FOR UPDATE', [payment.payId]))
+        .rows[0];
       const known = await client.query('SELECT 1 FROM payments WHERE pay_no = $1', [payment.payNo]);
       if (known.rowCount) return duplicate();
       let order = row && toOrder(row);
@@ -115,7 +137,14 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       const inserted = await client.query(
         `INSERT INTO payments (pay_no, order_id, outcome, money, fields, received_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (pay_no) DO NOTHING`,
-        [payment.payNo, order ? order.id : null, outcome, payment.money, JSON.stringify(payment.fields), payment.receivedAt],
+        [
+          payment.payNo,
+          order ? order.id : null,
+          outcome,
+          payment.money,
+          JSON.stringify(payment.fields),
+          payment.receivedAt,
+        ],
       );
       // The same pay_no committed meanwhile by another instance (a payment for no order has no row to lock).
       if (inserted.rowCount === 0) return duplicate();
@@ -185,7 +214,10 @@ export async function openPostgresStore(connectionString: string): Promise<Store
         values,
       );
       values.push(filter.limit ?? null);
-      const { rows } = await pool.query<OrderRow>(`SELECT * FROM orders ${where} ORDER BY created_at DESC LIMIT $${values.length}`, values);
+      const { rows } = await pool.query<OrderRow>(
+        `SELECT * FROM orders ${where} ORDER BY created_at DESC LIMIT $${values.length}`,
+        values,
+      );
       return rows.map(toOrder);
     },
     async listPayments(filter) {
@@ -200,7 +232,10 @@ export async function openPostgresStore(connectionString: string): Promise<Store
         values,
       );
       values.push(filter.limit ?? null);
-      const { rows } = await pool.query<PaymentRow>(`SELECT * FROM payments ${where} ORDER BY received_at DESC LIMIT $${values.length}`, values);
+      const { rows } = await pool.query<PaymentRow>(
+        `SELECT * FROM payments ${where} ORDER BY received_at DESC LIMIT $${values.length}`,
+        values,
+      );
       return rows.map(toPayment);
     },
     async ordersToCheck(now, horizonMs, checkedBefore, limit) {
@@ -259,11 +294,17 @@ export async function openPostgresStore(connectionString: string): Promise<Store
         values,
       );
       values.push(filter.limit ?? null);
-      const { rows } = await pool.query<OutboxRow>(`SELECT * FROM outbox ${where} ORDER BY created_at DESC LIMIT $${values.length}`, values);
+      const { rows } = await pool.query<OutboxRow>(
+        `SELECT * FROM outbox ${where} ORDER BY created_at DESC LIMIT $${values.length}`,
+        values,
+      );
       return rows.map(toOutbox);
     },
     async expireDue(now) {
-      return changeOrders(`UPDATE orders SET status = 'expired', updated_at = $1 WHERE status = 'pending' AND expires_at <= $1 RETURNING *`, [now]);
+      return changeOrders(
+        `UPDATE orders SET status = 'expired', updated_at = $1 WHERE status = 'pending' AND expires_at <= $1 RETURNING *`,
+        [now],
+      );
     },
     async failStaleCreating(before, now) {
       return changeOrders(
@@ -273,7 +314,8 @@ export async function openPostgresStore(connectionString: string): Promise<Store
     },
     writeHealth: () => writes.view(),
     async counts() {
-      const tally = (rows: { key: string; count: number }[]) => Object.fromEntries(rows.map(({ key, count }) => [key, count]));
+      const tally = (rows: { key: string; count: number }[]) =>
+        Object.fromEntries(rows.map(({ key, count }) => [key, count]));
       const orders = await pool.query('SELECT status AS key, COUNT(*)::int AS count FROM orders GROUP BY status');
       const payments = await pool.query('SELECT outcome AS key, COUNT(*)::int AS count FROM payments GROUP BY outcome');
       return { orders: tally(orders.rows), payments: tally(payments.rows) };

@@ -136,4 +136,3 @@ export function where(conditions: [boolean, string][]): string {
   const chosen = conditions.filter(([on]) => on).map(([, sql]) => sql);
   return chosen.length > 0 ? `WHERE ${chosen.join(' AND ')}` : '';
 }
-

@@ -12,13 +12,27 @@ import type {
   PaymentOutcome,
 } from '../model/index.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
-import { ORDER_COLUMNS, orderRowOf, toOrder, toOutbox, toPayment, where, type OrderRow, type OutboxRow, type PaymentRow } from './rows.ts';
+import {
+  ORDER_COLUMNS,
+  orderRowOf,
+  toOrder,
+  toOutbox,
+  toPayment,
+  where,
+  type OrderRow,
+  type OutboxRow,
+  type PaymentRow,
+} from './rows.ts';
 import type { DecideChange, DecidePayment, OrderFilter, PaymentFilter, PaymentResult, Store } from './types.ts';
 import { WriteTracker } from './write-health.ts';
 
 function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT');
-  const applied = (db.prepare('SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations').get() as { version: number }).version;
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT',
+  );
+  const applied = (
+    db.prepare('SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations').get() as { version: number }
+  ).version;
   SQLITE_MIGRATIONS.forEach((sql, index) => {
     const version = index + 1;
     if (version <= applied) return;
@@ -42,7 +56,9 @@ function checkIntact(db: Database.Database, file: string): void {
   }
   if (problem !== 'ok') {
     db.close();
-    throw new Error(`the database ${file} is damaged (SQLite quick_check: ${problem.replace(/\s+/g, ' ')}); restore it from a backup`);
+    throw new Error(
+      `the database ${file} is damaged (SQLite quick_check: ${problem.replace(/\s+/g, ' ')}); restore it from a backup`,
+    );
   }
 }
 
@@ -148,7 +164,12 @@ export function openSqliteStore(file: string): Store {
   const duplicateOf = (payNo: string): PaymentResult => {
     const known = selectPayment.get(payNo) as PaymentRow;
     const order = known.order_id ? selectOrder.get(known.order_id) : undefined;
-    return { duplicate: true, outcome: known.outcome as PaymentOutcome, order: order && toOrder(order), statusChanged: false };
+    return {
+      duplicate: true,
+      outcome: known.outcome as PaymentOutcome,
+      order: order && toOrder(order),
+      statusChanged: false,
+    };
   };
 
   const applyChange = (order: OrderRecord, change: OrderChange, now: number): OrderRecord =>
@@ -259,7 +280,9 @@ export function openSqliteStore(file: string): Store {
     const failed = outcomes.find((outcome) => 'error' in outcome);
     if (failed) writes.failed(failed.error);
     else writes.succeeded();
-    outcomes.forEach((outcome, index) => ('error' in outcome ? group[index].reject(outcome.error) : group[index].resolve(outcome.result)));
+    outcomes.forEach((outcome, index) =>
+      'error' in outcome ? group[index].reject(outcome.error) : group[index].resolve(outcome.result),
+    );
   };
   const inNextGroup = <T>(orderId: string, write: () => T, durable: boolean) =>
     new Promise<T>((resolve, reject) => {
@@ -288,7 +311,11 @@ export function openSqliteStore(file: string): Store {
           [filter.until !== undefined, 'created_at < @until'],
         ])} ORDER BY created_at DESC LIMIT @limit`,
       )
-      .all({ ...filter, late: filter.late === undefined ? undefined : Number(filter.late), limit: filter.limit ?? -1 }) as OrderRow[];
+      .all({
+        ...filter,
+        late: filter.late === undefined ? undefined : Number(filter.late),
+        limit: filter.limit ?? -1,
+      }) as OrderRow[];
 
   const listPayments = (filter: PaymentFilter) =>
     db
@@ -355,14 +382,21 @@ export function openSqliteStore(file: string): Store {
     },
     async ordersToCheck(now, horizonMs, checkedBefore, limit) {
       // Pending orders are worth a look from shortly before they expire.
-      const rows = ordersToCheck.all({ soon: now + 30_000, horizon: now - horizonMs, checkedBefore, limit }) as OrderRow[];
+      const rows = ordersToCheck.all({
+        soon: now + 30_000,
+        horizon: now - horizonMs,
+        checkedBefore,
+        limit,
+      }) as OrderRow[];
       return rows.map(toOrder);
     },
     async markChecked(ids, now) {
       writes.track(() => db.transaction(() => ids.forEach((id) => markChecked.run(now, id)))());
     },
     async claimDueEvents(now, limit, leaseMs) {
-      const claimed = (writes.track(() => claimDue.all({ now, limit, until: now + leaseMs })) as OutboxRow[]).map(toOutbox);
+      const claimed = (writes.track(() => claimDue.all({ now, limit, until: now + leaseMs })) as OutboxRow[]).map(
+        toOutbox,
+      );
       return claimed.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     },
     async markEventDelivered(id, destination, now) {

@@ -37,7 +37,9 @@ export function verifyWebhook<T = unknown>(
   if (!header) throw new WebhookSignatureError(`no ${SIGNATURE_HEADER} header`);
   const parts = header.split(',').map((part) => part.trim().split('='));
   const timestamp = Number(parts.find(([name]) => name === 't')?.[1]);
-  const signatures = parts.filter(([name, value]) => name === 'v1' && /^[0-9a-f]{64}$/.test(value ?? '')).map(([, value]) => value);
+  const signatures = parts
+    .filter(([name, value]) => name === 'v1' && /^[0-9a-f]{64}$/.test(value ?? ''))
+    .map(([, value]) => value);
   if (!Number.isSafeInteger(timestamp) || signatures.length === 0) {
     throw new WebhookSignatureError(`malformed ${SIGNATURE_HEADER} header`);
   }

@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => stack.stop({ removeData: true }));
 
 const view = async (url: string, id: string) => (await requestJson<OrderView>(`${url}/api/orders/${id}`)).body;
-const paid = (url: string, id: string) => eventually(async () => ((await view(url, id)).status === 'paid' ? view(url, id) : undefined));
+const paid = (url: string, id: string) =>
+  eventually(async () => ((await view(url, id)).status === 'paid' ? view(url, id) : undefined));
 
 /** Pays at the sandbox as a buyer and returns the signed fields the buyer's return link carries. */
 async function payAndReadReturnLink(order: OrderView): Promise<Params> {
@@ -30,7 +31,15 @@ describe('a replayed notify', () => {
   it('is still counted once after the signer restarted on the same data', async () => {
     const own = await startStack();
     const order = await createOrder(own.url, { price: '3.30' });
-    const fields: Params = { pay_id: order.id, money: order.money!, price: order.price, type: '1', pay_no: `7${Date.now()}`, pay_time: '1', status: '2' };
+    const fields: Params = {
+      pay_id: order.id,
+      money: order.money!,
+      price: order.price,
+      type: '1',
+      pay_no: `7${Date.now()}`,
+      pay_time: '1',
+      status: '2',
+    };
     const body = new URLSearchParams({ ...fields, sign: sign(fields, SANDBOX_MERCHANT_KEY) }).toString();
     expect((await postForm(`${own.url}/api/notify`, body)).text).toBe('success');
     const first = await view(own.url, order.id);
@@ -39,7 +48,8 @@ describe('a replayed notify', () => {
     const restarted = await startStack({ dataDir: own.dataDir });
     try {
       const before = await restarted.signer.store.counts();
-      for (let replay = 0; replay < 3; replay++) expect(await postForm(`${restarted.url}/api/notify`, body)).toEqual({ status: 200, text: 'success' });
+      for (let replay = 0; replay < 3; replay++)
+        expect(await postForm(`${restarted.url}/api/notify`, body)).toEqual({ status: 200, text: 'success' });
       expect(await restarted.signer.store.counts()).toEqual(before);
       expect(await view(restarted.url, order.id)).toMatchObject({ status: 'paid', paidAt: first.paidAt });
     } finally {
@@ -62,10 +72,17 @@ describe("a notify for someone else's order", () => {
       await postJson(`${stack.sandboxUrl}/_control/faults`, { pay_id: mine.body.id, notifyDelayMs: 500 });
       const genuine = await payAndReadReturnLink(mine.body);
       const { param: _param, pay_id: _payId, ...rest } = genuine;
-      const reshaped = new URLSearchParams({ ...rest, param: 'x', pay_id: victim.id, pay_id0: `&pay_id=${mine.body.id}` }).toString();
+      const reshaped = new URLSearchParams({
+        ...rest,
+        param: 'x',
+        pay_id: victim.id,
+        pay_id0: `&pay_id=${mine.body.id}`,
+      }).toString();
       await postForm(`${stack.url}/api/notify`, reshaped);
       const attempts = () => requestJson(`${stack.sandboxUrl}/_control/attempts?pay_id=${mine.body.id}`);
-      await eventually(async () => ((await attempts()).body.some((attempt: { success: boolean }) => attempt.success) ? true : undefined));
+      await eventually(async () =>
+        (await attempts()).body.some((attempt: { success: boolean }) => attempt.success) ? true : undefined,
+      );
       expect((await view(stack.url, victim.id)).status, 'the victim order').toBe('pending');
       expect((await view(stack.url, mine.body.id)).status, "the attacker's own order").toBe('paid');
     } else {

@@ -27,7 +27,15 @@ beforeAll(async () => {
   const gateway = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const port = String(await freePort());
   stack = await startStack({
-    env: { PORT: port, PUBLIC_URL: `http://127.0.0.1:${port}`, CODEPAY_GATEWAY: `${gateway}/creat_order/`, CODEPAY_ID: MERCHANT_ID, CODEPAY_KEY: MERCHANT_KEY, PRICE_MIN: '0.01', PRICE_MAX: '100' },
+    env: {
+      PORT: port,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      CODEPAY_GATEWAY: `${gateway}/creat_order/`,
+      CODEPAY_ID: MERCHANT_ID,
+      CODEPAY_KEY: MERCHANT_KEY,
+      PRICE_MIN: '0.01',
+      PRICE_MAX: '100',
+    },
   });
 });
 afterAll(async () => {

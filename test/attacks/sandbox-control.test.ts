@@ -46,14 +46,19 @@ describe("the sandbox's _control is open to the network", () => {
   // Another machine's request cannot be made here: the tests send traffic to loopback only (no
   // machine but this one is ours). So the peer check is shown on the addresses it must tell apart.
   it('no longer: a peer that is not this machine is not local', () => {
-    for (const local of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) expect([local, isLoopback(local)]).toEqual([local, true]);
+    for (const local of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'])
+      expect([local, isLoopback(local)]).toEqual([local, true]);
     for (const remote of ['192.0.2.2', '10.0.0.7', '::ffff:192.168.1.5', 'fe80::1', '2001:db8::1', '', undefined]) {
       expect([remote, isLoopback(remote)]).toEqual([remote, false]);
     }
   });
 
   it('no longer: a request a local reverse proxy forwarded (X-Forwarded-For, Forwarded) is not local', async () => {
-    for (const [name, value] of [['x-forwarded-for', '203.0.113.9'], ['forwarded', 'for=203.0.113.9'], ['x-real-ip', '203.0.113.9']]) {
+    for (const [name, value] of [
+      ['x-forwarded-for', '203.0.113.9'],
+      ['forwarded', 'for=203.0.113.9'],
+      ['x-real-ip', '203.0.113.9'],
+    ]) {
       const header = { [name]: value };
       expect((await requestJson(control('orders'), { headers: header })).status).toBe(403);
       expect((await postJson(control('faults'), { createOrder: 'fail' }, header)).status).toBe(403);
@@ -103,8 +108,13 @@ describe('the pay page of a paid order', () => {
 describe('start-up in sandbox mode', () => {
   it('says in words that anyone who reaches /sandbox can fake payments', async () => {
     const port = await freePort();
-    const child = await startSignerProcess({ PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'codepay-banner-')) });
-    expect(child.output()).toContain(`Anyone who can reach http://127.0.0.1:${port}/sandbox can mark any order paid without paying.`);
+    const child = await startSignerProcess({
+      PORT: String(port),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'codepay-banner-')),
+    });
+    expect(child.output()).toContain(
+      `Anyone who can reach http://127.0.0.1:${port}/sandbox can mark any order paid without paying.`,
+    );
     await child.kill('SIGTERM');
   });
 });

@@ -50,7 +50,10 @@ test('the status is announced politely; the countdown only at a few marks, not e
     expect(timer.getAttribute('role')).toBe('timer'); // a timer is not read out as it changes
 
     const left = () => {
-      const [minutes, seconds] = timer.textContent!.match(/(\d+):(\d+)/)!.slice(1).map(Number);
+      const [minutes, seconds] = timer
+        .textContent!.match(/(\d+):(\d+)/)!
+        .slice(1)
+        .map(Number);
       return minutes! * 60 + seconds!;
     };
     /** Moves the client's clock so that `seconds` are left. */

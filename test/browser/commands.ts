@@ -19,7 +19,10 @@ const nodeFetch: BrowserCommand<[url: string, init?: { method?: string; body?: s
   const response = await fetch(url, {
     method: init.method ?? 'GET',
     body: init.body,
-    headers: { accept: init.accept ?? 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      accept: init.accept ?? 'application/json',
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+    },
   });
   return { status: response.status, body: await response.text() } satisfies NodeResponse;
 };

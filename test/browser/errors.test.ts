@@ -49,7 +49,10 @@ describe('refused by the signer: no retry', () => {
 
 describe('retryable', () => {
   test('the signer cannot be reached: a localized message, retry goes back and tries again', async () => {
-    const { el, detail, names } = await failWith({ price: '1.00', endpoint: 'http://127.0.0.1:9', locale: 'zh-CN' }, false);
+    const { el, detail, names } = await failWith(
+      { price: '1.00', endpoint: 'http://127.0.0.1:9', locale: 'zh-CN' },
+      false,
+    );
     expect(detail).toMatchObject({ code: 'NETWORK', retryable: true });
     expect(part(el, 'message')!.textContent).toBe('无法连接支付服务');
     expect(part(el, 'retry-button')!.textContent).toBe('重试');

@@ -153,7 +153,8 @@ describe('to paid', () => {
 
   test('makes no request before it is connected', async () => {
     const signer = inject('signerUrl');
-    const requests = () => performance.getEntriesByType('resource').filter((entry) => entry.name.startsWith(signer)).length;
+    const requests = () =>
+      performance.getEntriesByType('resource').filter((entry) => entry.name.startsWith(signer)).length;
     const before = requests();
     const el = document.createElement('codepay-checkout');
     el.setAttribute('endpoint', signer);

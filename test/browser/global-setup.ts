@@ -11,7 +11,10 @@ const env = {
   ALLOWED_ORIGINS: '*',
   PRICE_MIN: '0.01',
   PRICE_MAX: '500',
-  PRODUCTS: JSON.stringify({ tea: { name: 'Green tea', price: '9.90' }, notebook: { name: 'Notebook', price: '39.00' } }),
+  PRODUCTS: JSON.stringify({
+    tea: { name: 'Green tea', price: '9.90' },
+    notebook: { name: 'Notebook', price: '39.00' },
+  }),
   GATEWAY_TIMEOUT_MS: '1500',
 };
 

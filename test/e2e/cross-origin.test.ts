@@ -30,7 +30,9 @@ it('a shop on another origin: script tag from the signer, QR read from a screens
   await qr.waitFor();
 
   const payUrl = readQr(await qr.screenshot());
-  const [order] = (await heard(page)).filter((event) => event.type === 'codepay-order').map((event) => event.detail as OrderView);
+  const [order] = (await heard(page))
+    .filter((event) => event.type === 'codepay-order')
+    .map((event) => event.detail as OrderView);
   expect(payUrl).toBe(order.qr?.payload);
   expect(payUrl).toMatch(new RegExp(`^${stack.sandboxUrl}/pay/`));
 
@@ -41,7 +43,9 @@ it('a shop on another origin: script tag from the signer, QR read from a screens
   console.log(`e2e: the widget showed paid ${Date.now() - paidAt} ms after the sandbox payment`);
   // Paid arrived over the event stream, not by polling the order.
   expect(orderReads.slice(readsBeforePaying)).toEqual([]);
-  await expect.poll(async () => (await requestJson<OrderView>(`${stack.url}/api/orders/${order.id}`)).body.status).toBe('paid');
+  await expect
+    .poll(async () => (await requestJson<OrderView>(`${stack.url}/api/orders/${order.id}`)).body.status)
+    .toBe('paid');
   // Once: the stream has ended and a reload of the order changes nothing.
   await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
   const paid = (await heard(page)).filter((event) => event.type === 'codepay-paid');
@@ -71,10 +75,12 @@ it('the signer down when the buyer clicks pay: NETWORK, retryable; once it is ba
   await first.stop();
 
   await pay.click();
-  await expect.poll(async () => (await heard(page)).find((event) => event.type === 'codepay-error')?.detail, { timeout: 10_000 }).toMatchObject({
-    code: 'NETWORK',
-    retryable: true,
-  });
+  await expect
+    .poll(async () => (await heard(page)).find((event) => event.type === 'codepay-error')?.detail, { timeout: 10_000 })
+    .toMatchObject({
+      code: 'NETWORK',
+      retryable: true,
+    });
   await checkout(page, 'error').waitFor();
 
   await shop.signer({ PORT: String(new URL(first.url).port) }, dataDir);

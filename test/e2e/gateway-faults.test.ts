@@ -21,20 +21,24 @@ afterAll(() => shop?.close());
 it.each([
   ['hangs', { createOrder: 'hang' }],
   ['answers after the timeout', { slowMs: TIMEOUT_MS + 2_000 }],
-])('creat_order %s: GATEWAY_TIMEOUT shown within the timeout + 1 s, nothing left creating, retry works', async (_name, faults) => {
-  expect((await postJson(`${stack.sandboxUrl}/_control/faults`, faults)).status).toBe(200);
-  const page = await shop.open(stack, 'price="7.70"');
-  await checkout(page, 'idle').locator('[part~=pay-button]').click();
-  // The issue's promise: the buyer is told within the configured timeout plus a second.
-  await checkout(page, 'error').waitFor({ timeout: TIMEOUT_MS + 1_000 });
-  const error = (await heard(page)).find((event) => event.type === 'codepay-error')!.detail;
-  expect(error).toMatchObject({ code: 'GATEWAY_TIMEOUT', retryable: true });
-  expect(await page.locator('codepay-checkout [part=message]').textContent()).toBe(error.message);
-  expect((await stack.signer.store.counts()).orders.creating ?? 0).toBe(0);
+])(
+  'creat_order %s: GATEWAY_TIMEOUT shown within the timeout + 1 s, nothing left creating, retry works',
+  async (_name, faults) => {
+    expect((await postJson(`${stack.sandboxUrl}/_control/faults`, faults)).status).toBe(200);
+    const page = await shop.open(stack, 'price="7.70"');
+    await checkout(page, 'idle').locator('[part~=pay-button]').click();
+    // The issue's promise: the buyer is told within the configured timeout plus a second.
+    await checkout(page, 'error').waitFor({ timeout: TIMEOUT_MS + 1_000 });
+    const error = (await heard(page)).find((event) => event.type === 'codepay-error')!.detail;
+    expect(error).toMatchObject({ code: 'GATEWAY_TIMEOUT', retryable: true });
+    expect(await page.locator('codepay-checkout [part=message]').textContent()).toBe(error.message);
+    expect((await stack.signer.store.counts()).orders.creating ?? 0).toBe(0);
 
-  await postJson(`${stack.sandboxUrl}/_control/reset`, {});
-  await page.locator('codepay-checkout [part~=retry-button]').click();
-  await checkout(page, 'pending').locator('[part=qr]').waitFor();
-  expect((await heard(page)).map((event) => event.type)).toEqual(['codepay-error', 'codepay-order']);
-  await page.close();
-}, 30_000);
+    await postJson(`${stack.sandboxUrl}/_control/reset`, {});
+    await page.locator('codepay-checkout [part~=retry-button]').click();
+    await checkout(page, 'pending').locator('[part=qr]').waitFor();
+    expect((await heard(page)).map((event) => event.type)).toEqual(['codepay-error', 'codepay-order']);
+    await page.close();
+  },
+  30_000,
+);

@@ -15,8 +15,35 @@ import { contentType, extraHeaders, formText, jsonText, method, pathSegment } fr
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const CONCURRENCY = 16;
-const NOTIFY_FIELDS = ['pay_id', 'money', 'price', 'type', 'pay_no', 'param', 'pay_time', 'pay_tag', 'tag', 'chart', 'status', 'sign'];
-const CREATE_FIELDS = ['id', 'pay_id', 'type', 'price', 'param', 'notify_url', 'return_url', 'page', 'call', 'outTime', 'sign', 'token', 'order_id'];
+const NOTIFY_FIELDS = [
+  'pay_id',
+  'money',
+  'price',
+  'type',
+  'pay_no',
+  'param',
+  'pay_time',
+  'pay_tag',
+  'tag',
+  'chart',
+  'status',
+  'sign',
+];
+const CREATE_FIELDS = [
+  'id',
+  'pay_id',
+  'type',
+  'price',
+  'param',
+  'notify_url',
+  'return_url',
+  'page',
+  'call',
+  'outTime',
+  'sign',
+  'token',
+  'order_id',
+];
 
 interface Probe {
   family: string;
@@ -35,7 +62,10 @@ beforeAll(async () => {
       ALLOWED_ORIGINS: 'https://shop.example.com',
       PRICE_MIN: '1',
       PRICE_MAX: '500',
-      PRODUCTS: JSON.stringify({ tea: { name: 'Green tea', price: '9.90' }, book: { name: 'Field guide', price: '39.00' } }),
+      PRODUCTS: JSON.stringify({
+        tea: { name: 'Green tea', price: '9.90' },
+        book: { name: 'Field guide', price: '39.00' },
+      }),
       API_SECRET: 'fuzz-api-secret-0123456789abcdef',
       RETURN_SUCCESS_URL: 'https://shop.example.com/thanks',
       // Hundreds of open orders of a few prices: a gateway that can tell them all apart, and a shop that takes its amounts.
@@ -48,31 +78,57 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop({ removeData: true }));
 
-const query = (names: readonly string[]) => fc.option(formText(names), { nil: undefined }).map((text) => (text === undefined ? '' : `?${text}`));
+const query = (names: readonly string[]) =>
+  fc.option(formText(names), { nil: undefined }).map((text) => (text === undefined ? '' : `?${text}`));
 const withBody = (ct: fc.Arbitrary<string>, body: fc.Arbitrary<string>) =>
   fc.record({ contentType: ct, body, headers: extraHeaders }).map(({ contentType: type, body: text, headers }) => ({
     headers: { ...headers, 'content-type': type },
     body: text,
   }));
-const jsonMostly = fc.oneof({ weight: 4, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: contentType });
-const formMostly = fc.oneof({ weight: 4, arbitrary: fc.constant('application/x-www-form-urlencoded') }, { weight: 1, arbitrary: contentType });
+const jsonMostly = fc.oneof(
+  { weight: 4, arbitrary: fc.constant('application/json') },
+  { weight: 1, arbitrary: contentType },
+);
+const formMostly = fc.oneof(
+  { weight: 4, arbitrary: fc.constant('application/x-www-form-urlencoded') },
+  { weight: 1, arbitrary: contentType },
+);
 
 /** Each family: [how many requests, what they look like]. */
 function families(): [number, fc.Arbitrary<Probe>][] {
-  const orderId = fc.oneof(pathSegment, fc.constant(known.id), fc.constant(`${known.id}x`), fc.constant(known.id.toLowerCase()));
+  const orderId = fc.oneof(
+    pathSegment,
+    fc.constant(known.id),
+    fc.constant(`${known.id}x`),
+    fc.constant(known.id.toLowerCase()),
+  );
   return [
-    [4000, withBody(jsonMostly, jsonText).map((request) => ({ family: 'create order', method: 'POST', path: '/api/orders', ...request }))],
+    [
+      4000,
+      withBody(jsonMostly, jsonText).map((request) => ({
+        family: 'create order',
+        method: 'POST',
+        path: '/api/orders',
+        ...request,
+      })),
+    ],
     [
       1500,
       fc
         .tuple(method, orderId, fc.constantFrom('', '/events', '/qr.png', '/', '/x'), query(['a', 'id']), extraHeaders)
-        .map(([verb, id, suffix, search, headers]) => ({ family: 'read order', method: verb, path: `/api/orders/${id}${suffix}${search}`, headers })),
+        .map(([verb, id, suffix, search, headers]) => ({
+          family: 'read order',
+          method: verb,
+          path: `/api/orders/${id}${suffix}${search}`,
+          headers,
+        })),
     ],
     [
       2000,
-      withBody(formMostly, formText(NOTIFY_FIELDS).map((text) => (text.includes('pay_id') ? text : `${text}&pay_id=${known.id}`))).map(
-        (request) => ({ family: 'notify', method: 'POST', path: '/api/notify', ...request }),
-      ),
+      withBody(
+        formMostly,
+        formText(NOTIFY_FIELDS).map((text) => (text.includes('pay_id') ? text : `${text}&pay_id=${known.id}`)),
+      ).map((request) => ({ family: 'notify', method: 'POST', path: '/api/notify', ...request })),
     ],
     [
       500,
@@ -83,20 +139,61 @@ function families(): [number, fc.Arbitrary<Probe>][] {
     [
       800,
       fc
-        .tuple(method, fc.constantFrom('/favicon.ico', '/api/return', '/api/config', '/healthz', '/', '/demo.js', '/codepay-checkout.js', '/codepay-checkout-flow.js', '/api', '/api/', '/api/orders', '/api/notify'), query(['x']), extraHeaders)
-        .map(([verb, path, search, headers]) => ({ family: 'fixed paths', method: verb, path: `${path}${search}`, headers })),
+        .tuple(
+          method,
+          fc.constantFrom(
+            '/favicon.ico',
+            '/api/return',
+            '/api/config',
+            '/healthz',
+            '/',
+            '/demo.js',
+            '/codepay-checkout.js',
+            '/codepay-checkout-flow.js',
+            '/api',
+            '/api/',
+            '/api/orders',
+            '/api/notify',
+          ),
+          query(['x']),
+          extraHeaders,
+        )
+        .map(([verb, path, search, headers]) => ({
+          family: 'fixed paths',
+          method: verb,
+          path: `${path}${search}`,
+          headers,
+        })),
     ],
     [
       800,
       fc
-        .tuple(method, fc.constantFrom('/', '/api/', '/api/orders/'), fc.array(pathSegment, { minLength: 1, maxLength: 4 }), extraHeaders)
-        .map(([verb, prefix, segments, headers]) => ({ family: 'random paths', method: verb, path: `${prefix}${segments.join('/')}`, headers })),
+        .tuple(
+          method,
+          fc.constantFrom('/', '/api/', '/api/orders/'),
+          fc.array(pathSegment, { minLength: 1, maxLength: 4 }),
+          extraHeaders,
+        )
+        .map(([verb, prefix, segments, headers]) => ({
+          family: 'random paths',
+          method: verb,
+          path: `${prefix}${segments.join('/')}`,
+          headers,
+        })),
     ],
     [
       1500,
       fc
         .tuple(
-          fc.constantFrom('/sandbox/creat_order/', '/sandbox/creat_order', '/sandbox/ispay', '/sandbox/_control/orders', '/sandbox/_control/payments', '/sandbox/_control/attempts', '/sandbox/_control/faults'),
+          fc.constantFrom(
+            '/sandbox/creat_order/',
+            '/sandbox/creat_order',
+            '/sandbox/ispay',
+            '/sandbox/_control/orders',
+            '/sandbox/_control/payments',
+            '/sandbox/_control/attempts',
+            '/sandbox/_control/faults',
+          ),
           query(CREATE_FIELDS),
         )
         .map(([path, search]) => ({ family: 'sandbox queries', method: 'GET', path: `${path}${search}`, headers: {} })),
@@ -105,11 +202,21 @@ function families(): [number, fc.Arbitrary<Probe>][] {
       600,
       fc
         .tuple(method, fc.constantFrom('/sandbox/pay/', '/sandbox/qr/', '/sandbox/'), pathSegment, extraHeaders)
-        .map(([verb, prefix, id, headers]) => ({ family: 'sandbox pages', method: verb, path: `${prefix}${id}${prefix.includes('qr') ? '.png' : ''}`, headers })),
+        .map(([verb, prefix, id, headers]) => ({
+          family: 'sandbox pages',
+          method: verb,
+          path: `${prefix}${id}${prefix.includes('qr') ? '.png' : ''}`,
+          headers,
+        })),
     ],
     [
       400,
-      withBody(jsonMostly, jsonText).map((request) => ({ family: 'sandbox control', method: 'POST', path: '/sandbox/_control/faults', ...request })),
+      withBody(jsonMostly, jsonText).map((request) => ({
+        family: 'sandbox control',
+        method: 'POST',
+        path: '/sandbox/_control/faults',
+        ...request,
+      })),
     ],
   ];
 }
@@ -119,7 +226,9 @@ function violation(probe: Probe, status: number, type: string, text: string): st
   const notify = probe.path.split('?')[0] === '/api/notify';
   if (status >= 500) return `HTTP ${status}`;
   if (probe.path.startsWith('/sandbox') || status < 400 || probe.method === 'HEAD') {
-    return notify && probe.method === 'POST' && status < 300 ? `an unsigned notify was answered ${status} ${text}` : undefined;
+    return notify && probe.method === 'POST' && status < 300
+      ? `an unsigned notify was answered ${status} ${text}`
+      : undefined;
   }
   if (notify && status === 400 && text === 'fail') return undefined;
   if (!type.startsWith('application/json')) return `refusal ${status} is ${type}, not JSON: ${text.slice(0, 80)}`;
@@ -151,19 +260,25 @@ async function send(probe: Probe): Promise<{ status: number; violation?: string 
       return { status: response.status };
     }
     const text = await response.text();
-    return { status: response.status, violation: violation(probe, response.status, response.headers.get('content-type') ?? '', text) };
+    return {
+      status: response.status,
+      violation: violation(probe, response.status, response.headers.get('content-type') ?? '', text),
+    };
   } catch (error) {
     return { status: 0, violation: `no answer: ${String((error as Error).cause ?? error)}` };
   }
 }
 
 function describe(probe: Probe): string {
-  const body = probe.body === undefined ? '' : ` body(${probe.body.length}) ${JSON.stringify(probe.body.slice(0, 120))}`;
+  const body =
+    probe.body === undefined ? '' : ` body(${probe.body.length}) ${JSON.stringify(probe.body.slice(0, 120))}`;
   return `${probe.family}: ${probe.method} ${probe.path.slice(0, 160)} ${JSON.stringify(probe.headers)}${body}`;
 }
 
 it('answers 10,000+ hostile requests over every endpoint without a 5xx, each refusal a JSON error with a code', async () => {
-  const probes = families().flatMap(([count, arbitrary], index) => fc.sample(arbitrary, { numRuns: count, seed: SEED + index }));
+  const probes = families().flatMap(([count, arbitrary], index) =>
+    fc.sample(arbitrary, { numRuns: count, seed: SEED + index }),
+  );
   const before = await stack.signer.store.counts();
   const statuses = new Map<number, number>();
   const problems: string[] = [];
@@ -201,5 +316,7 @@ it('answers 10,000+ hostile requests over every endpoint without a 5xx, each ref
   expect((await requestJson(`${stack.url}/healthz`)).body).toMatchObject({ ok: true });
   const order = await createOrder(stack.url, { product: 'tea' });
   await payAtSandbox(order.qr!.payload!);
-  await eventually(async () => ((await requestJson<OrderView>(`${stack.url}/api/orders/${order.id}`)).body.status === 'paid' ? true : undefined));
+  await eventually(async () =>
+    (await requestJson<OrderView>(`${stack.url}/api/orders/${order.id}`)).body.status === 'paid' ? true : undefined,
+  );
 }, 120_000);

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 /** Strings that have broken other servers. */
 export const NASTY_STRINGS = [
   "' OR '1'='1",
-  "1; DROP TABLE orders; --",
+  '1; DROP TABLE orders; --',
   '" UNION SELECT * FROM payments --',
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
@@ -36,16 +36,54 @@ export const NASTY_STRINGS = [
 
 /** Amounts that are not amounts: signs, exponents, NaN, too many decimals, too large, not strings. */
 export const BAD_PRICES: unknown[] = [
-  '-1', '-0.01', '0', '0.00', '0.001', '9.999', '1e3', '1E3', '1e-2', 'NaN', 'Infinity', '-Infinity', '0x10', '0b11',
-  '１０', '9,90', ' 9.90', '9.90 ', '+1', '.5', '5.', '9..9', '100000', '99999.999', '9'.repeat(400), '1_000',
-  -1, 0, 9.9, 1e21, -0, Number.MAX_SAFE_INTEGER, true, false, null, ['9.90'], { price: '9.90' }, {},
+  '-1',
+  '-0.01',
+  '0',
+  '0.00',
+  '0.001',
+  '9.999',
+  '1e3',
+  '1E3',
+  '1e-2',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '0x10',
+  '0b11',
+  '１０',
+  '9,90',
+  ' 9.90',
+  '9.90 ',
+  '+1',
+  '.5',
+  '5.',
+  '9..9',
+  '100000',
+  '99999.999',
+  '9'.repeat(400),
+  '1_000',
+  -1,
+  0,
+  9.9,
+  1e21,
+  -0,
+  Number.MAX_SAFE_INTEGER,
+  true,
+  false,
+  null,
+  ['9.90'],
+  { price: '9.90' },
+  {},
 ];
 
 export const weirdString = fc.oneof(
   fc.constantFrom(...NASTY_STRINGS),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.string({ unit: fc.constantFrom('%', '&', '=', '+', '#', '?', '/', '\\', '"', "'", '<', '\u0000', 'a', '1', '.'), maxLength: 30 }),
+  fc.string({
+    unit: fc.constantFrom('%', '&', '=', '+', '#', '?', '/', '\\', '"', "'", '<', '\u0000', 'a', '1', '.'),
+    maxLength: 30,
+  }),
 );
 
 /** A well-formed amount (sometimes allowed by the policy, sometimes not). */
@@ -84,16 +122,45 @@ export const jsonText: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: orderBody.map((body) => JSON.stringify(body) ?? 'undefined') },
   { weight: 1, arbitrary: orderBody.map((body) => (JSON.stringify(body) ?? '').slice(0, -1)) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
-  { weight: 1, arbitrary: fc.constantFrom('{"price": 9.90}', '{"price":"9.90",}', "{'price':'9.90'}", '[' .repeat(5000), '{"a":'.repeat(2000), 'price=9.90', '\ufeff{"price":"9.90"}', '{"price":"9.90"}\u0000', 'null', '""', '0', '{"__proto__":{"trusted":true},"price":"1.00"}') },
-  { weight: 1, arbitrary: fc.integer({ min: 17_000, max: 1_000_000 }).map((size) => JSON.stringify({ price: '1.00', param: 'x'.repeat(size) })) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '{"price": 9.90}',
+      '{"price":"9.90",}',
+      "{'price':'9.90'}",
+      '['.repeat(5000),
+      '{"a":'.repeat(2000),
+      'price=9.90',
+      '\ufeff{"price":"9.90"}',
+      '{"price":"9.90"}\u0000',
+      'null',
+      '""',
+      '0',
+      '{"__proto__":{"trusted":true},"price":"1.00"}',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 17_000, max: 1_000_000 })
+      .map((size) => JSON.stringify({ price: '1.00', param: 'x'.repeat(size) })),
+  },
 );
 
 /** A urlencoded form of hostile fields, as a notify or a query string. */
 export function formText(names: readonly string[]): fc.Arbitrary<string> {
-  const field = fc.tuple(fc.oneof(fc.constantFrom(...names), weirdString), fc.oneof(weirdString, amount, fc.stringMatching(/^[0-9a-f]{32}$/)));
+  const field = fc.tuple(
+    fc.oneof(fc.constantFrom(...names), weirdString),
+    fc.oneof(weirdString, amount, fc.stringMatching(/^[0-9a-f]{32}$/)),
+  );
   return fc.oneof(
     { weight: 5, arbitrary: fc.array(field, { maxLength: 14 }).map((pairs) => new URLSearchParams(pairs).toString()) },
-    { weight: 2, arbitrary: fc.array(field, { maxLength: 8 }).map((pairs) => pairs.map(([name, value]) => `${name}=${value}`).join('&')) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .array(field, { maxLength: 8 })
+        .map((pairs) => pairs.map(([name, value]) => `${name}=${value}`).join('&')),
+    },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 80 }) },
   );
 }
@@ -135,7 +202,11 @@ export const extraHeaders = fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, 
 /** A path segment: percent-encoded Unicode, or raw bytes a URL parser may choke on. */
 export const pathSegment: fc.Arbitrary<string> = fc.oneof(
   // Lone surrogates cannot be percent-encoded: the URL carries U+FFFD for them, as a browser sends.
-  weirdString.map((text) => encodeURIComponent(text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'))),
+  weirdString.map((text) =>
+    encodeURIComponent(
+      text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'),
+    ),
+  ),
   fc.constantFrom('%', '%zz', '%E0%A4%A', '%C0%AF', '..', '.', '%2e%2e', '%2F', ';', '*', 'a'.repeat(300), '0', '-1'),
   fc.stringMatching(/^[A-Za-z0-9_-]{1,30}$/),
 );

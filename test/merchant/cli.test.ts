@@ -24,7 +24,13 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
       ['bin/codepay-checkout.js', ...args],
       {
         cwd: ROOT,
-        env: { ...process.env, DATA_DIR: stack.dataDir, PUBLIC_URL: stack.url, MERCHANT_WEBHOOK_URL: receiver.url, MERCHANT_WEBHOOK_SECRET: SECRET },
+        env: {
+          ...process.env,
+          DATA_DIR: stack.dataDir,
+          PUBLIC_URL: stack.url,
+          MERCHANT_WEBHOOK_URL: receiver.url,
+          MERCHANT_WEBHOOK_SECRET: SECRET,
+        },
       },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
@@ -37,7 +43,12 @@ beforeAll(async () => {
   receiver = await startReceiver();
   stack = await startStack({
     dispatchIntervalMs: 50,
-    env: { MERCHANT_WEBHOOK_URL: receiver.url, MERCHANT_WEBHOOK_SECRET: SECRET, RECONCILE_INTERVAL: '0', ORDER_TTL: '20' },
+    env: {
+      MERCHANT_WEBHOOK_URL: receiver.url,
+      MERCHANT_WEBHOOK_SECRET: SECRET,
+      RECONCILE_INTERVAL: '0',
+      ORDER_TTL: '20',
+    },
   });
   paid = await createOrder(stack.url, { price: '9.90' });
   await payAtSandbox(paid.qr!.payload!);
@@ -45,9 +56,16 @@ beforeAll(async () => {
   await postJson(`${stack.sandboxUrl}/_control/faults`, { pay_id: review.id, differentMoney: true });
   await payAtSandbox(review.qr!.payload!);
   unpaid = await createOrder(stack.url, { price: '1.00' });
-  const orphan = { pay_id: 'nobody', money: '2.00', pay_no: '20260101000000000000000000000042', pay_time: '1800000000' };
+  const orphan = {
+    pay_id: 'nobody',
+    money: '2.00',
+    pay_no: '20260101000000000000000000000042',
+    pay_time: '1800000000',
+  };
   await postForm(`${stack.url}/api/notify`, signedForm(orphan));
-  await eventually(async () => ((await statusOf(review.id)) === 'review' && (await statusOf(paid.id)) === 'paid' ? true : undefined));
+  await eventually(async () =>
+    (await statusOf(review.id)) === 'review' && (await statusOf(paid.id)) === 'paid' ? true : undefined,
+  );
 });
 afterAll(async () => {
   await stack.stop({ removeData: true });
@@ -91,7 +109,9 @@ describe('codepay-checkout admin CLI', () => {
     expect([resolved.code, resolved.stdout.trim()]).toEqual([0, `order ${review.id} is now paid`]);
     expect(await statusOf(review.id)).toBe('paid');
     await eventually(() =>
-      receiver.received.some((hit) => hit.body.includes(review.id) && JSON.parse(hit.body).type === 'order.paid') ? true : undefined,
+      receiver.received.some((hit) => hit.body.includes(review.id) && JSON.parse(hit.body).type === 'order.paid')
+        ? true
+        : undefined,
     );
     const again = await cli('resolve', review.id, '--accept');
     expect(again.code).toBe(1);
@@ -104,7 +124,9 @@ describe('codepay-checkout admin CLI', () => {
     const before = receiver.received.filter((hit) => hit.body.includes(eventId)).length;
     const resent = await cli('resend', eventId);
     expect(resent.code).toBe(0);
-    await eventually(() => (receiver.received.filter((hit) => hit.body.includes(eventId)).length === before + 1 ? true : undefined));
+    await eventually(() =>
+      receiver.received.filter((hit) => hit.body.includes(eventId)).length === before + 1 ? true : undefined,
+    );
   });
 
   it('reconciles now: a payment whose notify never came turns the order paid', async () => {
@@ -117,7 +139,13 @@ describe('codepay-checkout admin CLI', () => {
   });
 
   it('refuses bad usage with exit code 2 and a clear line', async () => {
-    for (const args of [['nothing'], ['orders', '--status', 'gone'], ['orders', '--since', 'yesterday'], ['resolve', review.id], ['export', 'cats']]) {
+    for (const args of [
+      ['nothing'],
+      ['orders', '--status', 'gone'],
+      ['orders', '--since', 'yesterday'],
+      ['resolve', review.id],
+      ['export', 'cats'],
+    ]) {
       const refused = await cli(...args);
       expect(refused.code, args.join(' ')).toBe(2);
       expect(refused.stderr.split('\n')[0], args.join(' ')).toMatch(/^codepay-checkout: /);

@@ -45,7 +45,11 @@ describe('reconciliation', () => {
     // The gateway cannot reach the signer (a laptop behind NAT): its notify never comes.
     await postJson(`${stack.sandboxUrl}/_control/faults`, { pay_id: order.id, notifyDelayMs: 600_000 });
     const payment = await payAtSandbox(order.qr!.payload!);
-    await eventually(async () => ((await statusOf(order.id)) === 'paid' ? true : undefined), 10_000, 'paid by reconciliation');
+    await eventually(
+      async () => ((await statusOf(order.id)) === 'paid' ? true : undefined),
+      10_000,
+      'paid by reconciliation',
+    );
     expect(await stack.signer.store.getPayment(payment.pay_no)).toMatchObject({ orderId: order.id, outcome: 'paid' });
     const attempts = (await requestJson(`${stack.sandboxUrl}/_control/attempts?pay_id=${order.id}`)).body;
     expect(attempts).toHaveLength(0);
@@ -60,7 +64,10 @@ describe('reconciliation', () => {
 });
 
 describe('GET /api/return', () => {
-  const pages = { RETURN_SUCCESS_URL: 'https://shop.example.com/thanks', RETURN_FAILURE_URL: 'https://shop.example.com/sorry' };
+  const pages = {
+    RETURN_SUCCESS_URL: 'https://shop.example.com/thanks',
+    RETURN_FAILURE_URL: 'https://shop.example.com/sorry',
+  };
 
   it('sends the buyer to the success page with the order, after recording the signed payment', async () => {
     stack = await startStack({ env: pages });

@@ -18,8 +18,15 @@ const folder = mkdtempSync(join(tmpdir(), 'php-webhook-'));
 const fulfilled = join(folder, 'fulfilled.log');
 
 beforeAll(async () => {
-  php = await startPhpServer(RECEIVER, { MERCHANT_WEBHOOK_SECRET: SECRET, SEEN_FILE: join(folder, 'seen'), FULFILLED_LOG: fulfilled });
-  stack = await startStack({ dispatchIntervalMs: 50, env: { MERCHANT_WEBHOOK_URL: php.url, MERCHANT_WEBHOOK_SECRET: SECRET, API_SECRET } });
+  php = await startPhpServer(RECEIVER, {
+    MERCHANT_WEBHOOK_SECRET: SECRET,
+    SEEN_FILE: join(folder, 'seen'),
+    FULFILLED_LOG: fulfilled,
+  });
+  stack = await startStack({
+    dispatchIntervalMs: 50,
+    env: { MERCHANT_WEBHOOK_URL: php.url, MERCHANT_WEBHOOK_SECRET: SECRET, API_SECRET },
+  });
 });
 afterAll(async () => {
   await stack.stop({ removeData: true });
@@ -27,17 +34,29 @@ afterAll(async () => {
 });
 
 it('verifies the signature in PHP, fulfils once, and answers 2xx so the event is delivered', async () => {
-  const order = await createOrder(stack.url, { price: '19.90', reference: 'SKU-9' }, { authorization: `Bearer ${API_SECRET}` });
+  const order = await createOrder(
+    stack.url,
+    { price: '19.90', reference: 'SKU-9' },
+    { authorization: `Bearer ${API_SECRET}` },
+  );
   await payAtSandbox(order.qr!.payload!);
   // PHP creates the file before it writes the line: wait for the whole line, not the file.
-  await eventually(() => (existsSync(fulfilled) && readFileSync(fulfilled, 'utf8').endsWith('\n') ? true : undefined), 10_000, 'fulfilment');
+  await eventually(
+    () => (existsSync(fulfilled) && readFileSync(fulfilled, 'utf8').endsWith('\n') ? true : undefined),
+    10_000,
+    'fulfilment',
+  );
   expect(readFileSync(fulfilled, 'utf8')).toBe(`${order.id} SKU-9\n`);
-  await eventually(async () => ((await stack.signer.store.listEvents({ orderId: order.id }))[0]?.deliveredAt ? true : undefined));
+  await eventually(async () =>
+    (await stack.signer.store.listEvents({ orderId: order.id }))[0]?.deliveredAt ? true : undefined,
+  );
   // Sent again (the CLI's resend): PHP drops the duplicate by its id.
   const [event] = await stack.signer.store.listEvents({ orderId: order.id });
   await stack.signer.store.requeueEvent(event.id, Date.now());
   stack.signer.dispatcher.kick();
-  await eventually(async () => ((await stack.signer.store.listEvents({ orderId: order.id }))[0]?.attempts === 2 ? true : undefined));
+  await eventually(async () =>
+    (await stack.signer.store.listEvents({ orderId: order.id }))[0]?.attempts === 2 ? true : undefined,
+  );
   expect(readFileSync(fulfilled, 'utf8')).toBe(`${order.id} SKU-9\n`);
 });
 

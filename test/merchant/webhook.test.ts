@@ -27,16 +27,27 @@ function start(dataDir?: string, env: Record<string, string> = {}) {
   return startStack({
     dataDir,
     dispatchIntervalMs: 50,
-    env: { MERCHANT_WEBHOOK_URL: receiver.url, MERCHANT_WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_BASE_MS: '100', API_SECRET, ...env },
+    env: {
+      MERCHANT_WEBHOOK_URL: receiver.url,
+      MERCHANT_WEBHOOK_SECRET: SECRET,
+      WEBHOOK_RETRY_BASE_MS: '100',
+      API_SECRET,
+      ...env,
+    },
   });
 }
 
-const events = () => receiver.received.filter((hit) => hit.status === 200).map((hit) => JSON.parse(hit.body) as MerchantEvent);
+const events = () =>
+  receiver.received.filter((hit) => hit.status === 200).map((hit) => JSON.parse(hit.body) as MerchantEvent);
 
 describe('webhooks', () => {
   it('sends order.paid once, signed as documented, with the merchant reference', async () => {
     stack = await start();
-    const order = await createOrder(stack.url, { price: '9.90', reference: 'INV-77' }, { authorization: `Bearer ${API_SECRET}` });
+    const order = await createOrder(
+      stack.url,
+      { price: '9.90', reference: 'INV-77' },
+      { authorization: `Bearer ${API_SECRET}` },
+    );
     await payAtSandbox(order.qr!.payload!);
     await eventually(() => (receiver.received.length > 0 ? true : undefined));
     const [hit] = receiver.received;
@@ -46,7 +57,11 @@ describe('webhooks', () => {
     const t = Number(/t=(\d+)/.exec(header)![1]);
     expect(header).toBe(signatureHeader(hit.body, SECRET, t));
     const event = verifyWebhook<MerchantEvent>(hit.body, header, SECRET, 300);
-    expect(event).toMatchObject({ type: 'order.paid', livemode: false, data: { order: { id: order.id, status: 'paid', reference: 'INV-77' } } });
+    expect(event).toMatchObject({
+      type: 'order.paid',
+      livemode: false,
+      data: { order: { id: order.id, status: 'paid', reference: 'INV-77' } },
+    });
     expect(event.id).toMatch(/^evt_/);
     expect(event.data.payment.outcome).toBe('paid');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -88,15 +103,27 @@ describe('webhooks', () => {
     await postJson(`${stack.sandboxUrl}/_control/faults`, { pay_id: review.id, differentMoney: true });
     await payAtSandbox(review.qr!.payload!);
     const late = await createOrder(stack.url, { price: '8.00' });
-    await eventually(async () => ((await stack!.signer.store.getOrder(late.id))?.status === 'expired' ? true : undefined));
+    await eventually(async () =>
+      (await stack!.signer.store.getOrder(late.id))?.status === 'expired' ? true : undefined,
+    );
     await payAtSandbox(late.qr!.payload!);
-    const orphan = { pay_id: 'no-such-order', money: '1.00', price: '1.00', type: '1', pay_no: '20260101000000000000000000000001', pay_time: '1800000000' };
+    const orphan = {
+      pay_id: 'no-such-order',
+      money: '1.00',
+      price: '1.00',
+      type: '1',
+      pay_no: '20260101000000000000000000000001',
+      pay_time: '1800000000',
+    };
     expect((await postForm(`${stack.url}/api/notify`, signedForm(orphan))).text).toBe('success');
     await eventually(() => (events().length === 3 ? true : undefined), 10_000, 'three events');
     const byType = Object.fromEntries(events().map((event) => [event.type, event]));
     expect(byType['order.review'].data.order).toMatchObject({ id: review.id, status: 'review' });
     expect(byType['order.paid_late'].data.order).toMatchObject({ id: late.id, status: 'paid', late: true });
-    expect(byType['payment.orphan'].data).toMatchObject({ order: null, payment: { pay_no: '20260101000000000000000000000001', outcome: 'orphan', money: '1.00' } });
+    expect(byType['payment.orphan'].data).toMatchObject({
+      order: null,
+      payment: { pay_no: '20260101000000000000000000000001', outcome: 'orphan', money: '1.00' },
+    });
   });
 });
 

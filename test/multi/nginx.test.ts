@@ -34,7 +34,10 @@ beforeAll(async () => {
     PRICE_MAX: '1000',
   };
   signers = await Promise.all([startStack({ env }), startStack({ env })]);
-  nginx = await startNginx(signers.map((signer) => new URL(signer.url).host), port);
+  nginx = await startNginx(
+    signers.map((signer) => new URL(signer.url).host),
+    port,
+  );
 });
 afterAll(async () => {
   await nginx?.stop();

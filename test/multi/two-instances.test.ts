@@ -27,7 +27,12 @@ beforeAll(async () => {
   databaseUrl = await postgres.createDatabase();
   // A: its own operating-system process, so that it can be killed outright.
   const port = await freePort();
-  const env = { PORT: String(port), DATABASE_URL: databaseUrl, DATA_DIR: mkdtempSync(join(tmpdir(), 'codepay-a-')), RATE_LIMIT_PER_MINUTE: '100000' };
+  const env = {
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'codepay-a-')),
+    RATE_LIMIT_PER_MINUTE: '100000',
+  };
   a = { child: await startSignerProcess(env), url: `http://127.0.0.1:${port}` };
   b = await startStack({ env: { DATABASE_URL: databaseUrl } });
 });
@@ -37,14 +42,18 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-const statusAt = async (url: string, id: string) => (await requestJson<OrderView>(`${url}/api/orders/${id}`)).body.status;
+const statusAt = async (url: string, id: string) =>
+  (await requestJson<OrderView>(`${url}/api/orders/${id}`)).body.status;
 
 describe('two signers, one PostgreSQL', () => {
   it('pushes paid to a watcher on A when the notify reaches B', async () => {
     const order = await createOrder(a.url, { price: '9.90' });
     const events = await openEvents(`${a.url}/api/orders/${order.id}/events`);
     expect((await events.next()).event).toBe('pending');
-    expect(await postForm(`${b.url}/api/notify`, signedForm(notifyFor(order)))).toEqual({ status: 200, text: 'success' });
+    expect(await postForm(`${b.url}/api/notify`, signedForm(notifyFor(order)))).toEqual({
+      status: 200,
+      text: 'success',
+    });
     const paid = await events.next();
     expect(paid.event).toBe('paid');
     expect(JSON.parse(paid.data)).toMatchObject({ id: order.id, status: 'paid' });
@@ -53,7 +62,9 @@ describe('two signers, one PostgreSQL', () => {
   it('counts the same pay_no sent to both at once exactly once', async () => {
     const order = await createOrder(b.url, { price: '5.00' });
     const body = signedForm(notifyFor(order));
-    const answers = await Promise.all([a.url, b.url, a.url, b.url, a.url, b.url].map((url) => postForm(`${url}/api/notify`, body)));
+    const answers = await Promise.all(
+      [a.url, b.url, a.url, b.url, a.url, b.url].map((url) => postForm(`${url}/api/notify`, body)),
+    );
     expect(answers.every((answer) => answer.text === 'success')).toBe(true);
     expect(await b.signer.store.listPayments({ orderId: order.id })).toHaveLength(1);
     expect(await statusAt(a.url, order.id)).toBe('paid');
@@ -66,7 +77,9 @@ describe('two signers, one PostgreSQL', () => {
     const admin = new pg.Client({ connectionString: databaseUrl });
     await admin.connect();
     try {
-      const dropped = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN codepay_orders'`);
+      const dropped = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN codepay_orders'`,
+      );
       expect(dropped.rowCount).toBeGreaterThanOrEqual(1);
     } finally {
       await admin.end();

@@ -14,7 +14,12 @@ import { freePort, killAll, startSignerProcess, startTs } from '../support/proce
 afterAll(killAll);
 
 async function signerEnv(): Promise<Record<string, string>> {
-  return { PORT: String(await freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'codepay-db-')), RATE_LIMIT_PER_MINUTE: '100000', OPEN_ORDERS_PER_CLIENT: '100000' };
+  return {
+    PORT: String(await freePort()),
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'codepay-db-')),
+    RATE_LIMIT_PER_MINUTE: '100000',
+    OPEN_ORDERS_PER_CLIENT: '100000',
+  };
 }
 
 /** Overwrites the file's pages after the first few (schema, migrations) with bytes no page has. */
@@ -23,7 +28,8 @@ function damage(file: string): void {
   const pages = statSync(file).size / PAGE;
   const fd = openSync(file, 'r+');
   try {
-    for (let page = Math.floor(pages / 2); page < pages; page++) writeSync(fd, Buffer.alloc(PAGE / 2, 0xa5), 0, PAGE / 2, page * PAGE + 100);
+    for (let page = Math.floor(pages / 2); page < pages; page++)
+      writeSync(fd, Buffer.alloc(PAGE / 2, 0xa5), 0, PAGE / 2, page * PAGE + 100);
   } finally {
     closeSync(fd);
   }
@@ -35,16 +41,22 @@ describe('a corrupt database starts without complaint', () => {
     const signer = await startSignerProcess(env);
     const url = `http://127.0.0.1:${env.PORT}`;
     // Prices apart: the gateway has only a few amounts to give open orders of one price.
-    for (let i = 0; i < 300; i++) await createOrder(url, { price: (1 + i / 100).toFixed(2), param: `order ${i} ${'x'.repeat(80)}` });
+    for (let i = 0; i < 300; i++)
+      await createOrder(url, { price: (1 + i / 100).toFixed(2), param: `order ${i} ${'x'.repeat(80)}` });
     await signer.kill('SIGTERM');
     damage(join(env.DATA_DIR, 'codepay.sqlite'));
 
     const restarted = startTs('server/main.ts', env);
-    const outcome = await Promise.race([restarted.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
+    const outcome = await Promise.race([
+      restarted.exited,
+      new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000)),
+    ]);
     await restarted.kill('SIGKILL');
     expect(outcome).toBe(1);
     const output = restarted.output().trim();
-    expect(output).toMatch(/^codepay-checkout: could not start: the database .*codepay\.sqlite is damaged \(SQLite quick_check: .+\)/);
+    expect(output).toMatch(
+      /^codepay-checkout: could not start: the database .*codepay\.sqlite is damaged \(SQLite quick_check: .+\)/,
+    );
     expect(output.split('\n')).toHaveLength(1);
   }, 60_000);
 });
@@ -64,7 +76,10 @@ describe('/healthz while writes fail', () => {
       expect(refused.status).toBe(500);
       const health = await requestJson(`${url}/healthz`);
       expect(health.status).toBe(503);
-      expect(health.body).toMatchObject({ ok: false, store: { lastWriteFailure: { message: expect.stringMatching(/locked|busy/i), at: expect.any(Number) } } });
+      expect(health.body).toMatchObject({
+        ok: false,
+        store: { lastWriteFailure: { message: expect.stringMatching(/locked|busy/i), at: expect.any(Number) } },
+      });
     } finally {
       other.exec('ROLLBACK');
       other.close();

@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
 import { createOrder, eventually, payAtSandbox, postForm, requestJson } from '../support/http.ts';
-import { freePort, killAll, startProcess, startSignerProcess, waitForOutput, type Child } from '../support/processes.ts';
+import {
+  freePort,
+  killAll,
+  startProcess,
+  startSignerProcess,
+  waitForOutput,
+  type Child,
+} from '../support/processes.ts';
 
 afterAll(killAll);
 
@@ -24,7 +31,8 @@ async function signerEnv(): Promise<Record<string, string>> {
   };
 }
 
-const FORGED_NOTIFY = 'pay_id=nobody&money=1.00&price=1.00&type=1&pay_no=1&status=2&sign=00000000000000000000000000000000';
+const FORGED_NOTIFY =
+  'pay_id=nobody&money=1.00&price=1.00&type=1&pay_no=1&status=2&sign=00000000000000000000000000000000';
 
 /** Everything a buyer and the gateway do, a few times over: each step must still be answered. */
 async function stillServes(url: string, child: Child): Promise<void> {
@@ -33,7 +41,9 @@ async function stillServes(url: string, child: Child): Promise<void> {
     const order = await createOrder(url, { price: '1.00' });
     expect(await postForm(`${url}/api/notify`, FORGED_NOTIFY)).toEqual({ status: 400, text: 'fail' });
     await payAtSandbox(order.qr!.payload!);
-    await eventually(async () => ((await requestJson<OrderView>(`${url}/api/orders/${order.id}`)).body.status === 'paid' ? true : undefined));
+    await eventually(async () =>
+      (await requestJson<OrderView>(`${url}/api/orders/${order.id}`)).body.status === 'paid' ? true : undefined,
+    );
     // The log lines of this round are written (or fail) on the next turn of the event loop.
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -87,7 +97,10 @@ describe('a failed log write kills the signer', () => {
       await fetch(`${url}/healthz`);
       return /log lines dropped/.test(secondReader.output()) || undefined;
     });
-    const report = secondReader.output().split('\n').find((line) => line.includes('log lines dropped'))!;
+    const report = secondReader
+      .output()
+      .split('\n')
+      .find((line) => line.includes('log lines dropped'))!;
     // Every line dropped until then (the /healthz answers' own request lines too), and none since.
     const { dropped: reported } = JSON.parse(report);
     expect(reported).toBeGreaterThan(dropped);

@@ -5,7 +5,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { signedQuery } from '../../server/codepay/protocol.ts';
-import { getJson, MERCHANT_ID, MERCHANT_KEY, startMerchant, startSandbox, waitFor, type RunningSandbox } from '../support/sandbox.ts';
+import {
+  getJson,
+  MERCHANT_ID,
+  MERCHANT_KEY,
+  startMerchant,
+  startSandbox,
+  waitFor,
+  type RunningSandbox,
+} from '../support/sandbox.ts';
 
 let gateway: RunningSandbox | undefined;
 afterEach(() => gateway?.close());
@@ -21,7 +29,8 @@ async function create(params: Record<string, string>): Promise<{ order_id: strin
 }
 
 const held = async () => ((await getJson(`${gateway!.url}/_control/orders`)) as unknown as unknown[]).length;
-const payOrder = (orderId: string) => fetch(`${gateway!.url}/pay/${orderId}`, { method: 'POST', headers: { accept: 'application/json' } });
+const payOrder = (orderId: string) =>
+  fetch(`${gateway!.url}/pay/${orderId}`, { method: 'POST', headers: { accept: 'application/json' } });
 
 describe('the sandbox never frees orders', () => {
   it('no longer: an hour of orders that expire unpaid leave a bounded number held', async () => {
@@ -29,7 +38,8 @@ describe('the sandbox never frees orders', () => {
     const first = await create({ price: '1.00', pay_id: 'first' });
     let created = 1;
     for (let minute = 0; minute < 60; minute++) {
-      for (let i = 0; i < 20; i++, created++) await create({ price: `${1 + (i % 5)}.00`, pay_id: `flood-${minute}-${i}` });
+      for (let i = 0; i < 20; i++, created++)
+        await create({ price: `${1 + (i % 5)}.00`, pay_id: `flood-${minute}-${i}` });
       now += MINUTE;
     }
     // 1,201 orders made over an hour; held: the open ones and those that expired in the last ten minutes or so.
@@ -48,7 +58,10 @@ describe('the sandbox never frees orders', () => {
       const done = await create({ price: '8.00', pay_id: 'done', notify_url: accepting.url });
       expect((await payOrder(waiting.order_id)).status).toBe(200);
       expect((await payOrder(done.order_id)).status).toBe(200);
-      await waitFor(async () => (accepting.received.length && refusing.received.length ? true : undefined), 'both notifies');
+      await waitFor(
+        async () => (accepting.received.length && refusing.received.length ? true : undefined),
+        'both notifies',
+      );
       for (let minute = 0; minute < 30; minute++) {
         await create({ price: '1.00', pay_id: `later-${minute}` });
         now += MINUTE;

@@ -37,7 +37,10 @@ const outputs: string[] = [];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'codepay-storm-'));
-  sandbox = await startSandboxProcess({ ...MERCHANT, SANDBOX_RETRY_SCHEDULE: '0.1,0.2,0.3,0.5,0.5,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1' });
+  sandbox = await startSandboxProcess({
+    ...MERCHANT,
+    SANDBOX_RETRY_SCHEDULE: '0.1,0.2,0.3,0.5,0.5,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1',
+  });
   const port = String(await freePort());
   signerEnv = {
     ...MERCHANT,
@@ -73,7 +76,11 @@ function readDatabase() {
   const db = new Database(join(dataDir, 'codepay.sqlite'), { readonly: true });
   try {
     return {
-      orders: db.prepare('SELECT id, status, money FROM orders').all() as { id: string; status: string; money: number | null }[],
+      orders: db.prepare('SELECT id, status, money FROM orders').all() as {
+        id: string;
+        status: string;
+        money: number | null;
+      }[],
       payments: db.prepare('SELECT pay_no, order_id, outcome, money FROM payments').all() as {
         pay_no: string;
         order_id: string | null;
@@ -87,7 +94,13 @@ function readDatabase() {
 }
 
 it(`loses and doubles no payment of ${ORDERS} while the signer is SIGKILLed ${KILL_AT.length} times`, async () => {
-  const storm = await runStorm({ signerUrl: signerEnv.PUBLIC_URL, orders: ORDERS, concurrency: 16, killAt: KILL_AT, crashAndRestart });
+  const storm = await runStorm({
+    signerUrl: signerEnv.PUBLIC_URL,
+    orders: ORDERS,
+    concurrency: 16,
+    killAt: KILL_AT,
+    crashAndRestart,
+  });
 
   // The sandbox stops re-sending a notify once the signer has answered `success`.
   const sandboxPayments = await eventually(
@@ -100,7 +113,11 @@ it(`loses and doubles no payment of ${ORDERS} while the signer is SIGKILLed ${KI
   );
   const attempts = (await requestJson<Attempt[]>(`${sandbox.url}/_control/attempts`)).body;
   // Nothing stays `creating`: what a kill cut off in the middle of creat_order is failed by the restarted signer.
-  await eventually(async () => (readDatabase().orders.some((order) => order.status === 'creating') ? undefined : true), 30_000, 'no order left creating');
+  await eventually(
+    async () => (readDatabase().orders.some((order) => order.status === 'creating') ? undefined : true),
+    30_000,
+    'no order left creating',
+  );
   await signer.kill('SIGTERM');
   expect(await signer.exited, 'a graceful stop').toBe(0);
   outputs.push(signer.output(), sandbox.child.output());
@@ -133,7 +150,11 @@ it(`loses and doubles no payment of ${ORDERS} while the signer is SIGKILLed ${KI
     duplicated,
     orphaned,
   };
-  console.log(`storm figures\n${Object.entries(figures).map(([name, value]) => `  ${name}: ${value}`).join('\n')}`);
+  console.log(
+    `storm figures\n${Object.entries(figures)
+      .map(([name, value]) => `  ${name}: ${value}`)
+      .join('\n')}`,
+  );
 
   expect(storm.kills).toBe(KILL_AT.length);
   // The kills did land while notifies were on their way: some attempt got no `success`.
@@ -143,7 +164,11 @@ it(`loses and doubles no payment of ${ORDERS} while the signer is SIGKILLed ${KI
   expect({ lost, duplicated, orphaned }).toEqual({ lost: 0, duplicated: 0, orphaned: 0 });
   expect(payments).toHaveLength(sandboxPayments.length);
   for (const { order, payNo } of shown) {
-    expect(paymentByPayNo.get(payNo), order.id).toMatchObject({ order_id: order.id, outcome: 'paid', money: orderById.get(order.id)!.money });
+    expect(paymentByPayNo.get(payNo), order.id).toMatchObject({
+      order_id: order.id,
+      outcome: 'paid',
+      money: orderById.get(order.id)!.money,
+    });
   }
   // An order the buyer never saw was never paid: at most left `creating`/`pending` by the kill.
   expect(unseen.filter((order) => order.status === 'paid')).toEqual([]);

@@ -46,7 +46,8 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     for (;;) {
       const answer = await postJson<OrderView>(`${options.signerUrl}/api/orders`, randomOrder()).catch(() => undefined);
       if (answer?.status === 201) return answer.body;
-      if (answer && answer.status < 500) throw new Error(`order refused: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+      if (answer && answer.status < 500)
+        throw new Error(`order refused: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
       result.createRetries++;
       await sleep(50);
     }

@@ -30,7 +30,10 @@ async function decodeQr(imageUrl: string): Promise<string> {
 }
 
 async function payments(gateway: RunningSandbox, orderId: unknown): Promise<Record<string, unknown>[]> {
-  return (await getJson(`${gateway.url}/_control/payments?order_id=${orderId}`)) as unknown as Record<string, unknown>[];
+  return (await getJson(`${gateway.url}/_control/payments?order_id=${orderId}`)) as unknown as Record<
+    string,
+    unknown
+  >[];
 }
 
 describe('QR code and payment page', () => {
@@ -80,7 +83,9 @@ describe('QR code and payment page', () => {
     const gateway = await sandbox({ basePath: '/sandbox', publicBaseUrl: 'https://pay.example.com/sandbox' });
     const order = await getJson(createUrl(gateway, { price: '1', pay_id: 'public' }));
     expect(order.qrcode).toBe(`//pay.example.com/sandbox/qr/${order.order_id}.png`);
-    expect(await decodeQr(`${gateway.url}/qr/${order.order_id}.png`)).toBe(`https://pay.example.com/sandbox/pay/${order.order_id}`);
+    expect(await decodeQr(`${gateway.url}/qr/${order.order_id}.png`)).toBe(
+      `https://pay.example.com/sandbox/pay/${order.order_id}`,
+    );
   });
 
   it('answers 404 for an unknown order', async () => {
@@ -97,12 +102,18 @@ describe('paying', () => {
     later(merchant.close);
     const gateway = await sandbox();
     const order = await getJson(createUrl(gateway, { price: '5', pay_id: 'twice', notify_url: merchant.url }));
-    const pay = () => fetch(`${gateway.url}/pay/${order.order_id}`, { method: 'POST', headers: { accept: 'application/json' } }).then((r) => r.json());
+    const pay = () =>
+      fetch(`${gateway.url}/pay/${order.order_id}`, { method: 'POST', headers: { accept: 'application/json' } }).then(
+        (r) => r.json(),
+      );
     const [first, second] = await Promise.all([pay(), pay()]);
     expect(first.pay_no).toBe(second.pay_no);
     expect([first.duplicate, second.duplicate].sort()).toEqual([false, true]);
     expect(await payments(gateway, order.order_id)).toHaveLength(1);
-    await waitFor(async () => ((await payments(gateway, order.order_id))[0].notify === 'delivered' ? true : undefined), 'delivery');
+    await waitFor(
+      async () => ((await payments(gateway, order.order_id))[0].notify === 'delivered' ? true : undefined),
+      'delivery',
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(merchant.received).toHaveLength(1);
   });
@@ -112,13 +123,17 @@ describe('paying', () => {
     const merchant = await startMerchant(['success']);
     later(merchant.close);
     const gateway = await sandbox({ now: () => now });
-    const order = await getJson(createUrl(gateway, { price: '8.88', pay_id: 'late', outTime: '60', notify_url: merchant.url }));
+    const order = await getJson(
+      createUrl(gateway, { price: '8.88', pay_id: 'late', outTime: '60', notify_url: merchant.url }),
+    );
     const onTime = await getJson(createUrl(gateway, { price: '1', pay_id: 'on-time' }));
     await fetch(`${gateway.url}/pay/${onTime.order_id}`, { method: 'POST' });
     now += 61_000;
 
     expect(await (await fetch(`${gateway.url}/pay/${order.order_id}`)).text()).toContain('late payment');
-    const paid = await (await fetch(`${gateway.url}/pay/${order.order_id}`, { method: 'POST', headers: { accept: 'application/json' } })).json();
+    const paid = await (
+      await fetch(`${gateway.url}/pay/${order.order_id}`, { method: 'POST', headers: { accept: 'application/json' } })
+    ).json();
     expect(paid).toMatchObject({ paid: true, late: true, money: '8.88' });
     expect((await payments(gateway, order.order_id))[0]).toMatchObject({ late: true });
     expect((await payments(gateway, onTime.order_id))[0]).toMatchObject({ late: false });
@@ -134,9 +149,9 @@ describe('paying', () => {
     await fetch(`${gateway.url}/pay/${b.order_id}`, { method: 'POST' });
     const c = await getJson(createUrl(gateway, { price: '1', pay_id: 'c', outTime: '600' }));
     now += 120_000;
-    const statuses = ((await getJson(`${gateway.url}/_control/orders`)) as unknown as { order_id: string; status: string }[]).map(
-      (order) => [order.order_id, order.status],
-    );
+    const statuses = (
+      (await getJson(`${gateway.url}/_control/orders`)) as unknown as { order_id: string; status: string }[]
+    ).map((order) => [order.order_id, order.status]);
     expect(statuses).toEqual([
       [a.order_id, 'expired'],
       [b.order_id, 'paid'],

@@ -1,7 +1,15 @@
 /** creat_order as a CodePay client sees it: a PHP merchant signing as the document does, token, validation, page=3. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedQuery } from '../../server/codepay/protocol.ts';
-import { getJson, MERCHANT_ID, MERCHANT_KEY, MERCHANT_TOKEN, phpCreateOrderUrl, startSandbox, type RunningSandbox } from '../support/sandbox.ts';
+import {
+  getJson,
+  MERCHANT_ID,
+  MERCHANT_KEY,
+  MERCHANT_TOKEN,
+  phpCreateOrderUrl,
+  startSandbox,
+  type RunningSandbox,
+} from '../support/sandbox.ts';
 
 let gateway: RunningSandbox;
 beforeAll(async () => {
@@ -18,8 +26,18 @@ describe('creat_order with the document PHP example', () => {
   it('creates an order (status 0) with every documented answer field', async () => {
     const url = phpCreateOrderUrl(`${gateway.url}/creat_order/`, { page: '4', pay_id: 'php-admin' });
     const answer = await getJson(url);
-    expect(answer).toMatchObject({ status: 0, msg: 'ok', pay_id: 'php-admin', type: 1, price: 100, money: '100.00', tag: 0, chart: 'utf-8' });
-    for (const field of ['order_id', 'qrcode', 'serverTime', 'endTime', 'notiry_key']) expect(answer).toHaveProperty(field);
+    expect(answer).toMatchObject({
+      status: 0,
+      msg: 'ok',
+      pay_id: 'php-admin',
+      type: 1,
+      price: 100,
+      money: '100.00',
+      tag: 0,
+      chart: 'utf-8',
+    });
+    for (const field of ['order_id', 'qrcode', 'serverTime', 'endTime', 'notiry_key'])
+      expect(answer).toHaveProperty(field);
     // The official SDK's page connects to notiry_host (or else to the dead cloud): the sandbox's own origin.
     expect(answer.notiry_host).toBe(new URL(gateway.url).origin);
     expect(answer.qrcode).toMatch(/^\/\/127\.0\.0\.1:\d+\/qr\/\d+\.png$/);
@@ -49,15 +67,28 @@ describe('creat_order with the document PHP example', () => {
 
 describe('creat_order authentication and answers', () => {
   it('accepts the plain token instead of a sign, at the path without a trailing slash', async () => {
-    const query = new URLSearchParams({ id: MERCHANT_ID, token: MERCHANT_TOKEN, price: '9.9', pay_id: 'tok', type: '3', page: '4' });
+    const query = new URLSearchParams({
+      id: MERCHANT_ID,
+      token: MERCHANT_TOKEN,
+      price: '9.9',
+      pay_id: 'tok',
+      type: '3',
+      page: '4',
+    });
     const answer = await getJson(`${gateway.url}/creat_order?${query}`);
     expect(answer).toMatchObject({ status: 0, type: 3, price: 9.9, money: '9.90' });
   });
 
   it('refuses a wrong token and a request with neither sign nor token', async () => {
     const base = { id: MERCHANT_ID, price: '1', pay_id: 'tok', page: '4' };
-    expect(await getJson(`${gateway.url}/creat_order/?${new URLSearchParams({ ...base, token: 'nope' })}`)).toEqual({ status: -2, msg: 'token error' });
-    expect(await getJson(`${gateway.url}/creat_order/?${new URLSearchParams(base)}`)).toEqual({ status: -2, msg: 'token error' });
+    expect(await getJson(`${gateway.url}/creat_order/?${new URLSearchParams({ ...base, token: 'nope' })}`)).toEqual({
+      status: -2,
+      msg: 'token error',
+    });
+    expect(await getJson(`${gateway.url}/creat_order/?${new URLSearchParams(base)}`)).toEqual({
+      status: -2,
+      msg: 'token error',
+    });
   });
 
   it('refuses another merchant id', async () => {
@@ -75,15 +106,22 @@ describe('creat_order authentication and answers', () => {
   });
 
   it('page=3 refuses a call that is not a function name', async () => {
-    expect(await getJson(signedUrl({ price: '1', pay_id: 'js', page: '3', call: 'alert(1)//' }))).toEqual({ status: -2, msg: 'call error' });
+    expect(await getJson(signedUrl({ price: '1', pay_id: 'js', page: '3', call: 'alert(1)//' }))).toEqual({
+      status: -2,
+      msg: 'call error',
+    });
   });
 
   it('honours outTime and keeps param, notify_url and chart', async () => {
     // UTF-8 bytes, so chart is UTF-8 (as given); GBK values with chart=gbk are in gbk.test.ts.
-    const answer = await getJson(signedUrl({ price: '1', pay_id: 'o', page: '4', outTime: '90', param: 'a b|中', chart: 'UTF-8' }));
+    const answer = await getJson(
+      signedUrl({ price: '1', pay_id: 'o', page: '4', outTime: '90', param: 'a b|中', chart: 'UTF-8' }),
+    );
     expect(answer).toMatchObject({ status: 0, chart: 'UTF-8' });
     expect(answer.endTime).toBe((answer.serverTime as number) + 90);
-    const [order] = (await getJson(`${gateway.url}/_control/orders?order_id=${answer.order_id}`)) as unknown as { param: string }[];
+    const [order] = (await getJson(`${gateway.url}/_control/orders?order_id=${answer.order_id}`)) as unknown as {
+      param: string;
+    }[];
     expect(order.param).toBe('a b|中');
   });
 });
@@ -110,13 +148,19 @@ describe('creat_order validation (status -2 with the reason)', () => {
   });
 
   it('accepts the limits: 0.01, 99999.99 and a pay_id of 100 characters', async () => {
-    for (const [price, payId] of [['0.01', 'a'], ['99999.99', 'y'.repeat(100)]]) {
+    for (const [price, payId] of [
+      ['0.01', 'a'],
+      ['99999.99', 'y'.repeat(100)],
+    ]) {
       expect(await getJson(signedUrl({ price, pay_id: payId, page: '4' }))).toMatchObject({ status: 0, pay_id: payId });
     }
   });
 
   it('refuses a repeated parameter, which would make the signed set ambiguous', async () => {
-    expect(await getJson(`${signedUrl({ price: '1', pay_id: 'r', page: '4' })}&price=2`)).toEqual({ status: -2, msg: 'param error' });
+    expect(await getJson(`${signedUrl({ price: '1', pay_id: 'r', page: '4' })}&price=2`)).toEqual({
+      status: -2,
+      msg: 'param error',
+    });
   });
 });
 

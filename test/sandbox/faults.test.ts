@@ -53,7 +53,9 @@ describe('creat_order faults', () => {
   it('hangs until the client gives up, and close() ends a hanging answer', async () => {
     const gateway = await startSandbox();
     await setFaults(gateway, { createOrder: 'hang' });
-    await expect(fetch(createUrl(gateway, 'hung'), { signal: AbortSignal.timeout(100) })).rejects.toThrow(/timeout|abort/i);
+    await expect(fetch(createUrl(gateway, 'hung'), { signal: AbortSignal.timeout(100) })).rejects.toThrow(
+      /timeout|abort/i,
+    );
     const pending = fetch(createUrl(gateway, 'hung-at-close'));
     await new Promise((resolve) => setTimeout(resolve, 50));
     await gateway.close();
@@ -88,7 +90,11 @@ describe('creat_order faults', () => {
       expect(response.status).toBe(400);
       expect(((await response.json()) as { error: string }).error).toMatch(/createOrder|slowMs|duplicateNotify|typo/);
     }
-    const notJson = await fetch(`${gateway.url}/_control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    const notJson = await fetch(`${gateway.url}/_control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(notJson.status).toBe(400);
     const notSaidJson = await fetch(`${gateway.url}/_control/faults`, { method: 'POST', body: '{"slowMs":1}' });
     expect(notSaidJson.status).toBe(415);
@@ -120,8 +126,14 @@ describe('notify faults', () => {
       const list = await attempts(gateway.url, `order_id=${order.order_id}`);
       return list.length === 2 ? list : undefined;
     }, 'both copies');
-    expect(sent.map((attempt) => [attempt.attempt, attempt.duplicate]).sort()).toEqual([[1, false], [1, true]]);
-    expect(merchant.received.map((notify) => notify.body)).toEqual([merchant.received[0].body, merchant.received[0].body]);
+    expect(sent.map((attempt) => [attempt.attempt, attempt.duplicate]).sort()).toEqual([
+      [1, false],
+      [1, true],
+    ]);
+    expect(merchant.received.map((notify) => notify.body)).toEqual([
+      merchant.received[0].body,
+      merchant.received[0].body,
+    ]);
   });
 
   it('delayed notify: nothing is sent at once, then it arrives', async () => {
@@ -142,8 +154,14 @@ describe('notify faults', () => {
     await setFaults(gateway, { pay_id: 'forged', badSignature: true });
     const order = await getJson(createUrl(gateway, 'forged', { notify_url: php.url }));
     await pay(gateway, order.order_id);
-    await waitFor(async () => ((await attempts(gateway.url, `order_id=${order.order_id}`)).length === 1 ? true : undefined), 'the forged notify');
-    expect((await attempts(gateway.url, `order_id=${order.order_id}`))[0]).toMatchObject({ body: 'fail', success: false });
+    await waitFor(
+      async () => ((await attempts(gateway.url, `order_id=${order.order_id}`)).length === 1 ? true : undefined),
+      'the forged notify',
+    );
+    expect((await attempts(gateway.url, `order_id=${order.order_id}`))[0]).toMatchObject({
+      body: 'fail',
+      success: false,
+    });
     await setFaults(gateway, { pay_id: 'forged' });
     const sent = await waitFor(async () => {
       const list = await attempts(gateway.url, `order_id=${order.order_id}`);

@@ -15,7 +15,9 @@ afterAll(async () => {
 });
 
 function create(gateway: RunningSandbox, payId: string): Promise<Record<string, unknown>> {
-  return getJson(`${gateway.url}/creat_order/?${signedQuery({ id: MERCHANT_ID, price: '1', pay_id: payId, page: '4' }, MERCHANT_KEY)}`);
+  return getJson(
+    `${gateway.url}/creat_order/?${signedQuery({ id: MERCHANT_ID, price: '1', pay_id: payId, page: '4' }, MERCHANT_KEY)}`,
+  );
 }
 
 describe('isolation', () => {

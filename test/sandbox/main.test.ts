@@ -34,7 +34,10 @@ async function listeningUrl(sandbox: Run): Promise<string> {
   for (;;) {
     const match = /listening on (http:\/\/\S+)/.exec(sandbox.output());
     if (match) return match[1];
-    const exited = await Promise.race([sandbox.exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 50))]);
+    const exited = await Promise.race([
+      sandbox.exited.then(() => true),
+      new Promise((resolve) => setTimeout(() => resolve(false), 50)),
+    ]);
     if (exited) throw new Error(`the sandbox exited: ${sandbox.output()}`);
   }
 }

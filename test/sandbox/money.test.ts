@@ -22,7 +22,9 @@ describe('distinct money', () => {
   it('keeps money distinct across ~1000 concurrent open orders of a handful of prices', async () => {
     gateway = await startSandbox({ moneySpanCents: 200 });
     const prices = ['0.50', '9.90', '10.00', '19.90', '99.00'];
-    const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => create(prices[i % prices.length], `many-${i}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => create(prices[i % prices.length], `many-${i}`)),
+    );
     expect(answers.every((answer) => answer.status === 0)).toBe(true);
     expect(new Set(answers.map((answer) => answer.money)).size).toBe(1000);
   });

@@ -19,19 +19,26 @@ import {
 const { later, sandbox } = closedAfterEach();
 
 async function createOrder(gateway: RunningSandbox, params: Record<string, string>): Promise<Record<string, unknown>> {
-  const answer = await getJson(`${gateway.url}/creat_order/?${signedQuery({ id: MERCHANT_ID, page: '4', ...params }, MERCHANT_KEY)}`);
+  const answer = await getJson(
+    `${gateway.url}/creat_order/?${signedQuery({ id: MERCHANT_ID, page: '4', ...params }, MERCHANT_KEY)}`,
+  );
   expect(answer.status).toBe(0);
   return answer;
 }
 
 async function pay(gateway: RunningSandbox, orderId: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${gateway.url}/pay/${orderId}`, { method: 'POST', headers: { accept: 'application/json' } });
+  const response = await fetch(`${gateway.url}/pay/${orderId}`, {
+    method: 'POST',
+    headers: { accept: 'application/json' },
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as Record<string, unknown>;
 }
 
 async function paymentState(gateway: RunningSandbox, orderId: unknown): Promise<string> {
-  const [payment] = (await getJson(`${gateway.url}/_control/payments?order_id=${orderId}`)) as unknown as { notify: string }[];
+  const [payment] = (await getJson(`${gateway.url}/_control/payments?order_id=${orderId}`)) as unknown as {
+    notify: string;
+  }[];
   return payment.notify;
 }
 
@@ -46,12 +53,19 @@ function settled(gateway: RunningSandbox, orderId: unknown): Promise<string> {
 /** Longer than the whole test schedule, so a notify that would be re-sent has been. */
 const pastTheSchedule = () => new Promise((resolve) => setTimeout(resolve, 600));
 
-describe('notify to a PHP merchant\'s notify.php', () => {
+describe("notify to a PHP merchant's notify.php", () => {
   it('is verified by the PHP handler, answered success, and sent exactly once', async () => {
     const php = await startPhpNotify();
     later(php.close);
     const gateway = await sandbox();
-    const order = await getJson(phpCreateOrderUrl(`${gateway.url}/creat_order/`, { page: '4', pay_id: 'php-user', param: 'vip|30', notify_url: php.url }));
+    const order = await getJson(
+      phpCreateOrderUrl(`${gateway.url}/creat_order/`, {
+        page: '4',
+        pay_id: 'php-user',
+        param: 'vip|30',
+        notify_url: php.url,
+      }),
+    );
     expect(order.status).toBe(0);
     const payment = await pay(gateway, order.order_id);
 
@@ -59,9 +73,24 @@ describe('notify to a PHP merchant\'s notify.php', () => {
     await pastTheSchedule();
     const sent = await attempts(gateway.url, `order_id=${order.order_id}`);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ attempt: 1, status: 200, body: 'success', success: true, error: null, url: php.url });
+    expect(sent[0]).toMatchObject({
+      attempt: 1,
+      status: 200,
+      body: 'success',
+      success: true,
+      error: null,
+      url: php.url,
+    });
     expect(php.verified()).toEqual([
-      expect.objectContaining({ pay_id: 'php-user', pay_no: payment.pay_no, money: '100.00', price: '100.00', param: 'vip|30', type: '1', status: '2' }),
+      expect.objectContaining({
+        pay_id: 'php-user',
+        pay_no: payment.pay_no,
+        money: '100.00',
+        price: '100.00',
+        param: 'vip|30',
+        type: '1',
+        status: '2',
+      }),
     ]);
   });
 
@@ -73,7 +102,11 @@ describe('notify to a PHP merchant\'s notify.php', () => {
     await pay(gateway, order.order_id);
     expect(await settled(gateway, order.order_id)).toBe('gave-up');
     const sent = await attempts(gateway.url, `order_id=${order.order_id}`);
-    expect(sent.map((attempt) => [attempt.attempt, attempt.body])).toEqual([[1, 'fail'], [2, 'fail'], [3, 'fail']]);
+    expect(sent.map((attempt) => [attempt.attempt, attempt.body])).toEqual([
+      [1, 'fail'],
+      [2, 'fail'],
+      [3, 'fail'],
+    ]);
     expect(php.verified()).toEqual([]);
   });
 });
@@ -104,14 +137,25 @@ describe('notify delivery', () => {
     const order = await createOrder(gateway, { price: '1', pay_id: 'exact', notify_url: merchant.url });
     await pay(gateway, order.order_id);
     expect(await settled(gateway, order.order_id)).toBe('delivered');
-    expect((await attempts(gateway.url, `order_id=${order.order_id}`)).map((attempt) => attempt.success)).toEqual([false, false, false, true]);
+    expect((await attempts(gateway.url, `order_id=${order.order_id}`)).map((attempt) => attempt.success)).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
   });
 
   it('is a signed form POST with the document fields, signed exactly as sign_notify.php signs', async () => {
     const merchant = await startMerchant(['success']);
     later(merchant.close);
     const gateway = await sandbox();
-    const order = await createOrder(gateway, { price: '7.5', type: '2', pay_id: 'fields', param: 'a b|c;d', notify_url: merchant.url });
+    const order = await createOrder(gateway, {
+      price: '7.5',
+      type: '2',
+      pay_id: 'fields',
+      param: 'a b|c;d',
+      notify_url: merchant.url,
+    });
     const payment = await pay(gateway, order.order_id);
     await settled(gateway, order.order_id);
 
@@ -164,7 +208,8 @@ describe('notify delivery', () => {
     expect(await settled(gateway, order.order_id)).toBe('gave-up');
     const sent = await attempts(gateway.url, `order_id=${order.order_id}`);
     expect(sent).toHaveLength(2);
-    for (const attempt of sent) expect(attempt).toMatchObject({ status: null, success: false, error: expect.stringContaining('ECONNREFUSED') });
+    for (const attempt of sent)
+      expect(attempt).toMatchObject({ status: null, success: false, error: expect.stringContaining('ECONNREFUSED') });
   });
 
   it('stops re-sending when the sandbox closes', async () => {

@@ -30,14 +30,23 @@ it('no built widget file holds the merchant key, the API secret or the sandbox c
   Object.assign(process.env, { CODEPAY_KEY: KEY, VITE_CODEPAY_KEY: KEY, API_SECRET: SECRET, VITE_API_SECRET: SECRET });
   try {
     for (const mode of ['production', 'npm']) {
-      await build({ configFile: join(ROOT, 'vite.config.ts'), root: ROOT, mode, logLevel: 'silent', build: { outDir: join(outDir, mode), emptyOutDir: true } });
+      await build({
+        configFile: join(ROOT, 'vite.config.ts'),
+        root: ROOT,
+        mode,
+        logLevel: 'silent',
+        build: { outDir: join(outDir, mode), emptyOutDir: true },
+      });
     }
   } finally {
     process.env = saved;
   }
   const built = filesUnder(outDir);
   // The signer's own build (dist/node) is server code: it holds the sandbox's public test credentials by design.
-  const shipped = [...filesUnder(join(ROOT, 'dist')).filter((path) => !path.includes(`${join('dist', 'node')}`)), ...built];
+  const shipped = [
+    ...filesUnder(join(ROOT, 'dist')).filter((path) => !path.includes(`${join('dist', 'node')}`)),
+    ...built,
+  ];
   expect(built.filter((path) => path.endsWith('.js')).length).toBeGreaterThanOrEqual(3);
   for (const path of shipped) {
     const text = readFileSync(path, 'utf8');

@@ -27,7 +27,11 @@ describe('CORS', () => {
     expect(config.headers.get('vary')).toContain('Origin');
     const preflight = await raw('/api/orders', {
       method: 'OPTIONS',
-      headers: { origin: SHOP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: SHOP,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
@@ -81,9 +85,19 @@ describe('bad requests get a JSON error with a code and change nothing', () => {
   it.each([
     ['malformed JSON', () => post('{"price": '), 400, 'BAD_REQUEST'],
     ['a JSON string', () => post('"9.90"'), 400, 'BAD_REQUEST'],
-    ['a form instead of JSON', () => post('price=9.90', 'application/x-www-form-urlencoded'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'a form instead of JSON',
+      () => post('price=9.90', 'application/x-www-form-urlencoded'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['text/plain', () => post('{"price":"9.90"}', 'text/plain'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['a huge body', () => post(JSON.stringify({ price: '1.00', param: 'x'.repeat(100_000) })), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'a huge body',
+      () => post(JSON.stringify({ price: '1.00', param: 'x'.repeat(100_000) })),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
     ['a wrong method', () => raw('/api/orders', { method: 'DELETE' }), 405, 'METHOD_NOT_ALLOWED'],
     ['an unknown path', () => raw('/api/nothing-here'), 404, 'NOT_FOUND'],
   ])('%s', async (_name, send, status, code) => {
@@ -106,7 +120,9 @@ describe("refusals in the buyer's language", () => {
     ['fr-FR, zh;q=0.5', '订单不存在。'],
     ['', 'There is no such order.'],
   ])('Accept-Language %j', async (language, message) => {
-    const answer = await raw('/api/orders/0000000000000000000000000000000000ff', { headers: { 'accept-language': language } });
+    const answer = await raw('/api/orders/0000000000000000000000000000000000ff', {
+      headers: { 'accept-language': language },
+    });
     expect(answer.json().error).toEqual({ code: 'ORDER_NOT_FOUND', message });
     expect(answer.headers.get('vary')).toContain('Accept-Language');
   });
@@ -148,7 +164,13 @@ describe('the merchant key', () => {
     try {
       const order = await createOrder(own.url, { price: '9.90' });
       await payAtSandbox(order.qr!.payload!);
-      for (const path of ['/api/config', `/api/orders/${order.id}`, '/healthz', '/sandbox/_control/orders', '/sandbox/_control/attempts']) {
+      for (const path of [
+        '/api/config',
+        `/api/orders/${order.id}`,
+        '/healthz',
+        '/sandbox/_control/orders',
+        '/sandbox/_control/attempts',
+      ]) {
         bodies.push(await (await fetch(`${own.url}${path}`)).text());
       }
       bodies.push(JSON.stringify(order));

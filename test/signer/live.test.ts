@@ -34,7 +34,9 @@ describe('GET /api/orders/:id/events', () => {
   it('sends only the final state for an order already paid, and ends', async () => {
     const order = await createOrder(stack.url, { price: '1.50' });
     await payAtSandbox(order.qr!.payload!);
-    await eventually(async () => ((await requestJson(`${stack.url}/api/orders/${order.id}`)).body.status === 'paid' ? true : undefined));
+    await eventually(async () =>
+      (await requestJson(`${stack.url}/api/orders/${order.id}`)).body.status === 'paid' ? true : undefined,
+    );
     const events = await openEvents(`${stack.url}/api/orders/${order.id}/events`);
     expect((await events.next()).event).toBe('paid');
     await events.ended;
@@ -56,10 +58,14 @@ describe('GET /api/orders/:id/events', () => {
     while (!text.includes(': ping')) text += new TextDecoder().decode((await reader.read()).value);
     expect(await health()).toMatchObject({ watchers: 1, streams: 1 });
     await reader.cancel();
-    await eventually(async () => {
-      const now = await health();
-      return now.watchers === 0 && now.streams === 0 ? true : undefined;
-    }, 5_000, 'listener freed');
+    await eventually(
+      async () => {
+        const now = await health();
+        return now.watchers === 0 && now.streams === 0 ? true : undefined;
+      },
+      5_000,
+      'listener freed',
+    );
   });
 
   it('answers 404 as JSON for an unknown order, not a stream', async () => {
@@ -87,7 +93,9 @@ describe('shutdown and restart', () => {
     const own = await startStack();
     const order = await createOrder(own.url, { price: '5.50' });
     await payAtSandbox(order.qr!.payload!);
-    await eventually(async () => ((await requestJson(`${own.url}/api/orders/${order.id}`)).body.status === 'paid' ? true : undefined));
+    await eventually(async () =>
+      (await requestJson(`${own.url}/api/orders/${order.id}`)).body.status === 'paid' ? true : undefined,
+    );
     const pending = await createOrder(own.url, { price: '6.60' });
     const events = await openEvents(`${own.url}/api/orders/${pending.id}/events`);
     expect((await events.next()).event).toBe('pending');
@@ -95,7 +103,10 @@ describe('shutdown and restart', () => {
     await events.ended;
     const again = await startStack({ dataDir: own.dataDir });
     try {
-      expect((await requestJson(`${again.url}/api/orders/${order.id}`)).body).toMatchObject({ status: 'paid', price: '5.50' });
+      expect((await requestJson(`${again.url}/api/orders/${order.id}`)).body).toMatchObject({
+        status: 'paid',
+        price: '5.50',
+      });
       expect((await requestJson(`${again.url}/api/orders/${pending.id}`)).body).toMatchObject({ status: 'pending' });
     } finally {
       await again.stop({ removeData: true });

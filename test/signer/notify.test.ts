@@ -17,7 +17,8 @@ afterAll(() => stack.stop({ removeData: true }));
 const formOf = signedForm;
 const notify = (body: string) => postForm(`${stack.url}/api/notify`, body);
 const view = async (id: string) => (await requestJson<OrderView>(`${stack.url}/api/orders/${id}`)).body;
-const attemptsFor = async (id: string) => (await requestJson(`${stack.sandboxUrl}/_control/attempts?pay_id=${id}`)).body;
+const attemptsFor = async (id: string) =>
+  (await requestJson(`${stack.sandboxUrl}/_control/attempts?pay_id=${id}`)).body;
 
 describe('a buyer paying at the sandbox', () => {
   it('turns the order paid; the sandbox gets `success` once and stops re-sending', async () => {
@@ -33,7 +34,11 @@ describe('a buyer paying at the sandbox', () => {
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ status: 200, body: 'success', success: true });
     const recorded = await stack.signer.store.getPayment(payment.pay_no);
-    expect(recorded).toMatchObject({ orderId: order.id, outcome: 'paid', money: Math.round(Number(order.money) * 100) });
+    expect(recorded).toMatchObject({
+      orderId: order.id,
+      outcome: 'paid',
+      money: Math.round(Number(order.money) * 100),
+    });
     expect(recorded!.fields.param).toBe('user-7');
   });
 });
@@ -42,7 +47,10 @@ describe('POST /api/notify', () => {
   it('accepts a notify signed by the CodePay side in PHP (sign_notify.php)', async () => {
     const order = await createOrder(stack.url, { price: '8.80' });
     const fields = notifyFor(order);
-    const body = runPhp('sign_notify.php', [SANDBOX_MERCHANT_KEY, ...Object.entries(fields).map(([key, value]) => `${key}=${value}`)]);
+    const body = runPhp('sign_notify.php', [
+      SANDBOX_MERCHANT_KEY,
+      ...Object.entries(fields).map(([key, value]) => `${key}=${value}`),
+    ]);
     expect(await notify(body)).toEqual({ status: 200, text: 'success' });
     expect((await view(order.id)).status).toBe('paid');
   });
@@ -89,7 +97,11 @@ describe('POST /api/notify', () => {
       'garbage=%%%',
     ];
     for (const body of refused) expect(await notify(body), body).toEqual({ status: 400, text: 'fail' });
-    const asJson = await fetch(`${stack.url}/api/notify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) });
+    const asJson = await fetch(`${stack.url}/api/notify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fields),
+    });
     expect([asJson.status, await asJson.text()]).toEqual([400, 'fail']);
     expect(await stack.signer.store.counts()).toEqual(before);
     expect((await view(order.id)).status).toBe('pending');
@@ -98,7 +110,11 @@ describe('POST /api/notify', () => {
   it('keeps a payment for an order it does not know as an orphan, and answers success', async () => {
     const fields = notifyFor({ id: 'unknown-order-id', money: '1.00', price: '1.00', type: 1, param: null });
     expect(await notify(formOf(fields))).toEqual({ status: 200, text: 'success' });
-    expect(await stack.signer.store.getPayment(fields.pay_no)).toMatchObject({ orderId: null, outcome: 'orphan', money: 100 });
+    expect(await stack.signer.store.getPayment(fields.pay_no)).toMatchObject({
+      orderId: null,
+      outcome: 'orphan',
+      money: 100,
+    });
   });
 
   it('sends a payment of a different amount to review, not paid', async () => {

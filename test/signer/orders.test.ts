@@ -36,11 +36,22 @@ describe('with no price configuration (the sandbox default)', () => {
   });
 
   it('creates a pending order with a QR payload that is the sandbox payment page', async () => {
-    const { status, body, headers } = await postJson<OrderView>(`${stack.url}/api/orders`, { price: '9.90', type: 3, param: '用户 42' });
+    const { status, body, headers } = await postJson<OrderView>(`${stack.url}/api/orders`, {
+      price: '9.90',
+      type: 3,
+      param: '用户 42',
+    });
     expect(status).toBe(201);
     expect(headers.get('location')).toBe(`/api/orders/${body.id}`);
     expect(body.id).toMatch(/^[A-Za-z0-9_-]{22,100}$/);
-    expect(body).toMatchObject({ status: 'pending', price: '9.90', type: 3, param: '用户 42', late: false, paidAt: null });
+    expect(body).toMatchObject({
+      status: 'pending',
+      price: '9.90',
+      type: 3,
+      param: '用户 42',
+      late: false,
+      paidAt: null,
+    });
     expect(body.money).toMatch(/^9\.\d\d$/);
     expect(body.qr?.payload).toMatch(new RegExp(`^${stack.sandboxUrl}/pay/`));
     expect(body.expiresAt! - body.serverTime).toBeGreaterThan(290_000);
@@ -81,7 +92,9 @@ describe('with no price configuration (the sandbox default)', () => {
 describe('with a price policy and an API secret', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { PRODUCTS, PRICE_MIN: '1', PRICE_MAX: '200', API_SECRET, CHANNELS: 'alipay,wechat' } });
+    stack = await startStack({
+      env: { PRODUCTS, PRICE_MIN: '1', PRICE_MAX: '200', API_SECRET, CHANNELS: 'alipay,wechat' },
+    });
   });
   afterAll(() => stack.stop({ removeData: true }));
 
@@ -131,7 +144,10 @@ describe('with a price policy and an API secret', () => {
  * gateway over HTTP (a sandbox of its own, as the real CodePay), whose QR image the signer fetches
  * and decodes.
  */
-const gateways: [string, (env: Record<string, string>) => Promise<{ stack: Stack; sandboxUrl: string; stop(): Promise<void> }>][] = [
+const gateways: [
+  string,
+  (env: Record<string, string>) => Promise<{ stack: Stack; sandboxUrl: string; stop(): Promise<void> }>,
+][] = [
   [
     'the mounted sandbox, in-process',
     async (env) => {

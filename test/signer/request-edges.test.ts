@@ -32,7 +32,14 @@ interface Answer {
 }
 
 /** One request over `agent` (keep-alive: the next request on it sees what this one left behind). */
-function send(agent: Agent, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer | Buffer[], base = stack.url): Promise<Answer> {
+function send(
+  agent: Agent,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer | Buffer[],
+  base = stack.url,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const sent = request(`${base}${path}`, { method, agent, headers }, (response) => {
       let text = '';
@@ -63,7 +70,11 @@ describe('HEAD', () => {
     await withAgent(async (agent) => {
       const head = await send(agent, 'HEAD', `/api/orders/${order.id}`);
       expect(head).toMatchObject({ status: 200, text: '' });
-      expect(head.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      expect(head.headers).toMatchObject({
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
       expect(Number(head.headers['content-length'])).toBeGreaterThan(100);
       expect((await send(agent, 'HEAD', '/api/orders/0000000000000000000000000000000000ff')).status).toBe(404);
     });
@@ -94,11 +105,18 @@ describe('methods', () => {
 
   it("answers an allowed shop's preflight for the event stream", async () => {
     await withAgent(async (agent) => {
-      const preflight = await send(agent, 'OPTIONS', `/api/orders/${order.id}/events`, { origin: SHOP, 'access-control-request-method': 'GET' });
+      const preflight = await send(agent, 'OPTIONS', `/api/orders/${order.id}/events`, {
+        origin: SHOP,
+        'access-control-request-method': 'GET',
+      });
       expect(preflight.status).toBe(204);
       expect(preflight.headers['access-control-allow-origin']).toBe(SHOP);
       const read = await send(agent, 'GET', `/api/orders/${order.id}`, { origin: SHOP });
-      expect(read.headers).toMatchObject({ 'access-control-allow-origin': SHOP, 'access-control-expose-headers': 'X-Request-Id, Retry-After', vary: 'Origin' });
+      expect(read.headers).toMatchObject({
+        'access-control-allow-origin': SHOP,
+        'access-control-expose-headers': 'X-Request-Id, Retry-After',
+        vary: 'Origin',
+      });
     });
   });
 });
@@ -108,38 +126,89 @@ describe('the notify body', () => {
     const paid = await createOrder(stack.url, { price: '4.30' });
     await withAgent(async (agent) => {
       const body = gzipSync(signedForm(notifyFor(paid)));
-      const answer = await send(agent, 'POST', '/api/notify', { 'content-type': FORM, 'content-encoding': 'gzip' }, body);
+      const answer = await send(
+        agent,
+        'POST',
+        '/api/notify',
+        { 'content-type': FORM, 'content-encoding': 'gzip' },
+        body,
+      );
       expect([answer.status, answer.text]).toEqual([200, 'success']);
     });
-    await eventually(async () => ((await requestJson(`${stack.url}/api/orders/${paid.id}`)).body.status === 'paid' ? true : undefined));
+    await eventually(async () =>
+      (await requestJson(`${stack.url}/api/orders/${paid.id}`)).body.status === 'paid' ? true : undefined,
+    );
   });
 
   it.each([
     ['an unsupported Content-Encoding', { 'content-encoding': 'compress' }, 'a=1', 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['over 16 KB without a Content-Length', {}, [Buffer.alloc(10_000, 'a'), Buffer.alloc(10_000, 'a')], 413, 'PAYLOAD_TOO_LARGE'],
-    ['over 16 KB once unzipped', { 'content-encoding': 'gzip' }, gzipSync(Buffer.alloc(100_000, 'a')), 413, 'PAYLOAD_TOO_LARGE'],
-  ] as const)('%s: a JSON refusal, and the connection still serves the next request', async (_name, headers, body, status, code) => {
-    await withAgent(async (agent) => {
-      const refused = await send(agent, 'POST', '/api/notify', { 'content-type': FORM, ...headers }, body as string | Buffer | Buffer[]);
-      expect([refused.status, errorCode(refused)]).toEqual([status, code]);
-      const next = await send(agent, 'POST', '/api/notify', { 'content-type': FORM }, 'pay_no=1');
-      expect([next.status, next.text]).toEqual([400, 'fail']);
-    });
-  });
+    [
+      'over 16 KB without a Content-Length',
+      {},
+      [Buffer.alloc(10_000, 'a'), Buffer.alloc(10_000, 'a')],
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'over 16 KB once unzipped',
+      { 'content-encoding': 'gzip' },
+      gzipSync(Buffer.alloc(100_000, 'a')),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+  ] as const)(
+    '%s: a JSON refusal, and the connection still serves the next request',
+    async (_name, headers, body, status, code) => {
+      await withAgent(async (agent) => {
+        const refused = await send(
+          agent,
+          'POST',
+          '/api/notify',
+          { 'content-type': FORM, ...headers },
+          body as string | Buffer | Buffer[],
+        );
+        expect([refused.status, errorCode(refused)]).toEqual([status, code]);
+        const next = await send(agent, 'POST', '/api/notify', { 'content-type': FORM }, 'pay_no=1');
+        expect([next.status, next.text]).toEqual([400, 'fail']);
+      });
+    },
+  );
 
   it('answers fail to a body that is not a form, without reading it', async () => {
     await withAgent(async (agent) => {
-      const answer = await send(agent, 'POST', '/api/notify', { 'content-type': 'application/json' }, signedForm(notifyFor(order)));
-      expect([answer.status, answer.text, answer.headers['content-type']]).toEqual([400, 'fail', 'text/plain; charset=utf-8']);
+      const answer = await send(
+        agent,
+        'POST',
+        '/api/notify',
+        { 'content-type': 'application/json' },
+        signedForm(notifyFor(order)),
+      );
+      expect([answer.status, answer.text, answer.headers['content-type']]).toEqual([
+        400,
+        'fail',
+        'text/plain; charset=utf-8',
+      ]);
     });
   });
 });
 
 describe('request log', () => {
   it('logs one line per answer, with its request id', async () => {
-    await withAgent((agent) => send(agent, 'GET', `/api/orders/${order.id}?probe=1`, { 'x-request-id': 'edges-read-0001' }));
-    const lines = stack.logs.filter((line) => line.includes('"requestId":"edges-read-0001"')).map((line) => JSON.parse(line));
-    expect(lines).toEqual([expect.objectContaining({ msg: 'request', method: 'GET', path: `/api/orders/${order.id}`, status: 200, ms: expect.any(Number) })]);
+    await withAgent((agent) =>
+      send(agent, 'GET', `/api/orders/${order.id}?probe=1`, { 'x-request-id': 'edges-read-0001' }),
+    );
+    const lines = stack.logs
+      .filter((line) => line.includes('"requestId":"edges-read-0001"'))
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        msg: 'request',
+        method: 'GET',
+        path: `/api/orders/${order.id}`,
+        status: 200,
+        ms: expect.any(Number),
+      }),
+    ]);
   });
 });
 
@@ -152,9 +221,17 @@ describe('order creation', () => {
     const created = await post({ 'content-type': JSON_TYPE, 'x-request-id': 'edges-create-0001' }, ORDER);
     const view = JSON.parse(created.text);
     expect([created.status, view.status, view.price]).toEqual([201, 'pending', '1.00']);
-    expect(created.headers).toMatchObject({ location: `/api/orders/${view.id}`, 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' });
-    const lines = stack.logs.filter((line) => line.includes('"requestId":"edges-create-0001"')).map((line) => JSON.parse(line));
-    expect(lines).toEqual([expect.objectContaining({ msg: 'request', method: 'POST', path: '/api/orders', status: 201 })]);
+    expect(created.headers).toMatchObject({
+      location: `/api/orders/${view.id}`,
+      'cache-control': 'no-store',
+      'content-type': 'application/json; charset=utf-8',
+    });
+    const lines = stack.logs
+      .filter((line) => line.includes('"requestId":"edges-create-0001"'))
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'request', method: 'POST', path: '/api/orders', status: 201 }),
+    ]);
   });
 
   it.each([
@@ -168,34 +245,63 @@ describe('order creation', () => {
 
   it('takes a body of exactly 16 KB, with a byte-order mark, and with JSON parameters in its type', async () => {
     const padded = ORDER + ' '.repeat(16 * 1024 - ORDER.length);
-    for (const [type, body] of [[JSON_TYPE, padded], [JSON_TYPE, `\ufeff${ORDER}`], ['Application/JSON; charset=utf-8', ORDER]]) {
+    for (const [type, body] of [
+      [JSON_TYPE, padded],
+      [JSON_TYPE, `\ufeff${ORDER}`],
+      ['Application/JSON; charset=utf-8', ORDER],
+    ]) {
       expect((await post({ 'content-type': type }, body)).status, JSON.stringify(body.slice(0, 20))).toBe(201);
     }
   });
 
   it.each([
     ['over 16 KB', {}, ORDER + ' '.repeat(16 * 1024), 413, 'PAYLOAD_TOO_LARGE'],
-    ['over 16 KB in chunks, without a Content-Length', {}, [Buffer.from(ORDER), Buffer.alloc(10_000, ' '), Buffer.alloc(10_000, ' ')], 413, 'PAYLOAD_TOO_LARGE'],
-    ['over 16 KB once unzipped', { 'content-encoding': 'gzip' }, gzipSync(ORDER + ' '.repeat(16 * 1024)), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'over 16 KB in chunks, without a Content-Length',
+      {},
+      [Buffer.from(ORDER), Buffer.alloc(10_000, ' '), Buffer.alloc(10_000, ' ')],
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'over 16 KB once unzipped',
+      { 'content-encoding': 'gzip' },
+      gzipSync(ORDER + ' '.repeat(16 * 1024)),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
     ['whitespace only', {}, '  \n', 400, 'BAD_REQUEST'],
     ['a number at the top', {}, '42', 400, 'BAD_REQUEST'],
     ['a "__proto__" key', {}, '{"__proto__":{"trusted":true},"price":"1.00"}', 400, 'BAD_REQUEST'],
     ['a nested, escaped "__proto__" key', {}, '{"price":"1.00","param":{"\\u005f_proto__":{}}}', 400, 'BAD_REQUEST'],
     ['an empty body (an empty object, as before)', {}, '', 400, 'INVALID_PRICE'],
-  ] as const)('%s: %i %s, and the connection still serves the next order', async (_name, headers, body, status, code) => {
-    const before = await stack.signer.store.counts();
-    await withAgent(async (agent) => {
-      const refused = await send(agent, 'POST', '/api/orders', { 'content-type': JSON_TYPE, ...headers }, body as string | Buffer[]);
-      expect([refused.status, errorCode(refused)]).toEqual([status, code]);
-      expect(await stack.signer.store.counts()).toEqual(before);
-      expect((await send(agent, 'POST', '/api/orders', { 'content-type': JSON_TYPE }, ORDER)).status).toBe(201);
-    });
-  });
+  ] as const)(
+    '%s: %i %s, and the connection still serves the next order',
+    async (_name, headers, body, status, code) => {
+      const before = await stack.signer.store.counts();
+      await withAgent(async (agent) => {
+        const refused = await send(
+          agent,
+          'POST',
+          '/api/orders',
+          { 'content-type': JSON_TYPE, ...headers },
+          body as string | Buffer[],
+        );
+        expect([refused.status, errorCode(refused)]).toEqual([status, code]);
+        expect(await stack.signer.store.counts()).toEqual(before);
+        expect((await send(agent, 'POST', '/api/orders', { 'content-type': JSON_TYPE }, ORDER)).status).toBe(201);
+      });
+    },
+  );
 
   it('refuses a request with no body at all as not JSON', async () => {
     const answer = await new Promise<string>((resolve) => {
       const { port } = new URL(stack.url);
-      const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST /api/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n'));
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write(
+          'POST /api/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n',
+        ),
+      );
       let text = '';
       socket.on('data', (chunk) => (text += chunk));
       socket.on('end', () => resolve(text));
@@ -207,7 +313,9 @@ describe('order creation', () => {
   it('answers a body cut off mid-way as a refusal, not an unexpected error', async () => {
     const { port } = new URL(stack.url);
     const socket = connect(Number(port), '127.0.0.1');
-    socket.write('POST /api/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Request-Id: edges-cut-off-0001\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n');
+    socket.write(
+      'POST /api/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Request-Id: edges-cut-off-0001\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n',
+    );
     // "100 Continue" comes once the request is being served: then send part of the body and hang up.
     await new Promise((resolve) => socket.once('data', resolve));
     socket.end('{"pri', () => socket.destroy());
@@ -219,25 +327,54 @@ describe('order creation', () => {
   });
 
   it('checks the secret first, then the type; refusals speak Chinese when asked', async () => {
-    const wrongSecret = await post({ 'content-type': 'text/plain', authorization: 'Bearer not-the-secret', 'accept-language': 'zh-TW' }, ORDER);
-    expect([wrongSecret.status, JSON.parse(wrongSecret.text).error]).toEqual([401, { code: 'UNAUTHORIZED', message: '未經授權的請求。' }]);
+    const wrongSecret = await post(
+      { 'content-type': 'text/plain', authorization: 'Bearer not-the-secret', 'accept-language': 'zh-TW' },
+      ORDER,
+    );
+    expect([wrongSecret.status, JSON.parse(wrongSecret.text).error]).toEqual([
+      401,
+      { code: 'UNAUTHORIZED', message: '未經授權的請求。' },
+    ]);
     const notJson = await post({ 'content-type': 'text/plain', 'accept-language': 'zh-CN' }, ORDER);
-    expect([notJson.status, JSON.parse(notJson.text).error]).toEqual([415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: '请求内容类型不正确。' }]);
+    expect([notJson.status, JSON.parse(notJson.text).error]).toEqual([
+      415,
+      { code: 'UNSUPPORTED_MEDIA_TYPE', message: '请求内容类型不正确。' },
+    ]);
     expect(notJson.headers.vary).toBe('Origin, Accept-Language');
-    const trusted = await post({ 'content-type': JSON_TYPE, authorization: `Bearer ${API_SECRET}` }, '{"price":"123.45","reference":"r-1"}');
+    const trusted = await post(
+      { 'content-type': JSON_TYPE, authorization: `Bearer ${API_SECRET}` },
+      '{"price":"123.45","reference":"r-1"}',
+    );
     expect([trusted.status, JSON.parse(trusted.text).reference]).toEqual([201, 'r-1']);
   });
 
   it("answers an allowed shop's preflight and order with CORS headers, in any case of the path", async () => {
     await withAgent(async (agent) => {
-      const preflight = await send(agent, 'OPTIONS', '/api/orders', { origin: SHOP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' });
+      const preflight = await send(agent, 'OPTIONS', '/api/orders', {
+        origin: SHOP,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      });
       expect(preflight.status).toBe(204);
-      expect(preflight.headers).toMatchObject({ 'access-control-allow-origin': SHOP, 'access-control-allow-headers': 'Content-Type, Authorization, X-Request-Id' });
+      expect(preflight.headers).toMatchObject({
+        'access-control-allow-origin': SHOP,
+        'access-control-allow-headers': 'Content-Type, Authorization, X-Request-Id',
+      });
       for (const path of ['/api/orders', '/API/Orders/']) {
         const created = await send(agent, 'POST', path, { origin: SHOP, 'content-type': JSON_TYPE }, ORDER);
         expect(created.status).toBe(201);
-        expect(created.headers).toMatchObject({ 'access-control-allow-origin': SHOP, 'access-control-expose-headers': 'X-Request-Id, Retry-After', vary: 'Origin' });
-        const refused = await send(agent, 'POST', path, { origin: 'https://evil.example', 'content-type': JSON_TYPE }, ORDER);
+        expect(created.headers).toMatchObject({
+          'access-control-allow-origin': SHOP,
+          'access-control-expose-headers': 'X-Request-Id, Retry-After',
+          vary: 'Origin',
+        });
+        const refused = await send(
+          agent,
+          'POST',
+          path,
+          { origin: 'https://evil.example', 'content-type': JSON_TYPE },
+          ORDER,
+        );
         expect([refused.status, errorCode(refused)]).toEqual([403, 'FORBIDDEN_ORIGIN']);
       }
     });
@@ -263,11 +400,21 @@ describe('the rate limit behind a trusted proxy (TRUST_PROXY)', () => {
 
   const postFrom = (forwardedFor: string | undefined, headers: Record<string, string> = {}) =>
     withAgent((agent) =>
-      send(agent, 'POST', '/api/orders', { 'content-type': JSON_TYPE, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}), ...headers }, '{"price":"1.00"}', proxied.url),
+      send(
+        agent,
+        'POST',
+        '/api/orders',
+        { 'content-type': JSON_TYPE, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}), ...headers },
+        '{"price":"1.00"}',
+        proxied.url,
+      ),
     );
 
   it('gives each client the proxy saw (the last X-Forwarded-For entry) its own budget; the trusted backend has none', async () => {
-    const statuses = async (forwardedFor: string | undefined) => [(await postFrom(forwardedFor)).status, (await postFrom(forwardedFor)).status];
+    const statuses = async (forwardedFor: string | undefined) => [
+      (await postFrom(forwardedFor)).status,
+      (await postFrom(forwardedFor)).status,
+    ];
     expect(await statuses('203.0.113.1')).toEqual([201, 201]);
     // The proxy appends the peer it saw after what the client wrote: the client is the last entry.
     const limited = await postFrom('10.0.0.1, 203.0.113.1');

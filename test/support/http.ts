@@ -35,7 +35,11 @@ export function postJson<T = Loose>(
   });
 }
 
-export async function createOrder(baseUrl: string, body: unknown, headers: Record<string, string> = {}): Promise<OrderView> {
+export async function createOrder(
+  baseUrl: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<OrderView> {
   const answer = await postJson<OrderView>(`${baseUrl}/api/orders`, body, headers);
   if (answer.status !== 201) throw new Error(`create order: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body;
@@ -55,7 +59,11 @@ export function postForm(url: string, body: string): Promise<{ status: number; t
 }
 
 /** Polls until `check` returns a value other than undefined; fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -21,7 +21,10 @@ export function watchSecret(secret: string | null | undefined): void {
 export function witness(text: string, where: string): void {
   looked++;
   for (const secret of secrets) {
-    if (text.includes(secret)) leaks.push(`${where}: ${text.slice(Math.max(0, text.indexOf(secret) - 80), text.indexOf(secret) + 20).replace(secret, '«KEY»')}`);
+    if (text.includes(secret))
+      leaks.push(
+        `${where}: ${text.slice(Math.max(0, text.indexOf(secret) - 80), text.indexOf(secret) + 20).replace(secret, '«KEY»')}`,
+      );
   }
 }
 
@@ -39,7 +42,10 @@ export function watchFetch(): void {
       const reading = response
         .clone()
         .text()
-        .then((text) => witness(text, where), () => undefined)
+        .then(
+          (text) => witness(text, where),
+          () => undefined,
+        )
         .finally(() => pending.delete(reading));
       pending.add(reading);
     }

@@ -6,7 +6,10 @@ import { SANDBOX_MERCHANT_KEY } from '../../server/sandbox/credentials.ts';
 let counter = 0;
 
 /** The document's notify fields for paying `order` in full, with a fresh pay_no (digits, as the gateway's). */
-export function notifyFor(order: Pick<OrderView, 'id' | 'money' | 'price' | 'type' | 'param'>, overrides: Params = {}): Params {
+export function notifyFor(
+  order: Pick<OrderView, 'id' | 'money' | 'price' | 'type' | 'param'>,
+  overrides: Params = {},
+): Params {
   return {
     pay_id: order.id,
     money: order.money ?? order.price,

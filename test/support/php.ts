@@ -16,7 +16,10 @@ export interface PhpServer {
 
 /** `php -S` serving one script, on a port PHP picks, with the given environment. */
 export async function startPhpServer(script: string, env: Record<string, string>): Promise<PhpServer> {
-  const child = spawn('php', ['-S', '127.0.0.1:0', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('php', ['-S', '127.0.0.1:0', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {

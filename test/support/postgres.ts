@@ -34,7 +34,10 @@ export async function startPostgres(): Promise<Postgres> {
   const user = process.getuid?.() === 0 ? postgresUser() : undefined;
   if (user) chownSync(folder, user.uid, user.gid);
   const data = join(folder, 'data');
-  execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'codepay', '--auth=trust', '-E', 'UTF8', '--no-sync'], { stdio: 'pipe', ...user });
+  execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'codepay', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
+    stdio: 'pipe',
+    ...user,
+  });
   const port = await freePort();
   const settings = ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'];
   const server = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', folder, ...settings], {

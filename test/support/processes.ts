@@ -31,7 +31,12 @@ export interface StartOptions {
 const children = new Set<Child>();
 
 /** Starts `command args` in ROOT (or `options.cwd`) with the environment given (on top of ours). */
-export function startProcess(command: string, args: string[], env: Record<string, string>, options: StartOptions = {}): Child {
+export function startProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  options: StartOptions = {},
+): Child {
   const process_: ChildProcess = spawn(command, args, {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...env },
@@ -138,8 +143,15 @@ async function waitForHealth(child: Child, url: string, timeoutMs = 15_000): Pro
   void child.exited.then(() => (exited = true));
   for (;;) {
     if (exited) throw new Error(`the process exited before answering /healthz: ${child.output().slice(-2000)}`);
-    if (await fetch(`${url}/healthz`).then(() => true, () => false)) return;
-    if (Date.now() > deadline) throw new Error(`no answer from ${url}/healthz within ${timeoutMs} ms: ${child.output().slice(-2000)}`);
+    if (
+      await fetch(`${url}/healthz`).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    if (Date.now() > deadline)
+      throw new Error(`no answer from ${url}/healthz within ${timeoutMs} ms: ${child.output().slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

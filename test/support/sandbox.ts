@@ -144,7 +144,11 @@ export async function startMerchant(answers: string[]): Promise<MerchantHandler>
   const received: ReceivedNotify[] = [];
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
-    received.push({ contentType: request.headers['content-type'], body, fields: Object.fromEntries(new URLSearchParams(body)) });
+    received.push({
+      contentType: request.headers['content-type'],
+      body,
+      fields: Object.fromEntries(new URLSearchParams(body)),
+    });
     response.end(answers[Math.min(received.length, answers.length) - 1]);
   });
   const url = `${await listen(server)}/notify`;

@@ -15,7 +15,11 @@ export interface SseClient {
 
 export async function openEvents(url: string, init: RequestInit = {}): Promise<SseClient> {
   const abort = new AbortController();
-  const response = await fetch(url, { ...init, signal: abort.signal, headers: { accept: 'text/event-stream', ...init.headers } });
+  const response = await fetch(url, {
+    ...init,
+    signal: abort.signal,
+    headers: { accept: 'text/event-stream', ...init.headers },
+  });
   if (!response.ok || !response.body) throw new Error(`SSE ${url}: HTTP ${response.status} ${await response.text()}`);
   const queue: SseEvent[] = [];
   const waiting: ((event: SseEvent | undefined) => void)[] = [];
