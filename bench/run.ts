@@ -39,6 +39,9 @@ async function withSigner<T>(ctx: BenchContext, name: string, use: (signer: Serv
       // Every watcher of the bench comes from 127.0.0.1, and 11,000 are held at once.
       SSE_MAX_PER_CLIENT: '20000',
       SSE_MAX_STREAMS: '20000',
+      // The bench's orders all come from 127.0.0.1 and stay open: no open-order cap in the way.
+      OPEN_ORDERS_PER_CLIENT: '1000000',
+      OPEN_ORDERS_TOTAL: '10000000',
     },
   });
   try {
