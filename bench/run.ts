@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type ServerProcess } from './lib/child.ts';
+import { BENCH_SIGNER_LIMITS } from './lib/signer-client.ts';
 import { canPin, pinLoadGenerator } from './lib/cpu.ts';
 import type { BenchContext, Figure } from './lib/figure.ts';
 import { describeMachine, markdownTable } from './report.ts';
@@ -35,13 +36,7 @@ async function withSigner<T>(ctx: BenchContext, name: string, use: (signer: Serv
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: join(ctx.workDir, name),
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      // Every watcher of the bench comes from 127.0.0.1, and 11,000 are held at once.
-      SSE_MAX_PER_CLIENT: '20000',
-      SSE_MAX_STREAMS: '20000',
-      // The bench's orders all come from 127.0.0.1 and stay open: no open-order cap in the way.
-      OPEN_ORDERS_PER_CLIENT: '1000000',
-      OPEN_ORDERS_TOTAL: '10000000',
+      ...BENCH_SIGNER_LIMITS,
     },
   });
   try {

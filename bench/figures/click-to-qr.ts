@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startServer } from '../lib/child.ts';
+import { BENCH_SIGNER_LIMITS } from '../lib/signer-client.ts';
 import { ratioOf, type BenchContext, type Figure } from '../lib/figure.ts';
 import { serveStatic } from '../lib/static-server.ts';
 import { median, percentile } from '../lib/stats.ts';
@@ -61,8 +62,12 @@ export async function clickToQr(ctx: BenchContext): Promise<Figure> {
     env: {
       PORT: '0',
       DATA_DIR: join(ctx.workDir, 'signer-click'),
-      RATE_LIMIT_PER_MINUTE: '1000000',
+      ...BENCH_SIGNER_LIMITS,
       ALLOWED_ORIGINS: '*',
+      // 24 open orders of one price: more amounts than the sandbox's default 0.10 each way gives.
+      SANDBOX_MONEY_SPAN: '1.00',
+      MONEY_TOLERANCE_BELOW: '1.00',
+      MONEY_TOLERANCE_ABOVE: '1.00',
     },
   });
   const site = await serveStatic(

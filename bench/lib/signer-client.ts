@@ -6,6 +6,19 @@ import type { OrderView } from '../../shared/api.ts';
 export const MERCHANT_ID = SANDBOX_MERCHANT_ID;
 export const MERCHANT_KEY = SANDBOX_MERCHANT_KEY;
 
+/**
+ * The bench's clients all come from 127.0.0.1 and leave their orders open: a signer for the bench
+ * has its per-client limits (requests, streams, open orders) lifted so that they measure speed.
+ */
+export const BENCH_SIGNER_LIMITS = {
+  RATE_LIMIT_PER_MINUTE: '1000000',
+  // 11,000 watchers are held at once.
+  SSE_MAX_PER_CLIENT: '20000',
+  SSE_MAX_STREAMS: '20000',
+  OPEN_ORDERS_PER_CLIENT: '1000000',
+  OPEN_ORDERS_TOTAL: '10000000',
+};
+
 /** A price in yuan, e.g. "123.45", spread wide so the sandbox's amount pool never runs dry. */
 export function spreadPrice(n: number): string {
   const cents = 100 + ((n * 7919) % 9_000_000);
