@@ -14,7 +14,14 @@ import { pinLoadGenerator } from './lib/cpu.ts';
 import { summarizeProfile, type Share } from './lib/cpu-profile.ts';
 import { measure, type LoadTarget } from './lib/load.ts';
 import { preparedSequence } from './lib/request-pool.ts';
-import { createOrder, createOrders, freshPayNo, notifyBody, spreadPrice } from './lib/signer-client.ts';
+import {
+  BENCH_SIGNER_LIMITS,
+  createOrder,
+  createOrders,
+  freshPayNo,
+  notifyBody,
+  spreadPrice,
+} from './lib/signer-client.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PROFILES = join(ROOT, 'bench/results/profiles');
@@ -60,7 +67,7 @@ async function main(): Promise<void> {
   const signer = await startServer('signer', {
     logFile: join(workDir, 'signer.log'),
     nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
-    env: { PORT: '0', DATA_DIR: join(workDir, 'data'), RATE_LIMIT_PER_MINUTE: '1000000' },
+    env: { PORT: '0', DATA_DIR: join(workDir, 'data'), ...BENCH_SIGNER_LIMITS },
   });
   try {
     const target = await load(signer.url);

@@ -61,13 +61,21 @@ export class OpenOrders {
     if (mine?.size === 0) this.byClient.delete(hold.client);
   }
 
+  /**
+   * Orders are held in the order they were created, and all live about as long, so the oldest end
+   * first: forgetting stops at the first one still open (a creation is O(1), not O(open orders)).
+   * One that ends a little out of turn is only forgotten a little late: counted, never dropped early.
+   */
   private forgetExpired(orderIds: Iterable<string>, now: number): void {
-    for (const orderId of [...orderIds]) if (this.holds.get(orderId)!.until <= now) this.release(orderId);
+    for (const orderId of orderIds) {
+      if (this.holds.get(orderId)!.until > now) return;
+      this.release(orderId);
+    }
   }
 
+  /** When the oldest of `orderIds` ends (see forgetExpired), in seconds from now. */
   private secondsUntilOneEnds(orderIds: Iterable<string>, now: number): number {
-    let soonest = Infinity;
-    for (const orderId of orderIds) soonest = Math.min(soonest, this.holds.get(orderId)!.until);
-    return Math.max(1, Math.ceil((soonest - now) / 1000));
+    for (const orderId of orderIds) return Math.max(1, Math.ceil((this.holds.get(orderId)!.until - now) / 1000));
+    return 1;
   }
 }
