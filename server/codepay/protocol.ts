@@ -5,6 +5,7 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import { formatCents, parseAmount, type Cents } from '../../shared/money.ts';
 import type { Channel } from '../../shared/api.ts';
+import { integerField } from '../protocols/answer-fields.ts';
 
 export type Params = Record<string, string>;
 
@@ -148,11 +149,6 @@ export type CreateOrderAnswer =
       code: 'GATEWAY_SIGN_FAIL' | 'GATEWAY_BAD_PARAMS' | 'GATEWAY_REJECTED' | 'GATEWAY_BAD_RESPONSE';
       message: string;
     };
-
-function integerField(value: unknown): number | undefined {
-  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-  return typeof number === 'number' && Number.isSafeInteger(number) ? number : undefined;
-}
 
 /** Interprets the gateway's page=4 JSON: status 0 ok, -1 failed, -2 bad parameters. */
 export function parseCreateOrderAnswer(body: unknown): CreateOrderAnswer {

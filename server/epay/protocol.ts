@@ -6,6 +6,7 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { formatCents, parseAmount, type Cents } from '../../shared/money.ts';
+import { integerField } from '../protocols/answer-fields.ts';
 
 export type Params = Record<string, string>;
 /** Fields as a query or form parser hands them over: a repeated or bracketed name may be an array. */
@@ -221,11 +222,6 @@ export type GatewayFailure = {
 export type CreateAnswer = { ok: true; tradeNo: string; pay: PayInstruction } | GatewayFailure;
 
 const PAY_KINDS = ['payurl', 'qrcode', 'urlscheme'] as const;
-
-function integerField(value: unknown): number | undefined {
-  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-  return typeof number === 'number' && Number.isSafeInteger(number) ? number : undefined;
-}
 
 function textField(value: unknown): string | undefined {
   if (typeof value === 'string') return value;

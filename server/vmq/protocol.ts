@@ -9,6 +9,7 @@
  */
 import { hash, timingSafeEqual } from 'node:crypto';
 import { formatCents, parseAmount, type Cents } from '../../shared/money.ts';
+import { integerField } from '../protocols/answer-fields.ts';
 
 export type Params = Record<string, string>;
 /** Fields as a query parser hands them over: a repeated name may be an array. */
@@ -98,11 +99,6 @@ export type GatewayFailure = {
   code: 'GATEWAY_SIGN_FAIL' | 'GATEWAY_REJECTED' | 'GATEWAY_UNAVAILABLE' | 'GATEWAY_BAD_RESPONSE';
   message: string;
 };
-
-function integerField(value: unknown): number | undefined {
-  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-  return typeof number === 'number' && Number.isSafeInteger(number) ? number : undefined;
-}
 
 function asObject(body: unknown): Record<string, unknown> | undefined {
   return typeof body === 'object' && body !== null && !Array.isArray(body)

@@ -28,7 +28,7 @@ const ASSEMBLY = [
 ];
 const SERVER_TOP = ['./server/http', './server/cli', ...ASSEMBLY];
 const SERVICES = ['./server/orders', './server/outbox', './server/webhooks'];
-const PROTOCOLS = ['./server/codepay', './server/epay', './server/vmq'];
+const PROTOCOLS = ['./server/protocols', './server/codepay', './server/epay', './server/vmq'];
 const GATEWAYS = ['./server/providers', './server/sandbox'];
 /** The same, but for the sandbox's own entry point (main.ts), which is assembly. */
 const GATEWAY_MODULES = ['./server/providers', './server/sandbox/!(main).ts'];
