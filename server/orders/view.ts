@@ -23,6 +23,7 @@ export function toOrderView(order: OrderRecord, now: number): OrderView {
     expiresAt: order.expiresAt,
     paidAt: order.paidAt,
     late: order.late,
+    refunded: order.refunded === 0 ? null : formatCents(order.refunded),
     serverTime: now,
   };
 }
