@@ -4,6 +4,8 @@ export const ERRORS = {
   INVALID_PRICE: { status: 400, retryable: false },
   INVALID_CHANNEL: { status: 400, retryable: false },
   INVALID_PARAM: { status: 400, retryable: false },
+  /** A refund's `money` (or --money) that is not an amount like "1.00". */
+  INVALID_MONEY: { status: 400, retryable: false },
   UNAUTHORIZED: { status: 401, retryable: false },
   FORBIDDEN_ORIGIN: { status: 403, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },

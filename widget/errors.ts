@@ -2,10 +2,10 @@
 import { ERRORS, isErrorCode, type ErrorBody, type ErrorCode } from '../shared/errors.ts';
 
 /**
- * The signer's codes, plus two for order states that are not HTTP errors: a `failed` order (the
- * gateway refused it) and one in `review` (paid, but not the amount asked for).
+ * The signer's codes, plus three for order states that are not HTTP errors: a `failed` order (the
+ * gateway refused it), one in `review` (paid, but not the amount asked for), and one `refunded`.
  */
-export type CheckoutErrorCode = ErrorCode | 'ORDER_FAILED' | 'PAYMENT_REVIEW';
+export type CheckoutErrorCode = ErrorCode | 'ORDER_FAILED' | 'PAYMENT_REVIEW' | 'ORDER_REFUNDED';
 
 /** The detail of `codepay-error`. */
 export interface CheckoutErrorDetail {

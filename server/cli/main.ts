@@ -3,10 +3,12 @@
  * It reads the signer's configuration (environment, .env) and works on the same database.
  */
 import { parseArgs } from 'node:util';
-import type { OrderStatus } from '../../shared/api.ts';
+import { ORDER_STATUSES } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { PAYMENT_OUTCOMES, type OrderRecord, type PaymentRecord } from '../model/index.ts';
+import { ApiError } from '../errors.ts';
+import { PAYMENT_OUTCOMES, type OrderRecord, type PaymentRecord, type RefundRecord } from '../model/index.ts';
+import { parseRefundMoney, parseRequestKey } from '../orders/refund.ts';
 import { toOrderView } from '../orders/view.ts';
 import type { OrderFilter, PaymentFilter } from '../store/types.ts';
 import { openAdmin, type Admin } from './admin.ts';
@@ -19,6 +21,8 @@ const USAGE = `usage: codepay-checkout <command> [options]
   payments  [--orphan] [--outcome O] [--order ID] [--since DATE] [--until DATE] [--limit N] [--json]
   export    orders|payments [the same filters]    CSV on standard output
   resolve   <id> --accept|--reject        settle an order in review
+  refund    <id> [--money 1.00] [--key K] give a paid order's money back at the gateway (all that is left
+                                          without --money); the same --key again refunds once
   resend    <event id>                    send a webhook event again
   reconcile [--hours N]                   ask the gateway about pending and lately expired orders now
 
@@ -26,8 +30,6 @@ DATE is ISO 8601 (2026-11-25 or 2026-11-25T08:00:00Z). Configuration as for the 
 
 class UsageError extends Error {}
 class NotFound extends Error {}
-
-const STATUSES: readonly OrderStatus[] = ['creating', 'pending', 'paid', 'expired', 'failed', 'review'];
 
 const OPTIONS = {
   status: { type: 'string' },
@@ -37,6 +39,8 @@ const OPTIONS = {
   until: { type: 'string' },
   limit: { type: 'string' },
   hours: { type: 'string' },
+  money: { type: 'string' },
+  key: { type: 'string' },
   late: { type: 'boolean' },
   review: { type: 'boolean' },
   orphan: { type: 'boolean' },
@@ -70,7 +74,7 @@ function oneOf<T extends string>(name: string, text: string | undefined, allowed
 
 function orderFilter(values: Values): OrderFilter {
   return {
-    status: values.review ? 'review' : oneOf('status', values.status, STATUSES),
+    status: values.review ? 'review' : oneOf('status', values.status, ORDER_STATUSES),
     late: values.late ? true : undefined,
     since: date('since', values.since),
     until: date('until', values.until),
@@ -96,6 +100,7 @@ function orderRow(order: OrderRecord): Row {
     status: order.status,
     price: formatCents(order.price),
     money: money(order.money),
+    refunded: order.refunded === 0 ? null : formatCents(order.refunded),
     type: order.type,
     late: order.late,
     product: order.product,
@@ -112,6 +117,17 @@ function paymentRow(payment: PaymentRecord): Row {
     outcome: payment.outcome,
     money: money(payment.money),
     received: isoTime(payment.receivedAt),
+  };
+}
+
+function refundRow(refund: RefundRecord): Row {
+  return {
+    refund: refund.id,
+    money: formatCents(refund.money),
+    status: refund.status,
+    by: refund.actor,
+    created: isoTime(refund.createdAt),
+    message: refund.message,
   };
 }
 
@@ -141,7 +157,9 @@ async function run(command: string, positionals: string[], values: Values, admin
       if (!order) throw new NotFound(`no order ${id}`);
       const payments = await store.listPayments({ orderId: id });
       const events = await store.listEvents({ orderId: id });
-      if (values.json) return JSON.stringify({ order: toOrderView(order, Date.now()), payments, events }, null, 2);
+      const refunds = await store.listRefunds({ orderId: id });
+      if (values.json)
+        return JSON.stringify({ order: toOrderView(order, Date.now()), payments, refunds, events }, null, 2);
       const eventRows = events.map((event) => ({
         event: event.id,
         type: event.type,
@@ -156,6 +174,9 @@ async function run(command: string, positionals: string[], values: Values, admin
         'payments:',
         table(payments.map(paymentRow)),
         '',
+        'refunds:',
+        table(refunds.map(refundRow)),
+        '',
         'events:',
         table(eventRows),
       ].join('\n');
@@ -168,7 +189,19 @@ async function run(command: string, positionals: string[], values: Values, admin
       const kind = onlyPositional(positionals, 'of orders or payments');
       if (kind === 'orders') {
         const rows = (await store.listOrders(orderFilter(values))).map(orderRow);
-        return csv(rows, ['id', 'status', 'price', 'money', 'type', 'late', 'product', 'reference', 'created', 'paid']);
+        return csv(rows, [
+          'id',
+          'status',
+          'price',
+          'money',
+          'type',
+          'late',
+          'product',
+          'reference',
+          'created',
+          'paid',
+          'refunded',
+        ]);
       }
       if (kind === 'payments')
         return csv((await store.listPayments(paymentFilter(values))).map(paymentRow), [
@@ -186,6 +219,14 @@ async function run(command: string, positionals: string[], values: Values, admin
       const order = await orders.resolveReview(id, values.accept ? 'accept' : 'reject');
       if (!order) throw new NotFound(`no order ${id} in review`);
       return `order ${id} is now ${order.status}`;
+    }
+    case 'refund': {
+      const id = onlyPositional(positionals, 'order id');
+      const money = parseRefundMoney(values.money);
+      const requestKey = parseRequestKey(values.key);
+      const { refund, order, replayed } = await orders.refund(id, { money, actor: 'cli', requestKey });
+      const done = replayed ? 'was refunded before (the same --key)' : 'refunded';
+      return `order ${id}: ${formatCents(refund.money)} ${done} (${refund.id}); ${formatCents(order.refunded)} refunded in all, the order is ${order.status}`;
     }
     case 'resend': {
       const id = onlyPositional(positionals, 'event id');
@@ -234,6 +275,10 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
     }
     if (error instanceof NotFound) {
       err(`codepay-checkout: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof ApiError) {
+      err(`codepay-checkout: ${error.code}: ${error.message}`);
       return 1;
     }
     throw error;

@@ -1,5 +1,5 @@
 /** What a refund request may do to an order: pure decisions, made under the order's lock. */
-import { formatCents, type Cents } from '../../shared/money.ts';
+import { formatCents, inGatewayRange, parseAmount, type Cents } from '../../shared/money.ts';
 import { ApiError } from '../errors.ts';
 import type { OrderRecord, PaymentRecord, RefundRecord } from '../model/index.ts';
 
@@ -56,4 +56,25 @@ export function judgeRefund(
     return { refusal: new ApiError('REFUND_TOO_LARGE', message) };
   }
   return { refund: money, paid };
+}
+
+/** A refund's amount as asked ("1.00"); absent or empty: what is left. */
+export function parseRefundMoney(value: unknown): Cents | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const cents = typeof value === 'string' ? parseAmount(value) : undefined;
+  if (cents === undefined || !inGatewayRange(cents)) {
+    throw new ApiError('INVALID_MONEY', '"money" must be an amount in yuan from "0.01", like "1.00".');
+  }
+  return cents;
+}
+
+const REQUEST_KEY = /^[\x21-\x7e]{1,100}$/;
+
+/** The caller's Idempotency-Key: printable ASCII, at most 100 characters; absent: null. */
+export function parseRequestKey(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  if (!REQUEST_KEY.test(value)) {
+    throw new ApiError('BAD_REQUEST', 'The Idempotency-Key must be 1 to 100 printable ASCII characters, no spaces.');
+  }
+  return value;
 }

@@ -70,6 +70,11 @@ function newRefundId(): string {
   return `rf_${randomBytes(12).toString('base64url')}`;
 }
 
+function notSupported(): ApiError {
+  const message = "This shop's gateway cannot give money back: refund the buyer from the gateway's own admin.";
+  return new ApiError('REFUND_NOT_SUPPORTED', message);
+}
+
 function refusedBy(message: string): ApiError {
   return new ApiError(
     'REFUND_REFUSED',
@@ -284,26 +289,22 @@ export class OrderService {
    */
   async refund(orderId: string, command: RefundCommand): Promise<RefundResult> {
     const { store, provider } = this.options;
-    const known = await store.getOrder(orderId);
-    if (!known) throw new ApiError('ORDER_NOT_FOUND', 'No such order.');
-    if (!provider.refund) {
-      const message = "This shop's gateway cannot give money back: refund the buyer from the gateway's own admin.";
-      throw new ApiError('REFUND_NOT_SUPPORTED', message);
-    }
     const requestKey = command.requestKey ?? null;
     let verdict: RefundVerdict | undefined;
-    let order = known;
+    let order: OrderRecord | undefined;
     const refund = await store.beginRefund(orderId, (locked, payments, refunds) => {
       order = locked;
       verdict = judgeRefund(locked, payments, refunds, { money: command.money, requestKey });
+      // Judged first, so that an unpaid order or too large an amount is said as such on any gateway.
+      if ('refund' in verdict && !provider.refund) verdict = { refusal: notSupported() };
       if (!('refund' in verdict)) return undefined;
       const { actor } = command;
       return { id: newRefundId(), orderId, money: verdict.refund, actor, requestKey, createdAt: this.now() };
     });
-    if (!verdict) throw new ApiError('ORDER_NOT_FOUND', 'No such order.');
+    if (!verdict || !order) throw new ApiError('ORDER_NOT_FOUND', 'There is no such order.');
     if ('refusal' in verdict) throw verdict.refusal;
     if ('earlier' in verdict) return this.replay(verdict.earlier, order);
-    if (!refund) throw new ApiError('INTERNAL', 'The refund was not recorded.');
+    if (!refund || !provider.refund) throw new ApiError('INTERNAL', 'The refund was not recorded.');
     const paid = verdict.paid;
     const log = { orderId, refundId: refund.id, money: formatCents(refund.money), actor: command.actor };
     let answer;

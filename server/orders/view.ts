@@ -1,7 +1,7 @@
 /** The public view of an order: what anyone holding its id may see. */
-import type { OrderView } from '../../shared/api.ts';
+import type { OrderView, RefundView } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
-import type { OrderRecord } from '../model/index.ts';
+import type { OrderRecord, RefundRecord } from '../model/index.ts';
 
 export function qrImagePath(id: string): string {
   return `/api/orders/${id}/qr.png`;
@@ -25,5 +25,15 @@ export function toOrderView(order: OrderRecord, now: number): OrderView {
     late: order.late,
     refunded: order.refunded === 0 ? null : formatCents(order.refunded),
     serverTime: now,
+  };
+}
+
+export function toRefundView(refund: RefundRecord): RefundView {
+  return {
+    id: refund.id,
+    money: formatCents(refund.money),
+    status: refund.status,
+    message: refund.message,
+    createdAt: refund.createdAt,
   };
 }
