@@ -40,6 +40,8 @@ export const ERRORS = {
   GATEWAY_AMOUNT_MISMATCH: { status: 502, retryable: true },
   /** The gateway refused the refund; the message is the gateway's. Nothing was given back. */
   REFUND_REFUSED: { status: 502, retryable: false },
+  /** No answer from the gateway to a refund: it stays pending; see the gateway's admin, then `refund --settle`. */
+  REFUND_OUTCOME_UNKNOWN: { status: 504, retryable: false },
   GATEWAY_UNAVAILABLE: { status: 503, retryable: true },
   GATEWAY_TIMEOUT: { status: 504, retryable: true },
   SHUTTING_DOWN: { status: 503, retryable: true },

@@ -23,6 +23,8 @@ const USAGE = `usage: codepay-checkout <command> [options]
   resolve   <id> --accept|--reject        settle an order in review
   refund    <id> [--money 1.00] [--key K] give a paid order's money back at the gateway (all that is left
                                           without --money); the same --key again refunds once
+  refund    <id> --settle <refund id> --as succeeded|failed
+                                          record what the gateway's admin shows of a refund it did not answer
   resend    <event id>                    send a webhook event again
   reconcile [--hours N]                   ask the gateway about pending and lately expired orders now
 
@@ -41,6 +43,8 @@ const OPTIONS = {
   hours: { type: 'string' },
   money: { type: 'string' },
   key: { type: 'string' },
+  settle: { type: 'string' },
+  as: { type: 'string' },
   late: { type: 'boolean' },
   review: { type: 'boolean' },
   orphan: { type: 'boolean' },
@@ -222,6 +226,12 @@ async function run(command: string, positionals: string[], values: Values, admin
     }
     case 'refund': {
       const id = onlyPositional(positionals, 'order id');
+      if (values.settle !== undefined) {
+        const status = oneOf('as', values.as, ['succeeded', 'failed'] as const);
+        if (!status) throw new UsageError('refund --settle takes --as succeeded or --as failed');
+        const { refund, order } = await orders.settlePendingRefund(id, values.settle, status);
+        return `refund ${refund.id} of order ${id} is now ${refund.status}; ${formatCents(order.refunded)} refunded in all, the order is ${order.status}`;
+      }
       const money = parseRefundMoney(values.money);
       const requestKey = parseRequestKey(values.key);
       const { refund, order, replayed } = await orders.refund(id, { money, actor: 'cli', requestKey });

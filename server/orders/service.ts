@@ -13,12 +13,12 @@ import type {
   RefundSettlement,
 } from '../model/index.ts';
 import { outboxRows, paymentEvent, refundEvent } from '../outbox/events.ts';
-import type { PaymentProvider, VerifiedPayment } from '../providers/provider.ts';
+import type { PaymentProvider, RefundAnswer, VerifiedPayment } from '../providers/provider.ts';
 import type { PaymentResult, Store } from '../store/types.ts';
 import type { OpenOrders } from './open-orders.ts';
 import type { StatusPublisher } from './publisher.ts';
 import type { CreateOrderCommand } from './request.ts';
-import { judgeRefund, type RefundVerdict } from './refund.ts';
+import { judgeRefund, paidMoney, type RefundVerdict } from './refund.ts';
 import { changed, settlePayment, settleReview } from './settle.ts';
 
 export interface OrderServiceOptions {
@@ -307,16 +307,18 @@ export class OrderService {
     if (!refund || !provider.refund) throw new ApiError('INTERNAL', 'The refund was not recorded.');
     const paid = verdict.paid;
     const log = { orderId, refundId: refund.id, money: formatCents(refund.money), actor: command.actor };
-    let answer;
+    let answer: RefundAnswer;
     try {
       answer = await provider.refund({ id: order.id, gatewayOrderId: order.gatewayOrderId }, refund.money);
-    } catch (error) {
-      // No answer: the gateway may have given the money back or not, so the refund stays pending
-      // (its money held) until the merchant has looked at the gateway's admin.
+    } catch {
+      answer = { ok: false, message: 'the gateway could not be asked', outcomeUnknown: true };
+    }
+    if (!answer.ok && answer.outcomeUnknown) {
+      // The gateway may have given the money back or not: the refund stays pending, its money held,
+      // until the merchant has looked at the gateway's admin (refund --settle).
       this.options.log.warn('refund: no answer from the gateway', log);
-      const code = error instanceof ApiError ? error.code : 'GATEWAY_UNAVAILABLE';
-      const message = `The gateway did not answer refund ${refund.id}; it stays pending: check the gateway's admin for whether the money went back.`;
-      throw new ApiError(code, message);
+      const message = `No answer from the gateway to refund ${refund.id} (${answer.message}); it stays pending: look in the gateway's admin whether the money went back, then record it with the admin CLI's refund --settle.`;
+      throw new ApiError('REFUND_OUTCOME_UNKNOWN', message);
     }
     const settlement: RefundSettlement = answer.ok
       ? { status: 'succeeded', message: null }
@@ -324,6 +326,29 @@ export class OrderService {
     const settled = await this.settleRefund(refund.id, settlement, paid);
     this.options.log.info('refund settled', { ...log, status: settlement.status });
     if (!answer.ok) throw refusedBy(answer.message);
+    return { ...settled, replayed: false };
+  }
+
+  /**
+   * What became of a refund the gateway did not answer, as the merchant read it in the gateway's
+   * admin: succeeded (the order's refunded sum and event, as for an answer) or failed (its money
+   * free to refund again).
+   */
+  async settlePendingRefund(
+    orderId: string,
+    refundId: string,
+    status: RefundSettlement['status'],
+  ): Promise<RefundResult> {
+    const { store } = this.options;
+    const order = await store.getOrder(orderId);
+    const pending = (await store.listRefunds({ orderId })).find((refund) => refund.id === refundId);
+    if (!order || pending?.status !== 'pending') {
+      throw new ApiError('NOT_FOUND', `Order ${orderId} has no pending refund ${refundId}.`);
+    }
+    const paid = paidMoney(order, await store.listPayments({ orderId }));
+    const message = status === 'failed' ? 'recorded as not given back by the merchant' : null;
+    const settled = await this.settleRefund(refundId, { status, message }, paid);
+    this.options.log.info('refund settled by hand', { orderId, refundId, status });
     return { ...settled, replayed: false };
   }
 
