@@ -336,6 +336,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
         refund: { status: 'succeeded', settledAt: 8_000 },
       });
       expect(await store.getOrder(order.id)).toMatchObject({ status: 'refunded', refunded: 300 });
+      // Money paid again for a refunded order is a payment of its own, not the order's.
+      expect(await record(store, payment(order.id, 989))).toMatchObject({ outcome: 'extra', statusChanged: false });
+      expect(await store.getOrder(order.id)).toMatchObject({ status: 'refunded', refunded: 300 });
       const [event] = await store
         .listEvents({ orderId: order.id })
         .then((events) => events.filter((e) => e.type === 'order.refunded'));
