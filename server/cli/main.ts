@@ -8,7 +8,7 @@ import { formatCents } from '../../shared/money.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { ApiError } from '../errors.ts';
 import { PAYMENT_OUTCOMES, type OrderRecord, type PaymentRecord, type RefundRecord } from '../model/index.ts';
-import { parseRefundMoney, parseRequestKey } from '../orders/refund.ts';
+import { parseRefundMoney, parseRequestKey } from '../orders/refund-rules.ts';
 import { toOrderView } from '../orders/view.ts';
 import type { OrderFilter, PaymentFilter } from '../store/types.ts';
 import { openAdmin, type Admin } from './admin.ts';
@@ -229,12 +229,12 @@ async function run(command: string, positionals: string[], values: Values, admin
       if (values.settle !== undefined) {
         const status = oneOf('as', values.as, ['succeeded', 'failed'] as const);
         if (!status) throw new UsageError('refund --settle takes --as succeeded or --as failed');
-        const { refund, order } = await orders.settlePendingRefund(id, values.settle, status);
+        const { refund, order } = await orders.refunds.settlePendingRefund(id, values.settle, status);
         return `refund ${refund.id} of order ${id} is now ${refund.status}; ${formatCents(order.refunded)} refunded in all, the order is ${order.status}`;
       }
       const money = parseRefundMoney(values.money);
       const requestKey = parseRequestKey(values.key);
-      const { refund, order, replayed } = await orders.refund(id, { money, actor: 'cli', requestKey });
+      const { refund, order, replayed } = await orders.refunds.refund(id, { money, actor: 'cli', requestKey });
       const done = replayed ? 'was refunded before (the same --key)' : 'refunded';
       return `order ${id}: ${formatCents(refund.money)} ${done} (${refund.id}); ${formatCents(order.refunded)} refunded in all, the order is ${order.status}`;
     }

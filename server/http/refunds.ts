@@ -6,7 +6,7 @@
 import type Router from '@koa/router';
 import type { RefundAnswerView } from '../../shared/api.ts';
 import { ApiError } from '../errors.ts';
-import { parseRefundMoney, parseRequestKey } from '../orders/refund.ts';
+import { parseRefundMoney, parseRequestKey } from '../orders/refund-rules.ts';
 import type { OrderService } from '../orders/service.ts';
 import { toOrderView, toRefundView } from '../orders/view.ts';
 import { bearerAuth } from './auth.ts';
@@ -49,7 +49,7 @@ export function registerRefundRoutes(router: Router, deps: RefundRouteDeps): voi
       const money = parseRefundMoney(refundBody(ctx.request.body).money);
       const requestKey = parseRequestKey(ctx.get('idempotency-key') || undefined);
       const order = await findOrder(deps.orders, ctx.params.id);
-      const result = await deps.orders.refund(order.id, { money, actor: 'api', requestKey });
+      const result = await deps.orders.refunds.refund(order.id, { money, actor: 'api', requestKey });
       ctx.set('Cache-Control', 'no-store');
       if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
       const answer: RefundAnswerView = {
