@@ -38,8 +38,8 @@ export function registerRefundRoutes(router: Router, deps: RefundRouteDeps): voi
       if (!isMerchant(ctx.get('authorization') || undefined)) {
         throw new ApiError('UNAUTHORIZED', 'Refunds need the API secret: Authorization: Bearer <API_SECRET>.');
       }
-      // No body at all (ctx.is: null) is {}: refund what is left; a body must be JSON.
-      if (ctx.is('application/json') === false) {
+      // No body (none, or Content-Length: 0) is {}: refund what is left; a body must be JSON.
+      if (ctx.request.length !== 0 && ctx.is('application/json') === false) {
         throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the refund as application/json.');
       }
       return next();

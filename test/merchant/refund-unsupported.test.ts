@@ -53,6 +53,9 @@ describe('refunds where the gateway cannot refund', () => {
     expect(answer.body.error.code).toBe('REFUND_NOT_SUPPORTED');
     expect(answer.body.error.message).toMatch(/gateway's own admin/);
     expect((await refund(paid.id, {})).body.error.code).toBe('REFUND_NOT_SUPPORTED');
+    // No body at all (curl -X POST) asks for all that is left, like {}.
+    const bare = await requestJson(`${stack.url}/api/orders/${paid.id}/refund`, { method: 'POST', headers: backend });
+    expect([bare.status, bare.body.error.code]).toEqual([422, 'REFUND_NOT_SUPPORTED']);
     await expectUnchanged(paid, 'paid');
   });
 
