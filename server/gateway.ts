@@ -2,9 +2,10 @@
  * The merchant's gateway from its settings (assembly): the provider GATEWAY names, pointed at the
  * real gateway, or at that provider's sandbox mounted at /sandbox in sandbox mode.
  */
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { codepayProvider } from './providers/codepay.ts';
+import { epayProvider } from './providers/epay.ts';
 import type { PaymentProvider } from './providers/provider.ts';
 import { createSandbox, type Sandbox } from './sandbox/index.ts';
 
@@ -28,8 +29,18 @@ export interface GatewayPlace {
   log: Logger;
 }
 
-export function openGateway(config: Config, place: GatewayPlace): Gateway {
-  const { gateway } = config;
+type CodepayGatewayConfig = Extract<Config['gateway'], { provider: 'codepay' }>;
+type EpayGatewayConfig = Extract<Config['gateway'], { provider: 'epay' }>;
+
+/** Where the gateway sends the notify and the buyer back: the same for every provider. */
+function signerUrls(config: Config, place: GatewayPlace): { notifyUrl: string; returnUrl: string | undefined } {
+  return {
+    notifyUrl: `${place.publicUrl}/api/notify`,
+    returnUrl: config.returnUrls ? `${place.publicUrl}/api/return` : undefined,
+  };
+}
+
+function openCodepay(gateway: CodepayGatewayConfig, config: Config, place: GatewayPlace): Gateway {
   const sandboxUrl = `${place.signerUrl}${SANDBOX_PATH}`;
   const sandbox =
     gateway.kind === 'sandbox' && place.mountSandbox
@@ -54,11 +65,35 @@ export function openGateway(config: Config, place: GatewayPlace): Gateway {
       merchantId: gateway.merchantId,
       merchantKey: gateway.merchantKey,
       merchantToken: gateway.merchantToken,
-      notifyUrl: `${place.publicUrl}/api/notify`,
-      returnUrl: config.returnUrls ? `${place.publicUrl}/api/return` : undefined,
+      ...signerUrls(config, place),
       timeoutMs: config.gatewayTimeoutMs,
     },
     sandbox?.inProcess(sandboxUrl),
   );
   return { provider, sandbox, livemode: gateway.kind === 'remote' };
+}
+
+function openEpay(gateway: EpayGatewayConfig, config: Config, place: GatewayPlace): Gateway {
+  if (gateway.kind === 'sandbox') {
+    throw new ConfigError('EPAY_URL: the epay sandbox is not built in yet: set EPAY_URL to a real epay site');
+  }
+  const provider = epayProvider({
+    url: gateway.url,
+    pid: gateway.merchantId,
+    key: gateway.merchantKey,
+    ...signerUrls(config, place),
+    timeoutMs: config.gatewayTimeoutMs,
+  });
+  return { provider, sandbox: undefined, livemode: true };
+}
+
+/** The provider GATEWAY names, each opened by its own small opener. */
+export function openGateway(config: Config, place: GatewayPlace): Gateway {
+  const { gateway } = config;
+  switch (gateway.provider) {
+    case 'codepay':
+      return openCodepay(gateway, config, place);
+    case 'epay':
+      return openEpay(gateway, config, place);
+  }
 }
