@@ -1,6 +1,6 @@
 /**
- * The epay sandbox merchant's documented test credentials: what `GATEWAY=epay npm start` uses when
- * EPAY_PID / EPAY_KEY are not set. Public on purpose; never valid at a real epay site.
+ * The epay sandbox merchant's documented test credentials: what `GATEWAY=epay npm run sandbox` and
+ * `npm start` use when EPAY_PID / EPAY_KEY are not set. Public on purpose; valid at no real epay site.
  */
-export const EPAY_SANDBOX_PID = '1001';
-export const EPAY_SANDBOX_KEY = 'epay-sandbox-key-do-not-use-in-production';
+export const EPAY_SANDBOX_PID = '1000';
+export const EPAY_SANDBOX_KEY = 'EpaySandboxKeyNotForProduction00';
