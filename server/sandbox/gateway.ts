@@ -12,7 +12,7 @@ import { formatCents, inGatewayRange, parseAmount } from '../../shared/money.ts'
 import { fieldWithSeparator, md5Hex, type Params } from '../codepay/protocol.ts';
 import { parseQuery, verifyIn, type Charset } from './charset.ts';
 import { cashierPage } from './pages.ts';
-import { payUrl, qrcodeUrl, sandboxUrl, sleep, type Runtime } from './runtime.ts';
+import { payUrl, qrcodeUrl, sandboxUrl, sleep, untilGone, type Runtime } from './runtime.ts';
 import type { Order } from './state.ts';
 
 type Answer = Record<string, unknown>;
@@ -131,11 +131,7 @@ async function playFault(
       };
     case 'hang':
       // No answer: wait until the caller gives up or the sandbox closes.
-      await new Promise((resolve) => {
-        const gone = AbortSignal.any([caller, runtime.closing]);
-        if (gone.aborted) resolve(undefined);
-        else gone.addEventListener('abort', resolve, { once: true });
-      });
+      await untilGone(caller, runtime.closing);
       return null;
     default:
       return undefined;
