@@ -2,11 +2,12 @@
  * The merchant's gateway from its settings (assembly): the provider GATEWAY names, pointed at the
  * real gateway, or at that provider's sandbox mounted at /sandbox in sandbox mode.
  */
-import { ConfigError, type Config } from './config.ts';
+import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { codepayProvider } from './providers/codepay.ts';
 import { epayProvider } from './providers/epay.ts';
 import type { PaymentProvider } from './providers/provider.ts';
+import { createEpaySandbox } from './sandbox/epay/index.ts';
 import { createSandbox, type Sandbox } from './sandbox/index.ts';
 
 export const SANDBOX_PATH = '/sandbox';
@@ -74,17 +75,30 @@ function openCodepay(gateway: CodepayGatewayConfig, config: Config, place: Gatew
 }
 
 function openEpay(gateway: EpayGatewayConfig, config: Config, place: GatewayPlace): Gateway {
-  if (gateway.kind === 'sandbox') {
-    throw new ConfigError('EPAY_URL: the epay sandbox is not built in yet: set EPAY_URL to a real epay site');
-  }
-  const provider = epayProvider({
-    url: gateway.url,
-    pid: gateway.merchantId,
-    key: gateway.merchantKey,
-    ...signerUrls(config, place),
-    timeoutMs: config.gatewayTimeoutMs,
-  });
-  return { provider, sandbox: undefined, livemode: true };
+  const sandboxUrl = `${place.signerUrl}${SANDBOX_PATH}`;
+  const sandbox =
+    gateway.kind === 'sandbox' && place.mountSandbox
+      ? createEpaySandbox({
+          pid: gateway.merchantId,
+          key: gateway.merchantKey,
+          basePath: SANDBOX_PATH,
+          publicBaseUrl: config.publicUrl ? `${config.publicUrl}${SANDBOX_PATH}` : undefined,
+          retrySchedule: gateway.retrySchedule,
+          log: place.log.child({ component: 'sandbox' }),
+        })
+      : undefined;
+  const provider = epayProvider(
+    {
+      // The sandbox serves mapi.php and api.php at its root, as a site does.
+      url: gateway.kind === 'remote' ? gateway.url : `${sandboxUrl}/`,
+      pid: gateway.merchantId,
+      key: gateway.merchantKey,
+      ...signerUrls(config, place),
+      timeoutMs: config.gatewayTimeoutMs,
+    },
+    sandbox?.inProcess(sandboxUrl),
+  );
+  return { provider, sandbox, livemode: gateway.kind === 'remote' };
 }
 
 /** The provider GATEWAY names, each opened by its own small opener. */
