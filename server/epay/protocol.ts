@@ -249,7 +249,7 @@ const NOT_JSON: GatewayFailure = {
 };
 
 /** A negative code: -3 is the signature (or key) check failing; any other is the gateway's refusal. */
-function refusal(answer: Record<string, unknown>, code: number): GatewayFailure {
+function refusal(answer: Record<string, unknown>, code: number, what = 'the order'): GatewayFailure {
   const message = gatewayMessage(answer);
   if (code === -3 || /签名|sign/i.test(message)) {
     return {
@@ -261,7 +261,7 @@ function refusal(answer: Record<string, unknown>, code: number): GatewayFailure 
   return {
     ok: false,
     code: 'GATEWAY_REJECTED',
-    message: `The epay gateway refused the order (code ${code}): ${message}.`,
+    message: `The epay gateway refused ${what} (code ${code}): ${message}.`,
   };
 }
 
@@ -488,7 +488,7 @@ export function readRefundAnswer(body: unknown): RefundAnswer {
   if (!answer) return NOT_JSON;
   const code = integerField(answer.code);
   if (code === 0) return { ok: true, money: parseAmount(answer.money) };
-  if (code !== undefined && code < 0) return refusal(answer, code);
+  if (code !== undefined && code < 0) return refusal(answer, code, 'the refund');
   return {
     ok: false,
     code: 'GATEWAY_BAD_RESPONSE',

@@ -178,7 +178,16 @@ export function epayProvider(options: EpayOptions, transport: GatewayTransport =
     async refund(order, money) {
       const request = refundRequest(options.url, pid, key, refOf(order), money);
       const body = await apiCall(() => transport.post(request.url, request.body.reveal(), timeoutMs));
-      if (failed(body)) return { ok: false, message: `The refund's outcome is unknown: ${body.failed}.` };
+      // No answer, or one that is no JSON: the site may have given the money back before it failed.
+      if (failed(body))
+        return { ok: false, message: `The refund's outcome is unknown: ${body.failed}.`, outcomeUnknown: true };
+      if (body === undefined) {
+        return {
+          ok: false,
+          message: "The refund's outcome is unknown: api.php's answer was not JSON.",
+          outcomeUnknown: true,
+        };
+      }
       const answer = readRefundAnswer(body);
       return answer.ok ? { ok: true } : { ok: false, message: answer.message };
     },

@@ -54,7 +54,12 @@ export interface PaymentDetails {
   param: string | null;
 }
 
-export type RefundAnswer = { ok: true } | { ok: false; message: string };
+/**
+ * ok: the money went back. Not ok: nothing went back (`message`: the gateway's reason, no secret);
+ * with `outcomeUnknown`, no answer came (a timeout, a lost connection) and the gateway may have
+ * given the money back or not: the order service keeps that refund pending.
+ */
+export type RefundAnswer = { ok: true } | { ok: false; message: string; outcomeUnknown?: boolean };
 
 export interface PaymentProvider {
   /** Creates the order at the gateway; rejects with an ApiError (GATEWAY_*) it can show the buyer. */

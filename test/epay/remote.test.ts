@@ -122,7 +122,10 @@ describe('the epay provider over HTTP', () => {
     expect(await provider.refund!(order, 200)).toEqual({ ok: true });
     expect(await provider.refund!({ ...order, gatewayOrderId: null }, 300)).toEqual({ ok: true });
     const more = await provider.refund!(order, 1);
-    expect(more).toMatchObject({ ok: false });
+    expect(more).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^The epay gateway refused the refund \(code -\d\): /),
+    });
     const refunds = (await requestJson(`${gateway.url}_control/refunds?out_trade_no=refund-1`)).body;
     expect(refunds[0]).toMatchObject({ refunded: '5.00', refunds: [{ money: '2.00' }, { money: '3.00' }] });
   });
@@ -140,6 +143,7 @@ describe('the epay provider over HTTP', () => {
     expect(answer).toEqual({
       ok: false,
       message: "The refund's outcome is unknown: api.php did not answer within 300 ms.",
+      outcomeUnknown: true,
     });
   });
 });
