@@ -5,9 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
-import { signed } from '../../server/epay/protocol.ts';
+import { gatewayEscape, signed } from '../../server/epay/protocol.ts';
 import { EPAY_SANDBOX_KEY, EPAY_SANDBOX_PID } from '../../server/sandbox/epay/credentials.ts';
 import { createOrder, eventually, payAtSandbox, postJson, requestJson } from '../support/http.ts';
+import { runPeer } from '../support/peers.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148';
@@ -194,6 +195,52 @@ describe('GATEWAY=epay with the sandbox', () => {
     // Past the rest of the schedule, no attempt came after the success.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await attemptsOf(order)).toHaveLength(attempts.length);
+  });
+
+  it("takes the notify our PHP gateway peer signs and sends, as an epay site's cron does", async () => {
+    await start();
+    const order = await createOrder(stack!.url, { price: '10.00', param: 'ref 1' });
+    const [{ query }] = runPeer<{ query: string }>('epay', 'sign_notify.php', [
+      {
+        key: EPAY_SANDBOX_KEY,
+        notify: {
+          pid: EPAY_SANDBOX_PID,
+          trade_no: '2026120310000012345',
+          out_trade_no: order.id,
+          type: 'alipay',
+          name: gatewayEscape(`Order ${order.id}`),
+          money: '10.00',
+          trade_status: 'TRADE_SUCCESS',
+          param: gatewayEscape('ref 1'),
+        },
+      },
+    ]);
+    expect(query).toContain('money=10&');
+    expect(await getNotify(query)).toEqual({ status: 200, text: 'success' });
+    expect(await statusOf(order.id)).toBe('paid');
+    expect(await stack!.signer.store.getPayment('2026120310000012345')).toMatchObject({
+      orderId: order.id,
+      money: 1000,
+    });
+  });
+
+  it('with RETURN_SUCCESS_URL sends the buyer back through /api/return, recorded like a notify', async () => {
+    const pages = {
+      RETURN_SUCCESS_URL: 'https://shop.example.com/thanks',
+      RETURN_FAILURE_URL: 'https://shop.example.com/sorry',
+    };
+    await start(pages);
+    const order = await createOrder(stack!.url, { price: '4.00' });
+    expect(await sandboxOrder(order)).toMatchObject({ return_url: `${stack!.url}/api/return` });
+    await faults({ out_trade_no: order.id, lostNotify: true });
+    const payment = (await payAtSandbox(order.qr!.payload!)) as unknown as { return_link: string };
+    expect(payment.return_link).toMatch(new RegExp(`^${stack!.url}/api/return\\?`));
+    const back = await fetch(payment.return_link, { redirect: 'manual' });
+    expect([back.status, back.headers.get('location')]).toEqual([302, `${pages.RETURN_SUCCESS_URL}?order=${order.id}`]);
+    expect(await statusOf(order.id)).toBe('paid');
+    const tampered = payment.return_link.replace('money=4', 'money=0.04');
+    const refused = await fetch(tampered, { redirect: 'manual' });
+    expect(refused.headers.get('location')).toBe(pages.RETURN_FAILURE_URL);
   });
 
   it('finds a payment whose notify never comes by asking api.php?act=order', async () => {
