@@ -59,6 +59,8 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 
   // `success` once the payment is durably recorded, `fail` for anything the gateway did not sign.
+  // Some gateways (epay, V免签) send the notify as a GET with the fields in the query.
+  router.get('/notify', async (ctx) => answerNotify(ctx, (await orders.receiveNotify(ctx.querystring)).answer));
   // A body that is not a form is not read, and not signed.
   router.post(
     '/notify',

@@ -14,6 +14,8 @@ const order = (overrides: Partial<OrderRecord> = {}): OrderRecord => ({
   gatewayOrderId: 'G1',
   qrPayload: null,
   qrImageUrl: null,
+  qrLink: null,
+  qrEnterAmount: false,
   errorCode: null,
   late: false,
   createdAt: 0,

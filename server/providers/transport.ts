@@ -1,23 +1,62 @@
 /** How providers' calls travel: over HTTP, or in-process to the sandbox the signer mounts. */
+import { ApiError } from '../errors.ts';
 import { resolveQr, type ResolvedQr } from './qr.ts';
+
+export interface GatewayReply {
+  status: number;
+  text: string;
+}
 
 export interface GatewayTransport {
   /** GETs a gateway URL; rejects with a TimeoutError DOMException after timeoutMs. */
-  get(url: string, timeoutMs: number): Promise<{ status: number; text: string }>;
+  get(url: string, timeoutMs: number): Promise<GatewayReply>;
+  /** POSTs a form body (`a=1&b=2`) to a gateway URL; rejects like get(). */
+  post(url: string, form: string, timeoutMs: number): Promise<GatewayReply>;
   /** The QR code's image URL and the payload the image holds (null when it can't be read). */
   readQr(qrcode: string, gatewayUrl: string, timeoutMs: number): Promise<ResolvedQr>;
 }
 
+async function reply(response: Response): Promise<GatewayReply> {
+  return { status: response.status, text: await response.text() };
+}
+
 export const httpTransport: GatewayTransport = {
   async get(url, timeoutMs) {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
-    return { status: response.status, text: await response.text() };
+    return reply(await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' }));
+  },
+  async post(url, form, timeoutMs) {
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    return reply(await fetch(url, { method: 'POST', headers, body: form, signal: AbortSignal.timeout(timeoutMs) }));
   },
   readQr: resolveQr,
 };
 
 export function isTimeout(error: unknown): boolean {
   return error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+/**
+ * The gateway's answer text to a call the buyer waits for; a refusal the buyer can read when it did
+ * not answer 2xx in time. The client's own error is never quoted: its message may hold the URL.
+ */
+export async function gatewayText(call: () => Promise<GatewayReply>, timeoutMs: number): Promise<string> {
+  try {
+    const response = await call();
+    if (response.status >= 200 && response.status <= 299) return response.text;
+    throw new ApiError(
+      'GATEWAY_UNAVAILABLE',
+      `The payment gateway answered HTTP ${response.status}. Please try again.`,
+    );
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if (isTimeout(error)) {
+      throw new ApiError(
+        'GATEWAY_TIMEOUT',
+        `The payment gateway did not answer within ${timeoutMs} ms. Please try again.`,
+      );
+    }
+    throw new ApiError('GATEWAY_UNAVAILABLE', 'The payment gateway could not be reached. Please try again.');
+  }
 }
 
 /** Some gateways send JSON with a byte-order mark or as text/html: read the text, then parse. */
