@@ -36,10 +36,7 @@ function notSupported(): ApiError {
 }
 
 function refusedBy(message: string): ApiError {
-  return new ApiError(
-    'REFUND_REFUSED',
-    `The gateway refused the refund: ${message || 'no reason given'}. Nothing was given back.`,
-  );
+  return new ApiError('REFUND_REFUSED', `${message || 'The gateway refused the refund.'} Nothing was given back.`);
 }
 
 /** A refund and its order after it; `replayed`: the answer to an earlier request with the same key. */
@@ -99,13 +96,13 @@ export class Refunds {
     try {
       answer = await provider.refund({ id: order.id, gatewayOrderId: order.gatewayOrderId }, refund.money);
     } catch {
-      answer = { ok: false, message: 'the gateway could not be asked', outcomeUnknown: true };
+      answer = { ok: false, message: 'The gateway could not be asked.', outcomeUnknown: true };
     }
     if (!answer.ok && answer.outcomeUnknown) {
       // The gateway may have given the money back or not: the refund stays pending, its money held,
       // until the merchant has looked at the gateway's admin (refund --settle).
       this.options.log.warn('refund: no answer from the gateway', log);
-      const message = `No answer from the gateway to refund ${refund.id} (${answer.message}); it stays pending: look in the gateway's admin whether the money went back, then record it with the admin CLI's refund --settle.`;
+      const message = `${answer.message} Refund ${refund.id} stays pending: look in the gateway's admin whether the money went back, then record it with the admin CLI's refund --settle.`;
       throw new ApiError('REFUND_OUTCOME_UNKNOWN', message);
     }
     const settlement: RefundSettlement = answer.ok
