@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
-import { checkout, heard, readQr, startShopHarness, type ShopHarness } from '../support/browser.ts';
+import { checkout, heard, payButtonToQr, startShopHarness, type ShopHarness } from '../support/browser.ts';
 import { payAtSandbox, requestJson } from '../support/http.ts';
 
 let shop: ShopHarness;
@@ -25,14 +25,7 @@ it('a shop on another origin: script tag from the signer, QR read from a screens
   page.on('request', (request) => {
     if (/\/api\/orders\/[^/]+$/.test(new URL(request.url()).pathname)) orderReads.push(request.url());
   });
-  await checkout(page, 'idle').locator('[part~=pay-button]').click();
-  const qr = checkout(page, 'pending').locator('[part=qr]');
-  await qr.waitFor();
-
-  const payUrl = readQr(await qr.screenshot());
-  const [order] = (await heard(page))
-    .filter((event) => event.type === 'codepay-order')
-    .map((event) => event.detail as OrderView);
+  const { qrText: payUrl, order } = await payButtonToQr(page);
   expect(payUrl).toBe(order.qr?.payload);
   expect(payUrl).toMatch(new RegExp(`^${stack.sandboxUrl}/pay/`));
 

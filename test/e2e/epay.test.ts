@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
-import { checkout, heard, readQr, startShopHarness, type ShopHarness } from '../support/browser.ts';
+import { checkout, heard, payButtonToQr, startShopHarness, type ShopHarness } from '../support/browser.ts';
 import { requestJson } from '../support/http.ts';
 
 let shop: ShopHarness;
@@ -18,14 +18,7 @@ afterAll(() => shop?.close());
 it('a shop on another origin pays through the epay sandbox: QR from a screenshot, paid at its page', async () => {
   const stack = await shop.signer({ GATEWAY: 'epay' });
   const page = await shop.open(stack, 'price="9.90"');
-  await checkout(page, 'idle').locator('[part~=pay-button]').click();
-  const qr = checkout(page, 'pending').locator('[part=qr]');
-  await qr.waitFor();
-
-  const payUrl = readQr(await qr.screenshot());
-  const [order] = (await heard(page))
-    .filter((event) => event.type === 'codepay-order')
-    .map((event) => event.detail as OrderView);
+  const { qrText: payUrl, order } = await payButtonToQr(page);
   expect(payUrl).toBe(order.qr?.payload);
   expect(payUrl).toMatch(new RegExp(`^${stack.sandboxUrl}/pay/`));
 
