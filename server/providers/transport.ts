@@ -26,7 +26,9 @@ export const httpTransport: GatewayTransport = {
   },
   async post(url, form, timeoutMs) {
     const headers = { 'content-type': 'application/x-www-form-urlencoded' };
-    return reply(await fetch(url, { method: 'POST', headers, body: form, signal: AbortSignal.timeout(timeoutMs) }));
+    // A redirected POST would be re-sent as a GET without its form: a 3xx is an answer of its own.
+    const signal = AbortSignal.timeout(timeoutMs);
+    return reply(await fetch(url, { method: 'POST', headers, body: form, redirect: 'manual', signal }));
   },
   readQr: resolveQr,
 };
@@ -36,12 +38,17 @@ export function isTimeout(error: unknown): boolean {
 }
 
 /**
- * The gateway's answer text to a call the buyer waits for; a refusal the buyer can read when it did
- * not answer 2xx in time. The client's own error is never quoted: its message may hold the URL.
+ * The gateway's answer text (to a GET, or a POST of `form`); a refusal the buyer can read when it
+ * did not answer 2xx in time. The client's own error is never quoted: its message may hold the URL.
  */
-export async function gatewayText(call: () => Promise<GatewayReply>, timeoutMs: number): Promise<string> {
+export async function callGateway(
+  transport: GatewayTransport,
+  url: string,
+  timeoutMs: number,
+  form?: string,
+): Promise<string> {
   try {
-    const response = await call();
+    const response = await (form === undefined ? transport.get(url, timeoutMs) : transport.post(url, form, timeoutMs));
     if (response.status >= 200 && response.status <= 299) return response.text;
     throw new ApiError(
       'GATEWAY_UNAVAILABLE',
