@@ -390,7 +390,7 @@ function epayGateway(env: Env): GatewayConfig {
 
 /** The secrets of a gateway's settings, to mask in every log line. */
 export function gatewaySecrets(gateway: GatewayConfig): string[] {
-  return [gateway.merchantKey, (gateway.provider === 'codepay' && gateway.merchantToken) || ''];
+  return [gateway.merchantKey, ('merchantToken' in gateway && gateway.merchantToken) || ''];
 }
 
 /** Each gateway's settings; adding a provider adds its reader here. */

@@ -59,8 +59,6 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 
   // `success` once the payment is durably recorded, `fail` for anything the gateway did not sign.
-  // Some gateways (epay, V免签) send the notify as a GET with the fields in the query.
-  router.get('/notify', async (ctx) => answerNotify(ctx, (await orders.receiveNotify(ctx.querystring)).answer));
   // A body that is not a form is not read, and not signed.
   router.post(
     '/notify',
@@ -68,6 +66,9 @@ export function apiRouter(deps: ApiDeps): Router {
     formText(),
     async (ctx) => answerNotify(ctx, (await orders.receiveNotify(ctx.request.body as string)).answer),
   );
+
+  // V免签 (and epay) send theirs as a GET, the signed fields in the query.
+  router.get('/notify', async (ctx) => answerNotify(ctx, (await orders.receiveNotify(ctx.querystring)).answer));
 
   return router;
 }

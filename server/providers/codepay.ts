@@ -16,7 +16,7 @@ import {
 } from '../codepay/protocol.ts';
 import { ApiError } from '../errors.ts';
 import type { PaymentProvider } from './provider.ts';
-import { gatewayText, httpTransport, isTimeout, parseJson, type GatewayTransport } from './transport.ts';
+import { callGateway, httpTransport, isTimeout, parseJson, type GatewayTransport } from './transport.ts';
 
 export interface CodepayOptions {
   /** The creat_order URL, e.g. https://codepay.fateqq.com:51888/creat_order/ */
@@ -39,7 +39,7 @@ function signedUrl(url: string, params: Params, key: string): string {
 }
 
 export function codepayProvider(options: CodepayOptions, transport: GatewayTransport = httpTransport): PaymentProvider {
-  const call = (url: string) => gatewayText(() => transport.get(url, options.timeoutMs), options.timeoutMs);
+  const call = (url: string) => callGateway(transport, url, options.timeoutMs);
 
   return {
     async createOrder(order) {

@@ -29,7 +29,7 @@ import { ApiError } from '../errors.ts';
 import type { PaymentProvider } from './provider.ts';
 import type { ResolvedQr } from './qr.ts';
 import {
-  gatewayText,
+  callGateway,
   httpTransport,
   isTimeout,
   parseJson,
@@ -132,9 +132,7 @@ export function epayProvider(options: EpayOptions, transport: GatewayTransport =
       if (!request.ok) throw new ApiError('GATEWAY_BAD_PARAMS', request.message);
       const form = new URLSearchParams(request.form).toString();
       const mapi = endpoint(options.url, 'mapi.php').href;
-      const answer = readCreateAnswer(
-        parseJson(await gatewayText(() => transport.post(mapi, form, timeoutMs), timeoutMs)),
-      );
+      const answer = readCreateAnswer(parseJson(await callGateway(transport, mapi, timeoutMs, form)));
       if (!answer.ok) throw new ApiError(answer.code, answer.message);
       // epay asks the amount it was given and keeps no expiry of its own: the order's lifetime is ours.
       return {

@@ -26,7 +26,9 @@ export const httpTransport: GatewayTransport = {
   },
   async post(url, form, timeoutMs) {
     const headers = { 'content-type': 'application/x-www-form-urlencoded' };
-    return reply(await fetch(url, { method: 'POST', headers, body: form, signal: AbortSignal.timeout(timeoutMs) }));
+    // A redirected POST would be re-sent as a GET without its form: a 3xx is an answer of its own.
+    const signal = AbortSignal.timeout(timeoutMs);
+    return reply(await fetch(url, { method: 'POST', headers, body: form, redirect: 'manual', signal }));
   },
   readQr: resolveQr,
 };
@@ -35,13 +37,27 @@ export function isTimeout(error: unknown): boolean {
   return error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
 }
 
-/**
- * The gateway's answer text to a call the buyer waits for; a refusal the buyer can read when it did
- * not answer 2xx in time. The client's own error is never quoted: its message may hold the URL.
- */
-export async function gatewayText(call: () => Promise<GatewayReply>, timeoutMs: number): Promise<string> {
+/** Some gateways send JSON with a byte-order mark or as text/html: read the text, then parse. */
+export function parseJson(text: string): unknown {
   try {
-    const response = await call();
+    return JSON.parse(text.replace(/^\uFEFF/, '').trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The gateway's answer text (to a GET, or a POST of `form`); a refusal the buyer can read when it
+ * did not answer 2xx in time. The client's own error is never quoted: its message may hold the URL.
+ */
+export async function callGateway(
+  transport: GatewayTransport,
+  url: string,
+  timeoutMs: number,
+  form?: string,
+): Promise<string> {
+  try {
+    const response = await (form === undefined ? transport.get(url, timeoutMs) : transport.post(url, form, timeoutMs));
     if (response.status >= 200 && response.status <= 299) return response.text;
     throw new ApiError(
       'GATEWAY_UNAVAILABLE',
@@ -56,14 +72,5 @@ export async function gatewayText(call: () => Promise<GatewayReply>, timeoutMs: 
       );
     }
     throw new ApiError('GATEWAY_UNAVAILABLE', 'The payment gateway could not be reached. Please try again.');
-  }
-}
-
-/** Some gateways send JSON with a byte-order mark or as text/html: read the text, then parse. */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, '').trim());
-  } catch {
-    return undefined;
   }
 }

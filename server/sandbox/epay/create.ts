@@ -71,7 +71,8 @@ function checkFields(
   const outTradeNo = field('out_trade_no');
   if (!OUT_TRADE_NO.test(outTradeNo)) return refuse(-1, '订单号(out_trade_no)格式不正确');
   if (!httpUrl(field('notify_url'))) return refuse(-1, '通知地址(notify_url)不能为空');
-  const returnUrl = field('return_url');
+  // Blank is not given: the sign leaves it out too.
+  const returnUrl = field('return_url').trim() === '' ? '' : field('return_url');
   if (flow === 'submit' ? !httpUrl(returnUrl) : returnUrl !== '' && !httpUrl(returnUrl)) {
     return refuse(-1, '回调地址(return_url)不能为空');
   }
