@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView, RefundAnswerView } from '../../shared/api.ts';
 import type { RefundEvent } from '../../server/outbox/events.ts';
 import { verifyWebhook } from '../../server/webhooks/signature.ts';
-import { EPAY_KEY, EPAY_PID, startEpaySite, type RunningEpaySite } from '../epay/gateway.ts';
 import { runCli } from '../support/cli.ts';
+import { KEY, PID, refund as refundAtGateway, startEpaySandbox, type RunningEpay } from '../support/epay-sandbox.ts';
 import { createOrder, eventually, payAtSandbox, postJson, requestJson } from '../support/http.ts';
 import { freePort } from '../support/processes.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -20,12 +20,12 @@ const API_SECRET = 'merchant-backend-secret-0123456789';
 const WEBHOOK_SECRET = 'whsec-test-0123456789abcdef';
 const backend = { authorization: `Bearer ${API_SECRET}` };
 
-let gateway: RunningEpaySite;
+let gateway: RunningEpay;
 let receiver: Receiver;
 let stack: Stack;
 
 beforeAll(async () => {
-  gateway = await startEpaySite();
+  gateway = await startEpaySandbox();
   receiver = await startReceiver();
   const port = String(await freePort());
   stack = await startStack({
@@ -50,8 +50,8 @@ const refund = (id: string, body: unknown, headers: Record<string, string> = {})
 const merchantSettings = () => ({
   GATEWAY: 'epay',
   EPAY_URL: gateway.url,
-  EPAY_PID,
-  EPAY_KEY,
+  EPAY_PID: PID,
+  EPAY_KEY: KEY,
   PRICE_MIN: '0.01',
   PRICE_MAX: '100.00',
   API_SECRET,
@@ -63,7 +63,7 @@ const cli = (...args: string[]) =>
 
 /** What the epay site itself recorded of the order's refunds. */
 async function atGateway(id: string): Promise<{ status: number; refunded: string; refunds: { money: string }[] }> {
-  const [order] = (await requestJson(`${gateway.url}_control/refunds?out_trade_no=${id}`)).body;
+  const [order] = (await requestJson(`${gateway.url}/_control/refunds?out_trade_no=${id}`)).body;
   return order ?? { status: 1, refunded: '0.00', refunds: [] };
 }
 
@@ -211,22 +211,11 @@ describe('refunds on epay', () => {
   it("says the gateway's refusal, and keeps it on record with nothing given back", async () => {
     const order = await paidOrder('3.00');
     // Refunded in the gateway's own admin meanwhile: the gateway then refuses ours.
-    const direct = new URLSearchParams({
-      pid: EPAY_PID,
-      key: EPAY_KEY,
-      out_trade_no: order.id,
-      money: '3.00',
-    });
-    const atAdmin = await fetch(`${gateway.url}api.php?act=refund`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: direct.toString(),
-    });
-    expect((await atAdmin.json()).code).toBe(0);
+    expect(await refundAtGateway(gateway, { out_trade_no: order.id }, '3.00')).toMatchObject({ code: 0 });
     const refused = await refund(order.id, { money: '1.00' });
     expect([refused.status, refused.body.error?.code]).toEqual([502, 'REFUND_REFUSED']);
     expect(refused.body.error?.message).toContain('退款金额不能大于订单可退金额');
-    expect(refused.body.error?.message).not.toContain(EPAY_KEY);
+    expect(refused.body.error?.message).not.toContain(KEY);
     expect(await view(order.id)).toMatchObject({ status: 'paid', refunded: null });
     const [record] = await stack.signer.store.listRefunds({ orderId: order.id });
     expect(record).toMatchObject({ status: 'failed', money: 100, message: expect.stringContaining('退款金额') });
