@@ -46,6 +46,9 @@ async function expectUnchanged(order: OrderView, status: string) {
   expect(receiver.received.map((hit) => JSON.parse(hit.body).type)).not.toContain('order.refunded');
 }
 
+// Each run of the CLI starts a Node process that loads the TypeScript sources: seconds on a busy machine.
+const CLI_TIMEOUT_MS = 90_000;
+
 describe('refunds where the gateway cannot refund', () => {
   it('answers the backend REFUND_NOT_SUPPORTED for a paid order, and changes nothing', async () => {
     const answer = await refund(paid.id, { money: '1.00' });
@@ -94,18 +97,29 @@ describe('refunds where the gateway cannot refund', () => {
     await expectUnchanged(paid, 'paid');
   });
 
-  it('says the same from the admin CLI, with exit code 1 and nothing changed', async () => {
-    const unsupported = await cli('refund', paid.id, '--money', '1.00');
-    expect(unsupported.code).toBe(1);
-    expect(unsupported.stderr.trim()).toMatch(/^codepay-checkout: REFUND_NOT_SUPPORTED: /);
-    const notPaid = await cli('refund', unpaid.id);
-    expect([notPaid.code, notPaid.stderr]).toEqual([1, expect.stringContaining('ORDER_NOT_PAID')]);
-    const tooMuch = await cli('refund', paid.id, '--money', '100.00');
-    expect([tooMuch.code, tooMuch.stderr]).toEqual([1, expect.stringContaining('REFUND_TOO_LARGE')]);
-    const malformed = await cli('refund', paid.id, '--money', '1,00');
-    expect([malformed.code, malformed.stderr]).toEqual([1, expect.stringContaining('INVALID_MONEY')]);
-    const shown = await cli('order', paid.id);
-    expect(shown.stdout).toMatch(/refunds:\n\(none\)/);
-    await expectUnchanged(paid, 'paid');
-  });
+  it(
+    'says the same from the admin CLI, with exit code 1 and nothing changed',
+    async () => {
+      const unsupported = await cli('refund', paid.id, '--money', '1.00');
+      expect(unsupported.code).toBe(1);
+      expect(unsupported.stderr.trim()).toMatch(/^codepay-checkout: REFUND_NOT_SUPPORTED: /);
+      const notPaid = await cli('refund', unpaid.id);
+      expect([notPaid.code, notPaid.stderr]).toEqual([1, expect.stringContaining('ORDER_NOT_PAID')]);
+      const tooMuch = await cli('refund', paid.id, '--money', '100.00');
+      expect([tooMuch.code, tooMuch.stderr]).toEqual([1, expect.stringContaining('REFUND_TOO_LARGE')]);
+      const malformed = await cli('refund', paid.id, '--money', '1,00');
+      expect([malformed.code, malformed.stderr]).toEqual([1, expect.stringContaining('INVALID_MONEY')]);
+      const settleHow = await cli('refund', paid.id, '--settle', 'rf_x');
+      expect([settleHow.code, settleHow.stderr.split('\n')[0]]).toEqual([
+        2,
+        'codepay-checkout: refund --settle takes --as succeeded or --as failed',
+      ]);
+      const noSuch = await cli('refund', paid.id, '--settle', 'rf_x', '--as', 'failed');
+      expect([noSuch.code, noSuch.stderr]).toEqual([1, expect.stringContaining(`has no pending refund rf_x`)]);
+      const shown = await cli('order', paid.id);
+      expect(shown.stdout).toMatch(/refunds:\n\(none\)/);
+      await expectUnchanged(paid, 'paid');
+    },
+    CLI_TIMEOUT_MS,
+  );
 });
