@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView, RefundAnswerView } from '../../shared/api.ts';
 import type { RefundEvent } from '../../server/outbox/events.ts';
 import { verifyWebhook } from '../../server/webhooks/signature.ts';
-import { runCli } from '../support/cli.ts';
+import { CLI_TIMEOUT_MS, runCli } from '../support/cli.ts';
 import { KEY, PID, refund as refundAtGateway, startEpaySandbox, type RunningEpay } from '../support/epay-sandbox.ts';
 import { createOrder, eventually, payAtSandbox, postJson, requestJson } from '../support/http.ts';
 import { freePort } from '../support/processes.ts';
@@ -86,9 +86,6 @@ async function refundEvents(id: string, count: number): Promise<RefundEvent[]> {
       .filter((event) => event.type === 'order.refunded' && event.data.order.id === id);
   return eventually(() => (events().length >= count ? events() : undefined), 5_000, `${count} order.refunded`);
 }
-
-// Each run of the CLI starts a Node process that loads the TypeScript sources: seconds on a busy machine.
-const CLI_TIMEOUT_MS = 90_000;
 
 describe('refunds on epay', () => {
   it('refunds part from the backend, then the rest: the gateway, the view, the stream and the webhooks say so', async () => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
-import { runCli } from '../support/cli.ts';
+import { CLI_TIMEOUT_MS, runCli } from '../support/cli.ts';
 import { createOrder, eventually, payAtSandbox, postJson, requestJson } from '../support/http.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -45,9 +45,6 @@ async function expectUnchanged(order: OrderView, status: string) {
   expect(await stack.signer.store.listRefunds({ orderId: order.id })).toEqual([]);
   expect(receiver.received.map((hit) => JSON.parse(hit.body).type)).not.toContain('order.refunded');
 }
-
-// Each run of the CLI starts a Node process that loads the TypeScript sources: seconds on a busy machine.
-const CLI_TIMEOUT_MS = 90_000;
 
 describe('refunds where the gateway cannot refund', () => {
   it('answers the backend REFUND_NOT_SUPPORTED for a paid order, and changes nothing', async () => {

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** For a test that runs the CLI several times: each run loads the TypeScript sources, seconds on a busy machine. */
+export const CLI_TIMEOUT_MS = 90_000;
+
 export interface CliRun {
   code: number;
   stdout: string;
