@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
 import type { ProxyTrust } from './http/client-address.ts';
-import type { PricePolicy, Product } from './orders/request.ts';
+import { UNSAFE_TEXT, type PricePolicy, type Product } from './orders/request.ts';
 import {
   parseRetrySchedule,
   SANDBOX_DEMO_PRODUCTS,
@@ -89,6 +89,8 @@ export interface Config {
   streams: { perClient: number; total: number; maxAgeSeconds: number };
   /** Seconds a client may take to send a request's headers and body. */
   requestTimeoutSeconds: number;
+  /** The shop's name on the payment link pages (MERCHANT_NAME); null: they show none. */
+  merchantName: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -315,6 +317,18 @@ function returnUrls(env: Env): Config['returnUrls'] {
   return { success, failure: env.RETURN_FAILURE_URL ? httpUrl('RETURN_FAILURE_URL', env.RETURN_FAILURE_URL) : success };
 }
 
+const MERCHANT_NAME_LENGTH = 64;
+
+/** Shown to buyers as it is written (escaped): one line of visible text, not too long for a phone. */
+function merchantName(raw: string | undefined): string | null {
+  const name = raw?.trim();
+  if (!name) return null;
+  if (UNSAFE_TEXT.test(name)) fail('MERCHANT_NAME', 'must be one line of text, without control characters');
+  if ([...name].length > MERCHANT_NAME_LENGTH)
+    fail('MERCHANT_NAME', `must be at most ${MERCHANT_NAME_LENGTH} characters long`);
+  return name;
+}
+
 function gatewayName(raw: string | undefined): GatewayName {
   const name = (raw || 'codepay').trim().toLowerCase();
   if (!GATEWAYS.includes(name as GatewayName)) fail('GATEWAY', `unknown gateway "${raw}" (use ${GATEWAYS.join(', ')})`);
@@ -397,5 +411,6 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
       maxAgeSeconds: integer(env, 'SSE_MAX_AGE', 900, 1, 86_400),
     },
     requestTimeoutSeconds: integer(env, 'REQUEST_TIMEOUT', 60, 1, 3_600),
+    merchantName: merchantName(env.MERCHANT_NAME),
   };
 }

@@ -176,6 +176,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     returnUrls: config.returnUrls,
     assets: { distDir: join(ROOT, 'dist'), demoDir: join(ROOT, 'widget', 'demo') },
     cors: corsPolicy,
+    merchantName: config.merchantName,
     health: () => ({
       ok: !store.writeHealth().writesFailing,
       watchers: publisher.watcherCount,

@@ -5,11 +5,12 @@
 import { parseArgs } from 'node:util';
 import type { OrderStatus } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { amountLink, productLinks } from '../http/links.ts';
 import { PAYMENT_OUTCOMES, type OrderRecord, type PaymentRecord } from '../model/index.ts';
 import { toOrderView } from '../orders/view.ts';
 import type { OrderFilter, PaymentFilter } from '../store/types.ts';
-import { openAdmin, type Admin } from './admin.ts';
+import { openAdmin, signerUrlOf, type Admin } from './admin.ts';
 import { csv, isoTime, table, type Row } from './format.ts';
 
 const USAGE = `usage: codepay-checkout <command> [options]
@@ -21,6 +22,7 @@ const USAGE = `usage: codepay-checkout <command> [options]
   resolve   <id> --accept|--reject        settle an order in review
   resend    <event id>                    send a webhook event again
   reconcile [--hours N]                   ask the gateway about pending and lately expired orders now
+  links     [--json]                      each product's payment link, to share in a chat
 
 DATE is ISO 8601 (2026-11-25 or 2026-11-25T08:00:00Z). Configuration as for the signer (DATA_DIR, ...).`;
 
@@ -124,6 +126,26 @@ function onlyPositional(positionals: string[], what: string): string {
   return positionals[0];
 }
 
+/** The payment links: from the configuration alone, no database. */
+function links(config: Config, values: Values): string {
+  const baseUrl = signerUrlOf(config);
+  const found = productLinks(baseUrl, config.pricePolicy.products);
+  if (values.json) return JSON.stringify(found, null, 2);
+  const lines = [table(found.map(({ id, name, price, url }) => ({ product: id, name, price, link: url })))];
+  const open = config.pricePolicy.openAmount;
+  if (open) {
+    const range = `${formatCents(open.min)} to ${formatCents(open.max)}`;
+    lines.push(
+      '',
+      `open amounts, ${range}: ${amountLink(baseUrl, formatCents(open.min))} (put the amount after price=)`,
+    );
+  }
+  if (config.publicUrl === null) {
+    lines.push('', 'PUBLIC_URL is not set: these use the listening address; set PUBLIC_URL to the one buyers reach.');
+  }
+  return lines.join('\n');
+}
+
 async function run(command: string, positionals: string[], values: Values, admin: Admin): Promise<string> {
   const { store, orders } = admin;
   switch (command) {
@@ -218,7 +240,12 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
   }
   let admin: Admin;
   try {
-    admin = await openAdmin(loadConfig(), (line) => err(line));
+    const config = loadConfig();
+    if (command === 'links') {
+      out(links(config, parsed.values));
+      return 0;
+    }
+    admin = await openAdmin(config, (line) => err(line));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     err(`codepay-checkout: configuration error: ${error.message}`);

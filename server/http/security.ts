@@ -28,9 +28,9 @@ export function setSecurityHeaders(ctx: Context): void {
   ctx.set('Referrer-Policy', 'no-referrer');
 }
 
-/** On an HTML answer, once it is made. */
+/** On an HTML answer, once it is made; a page with a stricter policy of its own (pay-page.ts) keeps it. */
 export function setPageHeaders(ctx: Context): void {
   if (!isHtml(ctx) || ctx.headerSent) return;
-  ctx.set('Content-Security-Policy', PAGE_POLICY);
+  if (!ctx.response.get('Content-Security-Policy')) ctx.set('Content-Security-Policy', PAGE_POLICY);
   ctx.set('X-Frame-Options', 'DENY');
 }
