@@ -37,7 +37,8 @@ header{text-align:center;margin-bottom:1rem}
 header p{margin:0}
 .merchant{color:var(--muted);overflow-wrap:anywhere}
 h1{margin:.25rem 0 0;font-size:1.375rem;line-height:1.3;overflow-wrap:anywhere}
-.price{font-size:2rem;font-weight:700;font-variant-numeric:tabular-nums}
+.price{font-size:1.25rem;font-weight:600;font-variant-numeric:tabular-nums}
+main>p{text-align:center}
 .hint{color:var(--muted)}
 codepay-checkout{display:block;--codepay-width:100%}
 `.trim();

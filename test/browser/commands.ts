@@ -4,6 +4,7 @@
  */
 import type {} from '@vitest/browser-playwright'; // types `context.page` as Playwright's Page
 import type { BrowserCommand } from 'vitest/node';
+import { linkCommands } from './link-commands.ts';
 
 interface NodeResponse {
   status: number;
@@ -92,7 +93,7 @@ const runDemo: BrowserCommand<[signerUrl: string, screenshot: string]> = async (
   }
 };
 
-export const commands = { nodeFetch, blockRequests, colorScheme, runDemo };
+export const commands = { nodeFetch, blockRequests, colorScheme, runDemo, ...linkCommands };
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
