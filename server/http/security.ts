@@ -28,9 +28,10 @@ export function setSecurityHeaders(ctx: Context): void {
   ctx.set('Referrer-Policy', 'no-referrer');
 }
 
-/** On an HTML answer, once it is made; a page with a stricter policy of its own (pay-page.ts) keeps it. */
+/** On an HTML answer, once it is made. */
 export function setPageHeaders(ctx: Context): void {
   if (!isHtml(ctx) || ctx.headerSent) return;
+  // A page with a policy of its own (the console's, stricter) keeps it.
   if (!ctx.response.get('Content-Security-Policy')) ctx.set('Content-Security-Policy', PAGE_POLICY);
   ctx.set('X-Frame-Options', 'DENY');
 }
