@@ -85,12 +85,12 @@ export interface Config {
   reconcileIntervalSeconds: number;
   /** Where the buyer lands after paying (the gateway's return_url goes through /api/return). */
   returnUrls: { success: string; failure: string } | null;
+  /** The shop's name on the payment link pages (MERCHANT_NAME); null: they show none. */
+  merchantName: string | null;
   /** Event streams: how many one client address and the process may hold, and for how long (seconds). */
   streams: { perClient: number; total: number; maxAgeSeconds: number };
   /** Seconds a client may take to send a request's headers and body. */
   requestTimeoutSeconds: number;
-  /** The shop's name on the payment link pages (MERCHANT_NAME); null: they show none. */
-  merchantName: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -405,12 +405,12 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1, 3_600_000),
     reconcileIntervalSeconds: integer(env, 'RECONCILE_INTERVAL', 30, 0, 86_400),
     returnUrls: returnUrls(env),
+    merchantName: merchantName(env.MERCHANT_NAME),
     streams: {
       perClient: integer(env, 'SSE_MAX_PER_CLIENT', 100, 1, 1_000_000),
       total: integer(env, 'SSE_MAX_STREAMS', 10_000, 1, 1_000_000),
       maxAgeSeconds: integer(env, 'SSE_MAX_AGE', 900, 1, 86_400),
     },
     requestTimeoutSeconds: integer(env, 'REQUEST_TIMEOUT', 60, 1, 3_600),
-    merchantName: merchantName(env.MERCHANT_NAME),
   };
 }

@@ -8,6 +8,7 @@ import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 
 export interface Admin {
+  config: Config;
   store: Store;
   orders: OrderService;
   close(): Promise<void>;
@@ -36,5 +37,5 @@ export async function openAdmin(config: Config, writeLog: (line: string) => void
     // Events it writes are delivered by the running signer's outbox.
     destinations: config.webhook ? ['webhook'] : [],
   });
-  return { store, orders, close: () => store.close() };
+  return { config, store, orders, close: () => store.close() };
 }

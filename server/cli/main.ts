@@ -19,10 +19,10 @@ const USAGE = `usage: codepay-checkout <command> [options]
   order     <id> [--json]                 one order with its payments and events
   payments  [--orphan] [--outcome O] [--order ID] [--since DATE] [--until DATE] [--limit N] [--json]
   export    orders|payments [the same filters]    CSV on standard output
+  links     [--json]                      each product's payment link, to share in a chat
   resolve   <id> --accept|--reject        settle an order in review
   resend    <event id>                    send a webhook event again
   reconcile [--hours N]                   ask the gateway about pending and lately expired orders now
-  links     [--json]                      each product's payment link, to share in a chat
 
 DATE is ISO 8601 (2026-11-25 or 2026-11-25T08:00:00Z). Configuration as for the signer (DATA_DIR, ...).`;
 
@@ -126,7 +126,7 @@ function onlyPositional(positionals: string[], what: string): string {
   return positionals[0];
 }
 
-/** The payment links: from the configuration alone, no database. */
+/** The payment links, from the configuration. */
 function links(config: Config, values: Values): string {
   const baseUrl = signerUrlOf(config);
   const found = productLinks(baseUrl, config.pricePolicy.products);
@@ -149,6 +149,8 @@ function links(config: Config, values: Values): string {
 async function run(command: string, positionals: string[], values: Values, admin: Admin): Promise<string> {
   const { store, orders } = admin;
   switch (command) {
+    case 'links':
+      return links(admin.config, values);
     case 'orders': {
       const found = await store.listOrders(orderFilter(values));
       return print(
@@ -240,12 +242,7 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
   }
   let admin: Admin;
   try {
-    const config = loadConfig();
-    if (command === 'links') {
-      out(links(config, parsed.values));
-      return 0;
-    }
-    admin = await openAdmin(config, (line) => err(line));
+    admin = await openAdmin(loadConfig(), (line) => err(line));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     err(`codepay-checkout: configuration error: ${error.message}`);
