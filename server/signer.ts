@@ -174,9 +174,9 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     configView: configView(config),
     gatewayTimeoutMs: config.gatewayTimeoutMs,
     returnUrls: config.returnUrls,
+    merchantName: config.merchantName,
     assets: { distDir: join(ROOT, 'dist'), demoDir: join(ROOT, 'widget', 'demo') },
     cors: corsPolicy,
-    merchantName: config.merchantName,
     health: () => ({
       ok: !store.writeHealth().writesFailing,
       watchers: publisher.watcherCount,

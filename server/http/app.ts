@@ -18,10 +18,10 @@ export interface SignerHttpDeps extends ApiDeps {
   log: Logger;
   assets: AssetDirs;
   cors: CorsPolicy;
-  /** /healthz: `ok` (false: answered 503, e.g. while the store's writes fail) and facts (watchers, streams). */
-  health: () => { ok: boolean } & Record<string, unknown>;
   /** MERCHANT_NAME, on the payment link pages; null: none. */
   merchantName: string | null;
+  /** /healthz: `ok` (false: answered 503, e.g. while the store's writes fail) and facts (watchers, streams). */
+  health: () => { ok: boolean } & Record<string, unknown>;
   /** Routers served beside the signer's own, through the same chain (the sandbox at /sandbox). */
   mounted?: readonly Router[];
 }

@@ -4,7 +4,6 @@
  */
 import type {} from '@vitest/browser-playwright'; // types `context.page` as Playwright's Page
 import type { BrowserCommand } from 'vitest/node';
-import { linkCommands } from './link-commands.ts';
 
 interface NodeResponse {
   status: number;
@@ -93,7 +92,7 @@ const runDemo: BrowserCommand<[signerUrl: string, screenshot: string]> = async (
   }
 };
 
-export const commands = { nodeFetch, blockRequests, colorScheme, runDemo, ...linkCommands };
+export const commands = { nodeFetch, blockRequests, colorScheme, runDemo };
 
 declare module 'vitest/browser' {
   interface BrowserCommands {

@@ -10,7 +10,10 @@ import type {} from '@vitest/browser-playwright'; // types `context.page` as Pla
 import type { Page } from 'playwright-core';
 import type { BrowserCommand, BrowserCommandContext } from 'vitest/node';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core's script, read when first needed (the test configuration loads this module for every run). */
+let axeSource: string | undefined;
+const axeScript = () =>
+  (axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
 
 export interface LinkRun {
   status: number;
@@ -72,7 +75,7 @@ async function buyerTab(context: BrowserCommandContext, options: LinkOptions): P
     errors,
     violations: () => tab.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
     async axe() {
-      await tab.evaluate(AXE_SOURCE);
+      await tab.evaluate(axeScript());
       return tab.evaluate(async () => {
         const results = await (
           window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }
