@@ -5,10 +5,10 @@
 import { parseArgs } from 'node:util';
 import type { OrderStatus } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { amountLink, productLinks } from '../http/links.ts';
+import { ConfigError, loadConfig } from '../config.ts';
 import { PAYMENT_OUTCOMES, type OrderRecord, type PaymentRecord } from '../model/index.ts';
 import { toOrderView } from '../orders/view.ts';
+import { amountLink, productLinks } from '../http/links.ts';
 import type { OrderFilter, PaymentFilter } from '../store/types.ts';
 import { openAdmin, signerUrlOf, type Admin } from './admin.ts';
 import { csv, isoTime, table, type Row } from './format.ts';
@@ -127,7 +127,7 @@ function onlyPositional(positionals: string[], what: string): string {
 }
 
 /** The payment links, from the configuration. */
-function links(config: Config, values: Values): string {
+function links(config: Admin['config'], values: Values): string {
   const baseUrl = signerUrlOf(config);
   const found = productLinks(baseUrl, config.pricePolicy.products);
   if (values.json) return JSON.stringify(found, null, 2);
