@@ -48,10 +48,11 @@ describe('a product link, paid from a desktop in the sandbox', () => {
   }
 });
 
-test('an open amount link (zh-TW): the amount asked is the amount paid', async () => {
+test('an open amount link (zh-TW, a desktop-wide window): the amount asked is the amount paid', async () => {
   const run = await commands.runPaymentLink(`${inject('signerUrl')}/pay?price=12.5`, {
     language: 'zh-TW',
     scheme: 'light',
+    width: 1280,
     screenshots: 'test/output/link-amount-light-zh-TW',
   });
   expect(run.violations).toEqual([]);
