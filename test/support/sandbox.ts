@@ -17,12 +17,12 @@ export const MERCHANT_ID = '20002';
 export const MERCHANT_KEY = 'test-key-0123456789';
 export const MERCHANT_TOKEN = 'test-token-abc';
 
-async function listen(server: Server): Promise<string> {
+export async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function closeServer(server: Server): Promise<void> {
+export function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }
@@ -64,16 +64,18 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
   };
 }
 
-/**
- * For a test file: `sandbox()` starts a sandbox and `later(close)` registers anything else to stop;
- * all of it is closed, newest first, after each test.
- */
-export function closedAfterEach() {
+/** For a test file: `later(close)` registers something to stop; all of it is stopped, newest first, after each test. */
+export function stoppedAfterEach(): (cleanup: () => Promise<void>) => void {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
-  const later = (cleanup: () => Promise<void>) => void cleanups.push(cleanup);
+  return (cleanup) => void cleanups.push(cleanup);
+}
+
+/** For a test file: `sandbox()` starts a sandbox, `later(close)` registers anything else; see stoppedAfterEach. */
+export function closedAfterEach() {
+  const later = stoppedAfterEach();
   const sandbox = async (options: Partial<SandboxOptions> = {}): Promise<RunningSandbox> => {
     const running = await startSandbox(options);
     later(running.close);
