@@ -3,9 +3,7 @@
  * `GATEWAY=epay npm run sandbox` serves it), signed mapi.php and api.php calls, merchant notify
  * handlers that record the GETs they got, and our PHP merchant peer (test/peers/epay/).
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp, withChain } from '../../server/http/app.ts';
@@ -18,8 +16,16 @@ import {
   type EpaySandboxOptions,
 } from '../../server/sandbox/epay/index.ts';
 import { postForm } from './http.ts';
-import { startPhpServer } from './php.ts';
-import { closeServer, getJson, listen, postJson, stoppedAfterEach, waitFor } from './sandbox.ts';
+import {
+  closeServer,
+  getJson,
+  listen,
+  postJson,
+  startPhpHandler,
+  stoppedAfterEach,
+  waitFor,
+  type PhpHandler,
+} from './sandbox.ts';
 
 export const PID = '1001';
 export const KEY = 'Epay-test-key-0123456789abcdefgh';
@@ -162,26 +168,7 @@ export async function startMerchant(answers: string[], path = '/notify'): Promis
 
 const EPAY_PEERS = fileURLToPath(new URL('../peers/epay/', import.meta.url));
 
-export interface PhpEpayMerchant {
-  url: string;
-  /** The notifies notify.php verified (with its `cents`), as it logged them. */
-  verified(): Record<string, string | number>[];
-  close(): Promise<void>;
-}
-
-/** test/peers/epay/notify.php, a PHP merchant's notify handler, under `php -S`. */
-export async function startPhpEpayNotify(key = KEY): Promise<PhpEpayMerchant> {
-  const log = join(mkdtempSync(join(tmpdir(), 'epay-notify-')), 'notify.log');
-  const server = await startPhpServer(join(EPAY_PEERS, 'notify.php'), { EPAY_KEY: key, NOTIFY_LOG: log });
-  return {
-    url: `${server.url}/notify.php`,
-    verified: () =>
-      existsSync(log)
-        ? readFileSync(log, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => JSON.parse(line) as Record<string, string | number>)
-        : [],
-    close: server.close,
-  };
+/** test/peers/epay/notify.php, a PHP merchant's notify handler: it logs each notify it verified, with its `cents`. */
+export function startPhpEpayNotify(key = KEY): Promise<PhpHandler<Record<string, string | number>>> {
+  return startPhpHandler(join(EPAY_PEERS, 'notify.php'), { EPAY_KEY: key });
 }

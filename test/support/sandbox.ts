@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach } from 'vitest';
 import { PEERS_DIR, runPhp, startPhpServer } from './php.ts';
 import { createApp, withChain } from '../../server/http/app.ts';
@@ -157,26 +157,37 @@ export async function startMerchant(answers: string[]): Promise<MerchantHandler>
   return { url, received, close: () => closeServer(server) };
 }
 
-export interface PhpHandler {
+export interface PhpHandler<Logged = Record<string, string>> {
   url: string;
-  /** The notifies notify.php verified, as it logged them. */
-  verified(): Record<string, string>[];
+  /** The notifies the script verified, as it logged them. */
+  verified(): Logged[];
   close(): Promise<void>;
 }
 
-/** notify.php, a merchant's notify handler, under `php -S` on a port PHP picks. */
-export async function startPhpNotify(key = MERCHANT_KEY): Promise<PhpHandler> {
+/**
+ * A PHP merchant's notify handler (a peer's notify.php) under `php -S` on a port PHP picks: it
+ * appends each notify it verified to NOTIFY_LOG as one JSON line. `env` gives it its key.
+ */
+export async function startPhpHandler<Logged>(
+  script: string,
+  env: Record<string, string>,
+): Promise<PhpHandler<Logged>> {
   const log = join(mkdtempSync(join(tmpdir(), 'sandbox-notify-')), 'notify.log');
-  const server = await startPhpServer(join(PEERS_DIR, 'notify.php'), { CODEPAY_KEY: key, NOTIFY_LOG: log });
+  const server = await startPhpServer(script, { ...env, NOTIFY_LOG: log });
   return {
-    url: `${server.url}/notify.php`,
+    url: `${server.url}/${basename(script)}`,
     verified: () =>
       existsSync(log)
         ? readFileSync(log, 'utf8')
             .split('\n')
             .filter(Boolean)
-            .map((line) => JSON.parse(line) as Record<string, string>)
+            .map((line) => JSON.parse(line) as Logged)
         : [],
     close: server.close,
   };
+}
+
+/** notify.php, a CodePay merchant's notify handler. */
+export function startPhpNotify(key = MERCHANT_KEY): Promise<PhpHandler> {
+  return startPhpHandler(join(PEERS_DIR, 'notify.php'), { CODEPAY_KEY: key });
 }
