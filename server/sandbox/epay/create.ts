@@ -12,7 +12,7 @@ import { jsonReply, type GatewayReply } from '../reply.ts';
 import type { AnswerKind } from './answer-kinds.ts';
 import { text } from './fields.ts';
 import { epayPayUrl, type EpayRuntime } from './runtime.ts';
-import type { EpayOrder } from './state.ts';
+import type { EpayOrder, NewEpayOrder } from './state.ts';
 
 /** mapi.php answers code -1 (refused), -2 (the site's failure), HTTP 500, a PHP warning, or nothing. */
 export const EPAY_CREATE_FAULTS = ['fail', 'error', 'http-500', 'garbage', 'hang'] as const;
@@ -57,11 +57,7 @@ function cutBytes(value: string, max: number): string {
 type Flow = 'mapi' | 'submit';
 
 /** The order the fields ask for, or the gateway's refusal. */
-function checkFields(
-  fields: Received,
-  runtime: EpayRuntime,
-  flow: Flow,
-): { order: Omit<EpayOrder, 'tradeNo' | 'addedAt' | 'paid' | 'refunds'> } | Refusal {
+function checkFields(fields: Received, runtime: EpayRuntime, flow: Flow): { order: NewEpayOrder } | Refusal {
   const field = (name: string) => text(fields, name);
   if (field('pid') === '') return refuse(-3, '商户ID不能为空');
   if (field('pid') !== runtime.pid) return refuse(-3, '商户不存在！');
