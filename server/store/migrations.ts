@@ -47,6 +47,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;
    ALTER TABLE orders ADD COLUMN checked_at INTEGER;`,
   `ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;`,
+  `ALTER TABLE orders ADD COLUMN qr_link TEXT;
+   ALTER TABLE orders ADD COLUMN qr_enter_amount INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** The same schema for PostgreSQL; times are epoch milliseconds in BIGINT, read back as numbers. */
@@ -98,4 +100,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (id, destination)
    );
    CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;`,
+  `ALTER TABLE orders ADD COLUMN qr_link TEXT;
+   ALTER TABLE orders ADD COLUMN qr_enter_amount BOOLEAN NOT NULL DEFAULT FALSE;`,
 ];
