@@ -4,6 +4,7 @@
  * signer is SIGKILLed each time the number of payments passes one of `killAt`, and restarted.
  */
 import type { OrderView } from '../../shared/api.ts';
+import { decodeQrPng } from '../../server/providers/qr.ts';
 import { postJson } from '../support/http.ts';
 
 export interface StormOptions {
@@ -15,8 +16,8 @@ export interface StormOptions {
   killAt: number[];
   /** SIGKILLs the signer and starts it again on the same data and port. */
   crashAndRestart: () => Promise<void>;
-  /** Pays the order at the gateway's pay page (its QR's); the gateway's payment number. */
-  pay: (order: OrderView) => Promise<string>;
+  /** Pays at the gateway's pay page the QR leads to, as a phone that scanned it; the payment number. */
+  pay: (payUrl: string) => Promise<string>;
 }
 
 export interface Shown {
@@ -39,6 +40,18 @@ function randomOrder(): { price: string; type: number } {
   return { price: (100 + Math.floor(Math.random() * 19_901)) / 100 + '', type: 1 + Math.floor(Math.random() * 3) };
 }
 
+/**
+ * What a phone reads from the QR the buyer sees: its payload, or, when the signer could not read
+ * the gateway's image in time (a loaded machine), the image the widget shows, decoded.
+ */
+async function scanned(order: OrderView, signerUrl: string): Promise<string> {
+  if (order.qr?.payload) return order.qr.payload;
+  const image = await fetch(`${signerUrl}${order.qr!.image!}`);
+  const text = decodeQrPng(Buffer.from(await image.arrayBuffer()));
+  if (!text) throw new Error(`order ${order.id}: its QR image reads as nothing`);
+  return text;
+}
+
 export async function runStorm(options: StormOptions): Promise<StormResult> {
   const result: StormResult = { shown: new Map(), createRetries: 0, kills: 0 };
   let claimed = 0;
@@ -59,7 +72,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     while (claimed < options.orders) {
       claimed++;
       const order = await create();
-      result.shown.set(order.id, { order, payNo: await options.pay(order) });
+      result.shown.set(order.id, { order, payNo: await options.pay(await scanned(order, options.signerUrl)) });
       paid++;
     }
   };

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EPAY_SANDBOX_KEY, EPAY_SANDBOX_PID } from '../../server/sandbox/epay/index.ts';
 import { runPeerAsync } from '../support/peers.ts';
 import { killAll, startProcess, startSandboxProcess, startTs, waitForOutput } from '../support/processes.ts';
-import { orderFields, startMerchant, type Loose } from '../support/epay-sandbox.ts';
+import { orderFields, startMerchant, waitFor, type Loose } from '../support/epay-sandbox.ts';
 
 afterEach(killAll);
 
@@ -28,8 +28,11 @@ describe('GATEWAY=epay npm run sandbox', () => {
     expect(answer).toMatchObject({ code: 1, qrcode: expect.stringContaining(`${url}/pay/`) });
     const paid = await fetch(String(answer!.qrcode), { method: 'POST', headers: { accept: 'application/json' } });
     expect(await paid.json()).toMatchObject({ paid: true });
-    await waitForOutput(child, /notify sent/);
-    expect(merchant.received[0].query).toMatchObject({ pid: '4242', out_trade_no: order.out_trade_no, money: '1' });
+    const [notify] = await waitFor(
+      async () => (merchant.received.length > 0 ? merchant.received : undefined),
+      'a notify',
+    );
+    expect(notify.query).toMatchObject({ pid: '4242', out_trade_no: order.out_trade_no, money: '1' });
     await child.kill('SIGTERM');
     expect(await child.exited).toBe(0);
     expect(child.output()).not.toContain(key);

@@ -3,13 +3,9 @@
  * `GATEWAY=epay npm run sandbox` serves it), signed mapi.php and api.php calls, merchant notify
  * handlers that record the GETs they got, and our PHP merchant peer (test/peers/epay/).
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
 import { createApp, withChain } from '../../server/http/app.ts';
 import { createLogger } from '../../server/log.ts';
 import { signed, type Params } from '../../server/epay/protocol.ts';
@@ -19,20 +15,20 @@ import {
   type EpaySandbox,
   type EpaySandboxOptions,
 } from '../../server/sandbox/epay/index.ts';
-import { startPhpServer } from './php.ts';
+import { postForm } from './http.ts';
+import {
+  closeServer,
+  getJson,
+  listen,
+  postJson,
+  startPhpHandler,
+  stoppedAfterEach,
+  waitFor,
+  type PhpHandler,
+} from './sandbox.ts';
 
 export const PID = '1001';
 export const KEY = 'Epay-test-key-0123456789abcdefgh';
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
 
 export interface RunningEpay {
   /** The sandbox's base URL (basePath included): `${url}/mapi.php`. */
@@ -61,11 +57,7 @@ export async function startEpaySandbox(options: Partial<EpaySandboxOptions> = {}
 
 /** `epay()` starts a sandbox, `later(close)` registers anything else; all closed, newest first, after each test. */
 export function closedAfterEach() {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  const later = (cleanup: () => Promise<void>) => void cleanups.push(cleanup);
+  const later = stoppedAfterEach();
   const epay = async (options: Partial<EpaySandboxOptions> = {}): Promise<RunningEpay> => {
     const running = await startEpaySandbox(options);
     later(running.close);
@@ -76,22 +68,7 @@ export function closedAfterEach() {
 
 export type Loose = Record<string, unknown>;
 
-export async function postForm(url: string, body: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-  });
-  return { status: response.status, text: await response.text() };
-}
-
-export async function getJson(url: string): Promise<Loose> {
-  return (await (await fetch(url)).json()) as Loose;
-}
-
-export function postJson(url: string, body: unknown): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-}
+export { getJson, postForm, postJson, waitFor };
 
 /** A mapi.php order's fields, unsigned: a valid order unless `extra` changes it. */
 export function orderFields(extra: Params = {}): Params {
@@ -151,17 +128,6 @@ export async function setFaults(gateway: RunningEpay, body: Loose): Promise<void
   if (response.status !== 200) throw new Error(`faults: HTTP ${response.status} ${await response.text()}`);
 }
 
-/** Polls until `check` gives something other than undefined; fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await check();
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** The order's notify state once it stops for good (delivered, gave-up, lost, no-url). */
 export function settled(gateway: RunningEpay, tradeNo: unknown): Promise<string> {
   return waitFor(async () => {
@@ -202,26 +168,7 @@ export async function startMerchant(answers: string[], path = '/notify'): Promis
 
 const EPAY_PEERS = fileURLToPath(new URL('../peers/epay/', import.meta.url));
 
-export interface PhpEpayMerchant {
-  url: string;
-  /** The notifies notify.php verified (with its `cents`), as it logged them. */
-  verified(): Record<string, string | number>[];
-  close(): Promise<void>;
-}
-
-/** test/peers/epay/notify.php, a PHP merchant's notify handler, under `php -S`. */
-export async function startPhpEpayNotify(key = KEY): Promise<PhpEpayMerchant> {
-  const log = join(mkdtempSync(join(tmpdir(), 'epay-notify-')), 'notify.log');
-  const server = await startPhpServer(join(EPAY_PEERS, 'notify.php'), { EPAY_KEY: key, NOTIFY_LOG: log });
-  return {
-    url: `${server.url}/notify.php`,
-    verified: () =>
-      existsSync(log)
-        ? readFileSync(log, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => JSON.parse(line) as Record<string, string | number>)
-        : [],
-    close: server.close,
-  };
+/** test/peers/epay/notify.php, a PHP merchant's notify handler: it logs each notify it verified, with its `cents`. */
+export function startPhpEpayNotify(key = KEY): Promise<PhpHandler<Record<string, string | number>>> {
+  return startPhpHandler(join(EPAY_PEERS, 'notify.php'), { EPAY_KEY: key });
 }

@@ -6,9 +6,7 @@
 require __DIR__ . '/epay.php';
 
 peer_each_case(function (array $case): array {
-    $order = $case['order'];
-    $order['sign'] = epay_sign($order, $case['key']);
-    $order['sign_type'] = 'MD5';
+    $order = epay_signed_request($case['order'], $case['key']);
     $context = stream_context_create(['http' => [
         'method' => 'POST',
         'header' => "Content-Type: application/x-www-form-urlencoded\r\n",
