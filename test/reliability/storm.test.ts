@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderView } from '../../shared/api.ts';
 import { eventually, payAtSandbox, postJson, requestJson } from '../support/http.ts';
 import { freePort, killAll, startSandboxProcess, startSignerProcess, type Child } from '../support/processes.ts';
 import { runStorm } from './storm.ts';
@@ -26,7 +27,7 @@ interface StormGateway {
   /** The signer's settings that point it at the sandbox as at a real gateway. */
   signerEnv: (sandboxUrl: string) => Record<string, string>;
   /** Pays at the sandbox's pay page, as a phone that scanned the QR; the payment number. */
-  pay: (payUrl: string) => Promise<string>;
+  pay: (order: OrderView) => Promise<string>;
   /** The sandbox's payments by number, and whether each one's notify was acknowledged. */
   payments: (sandboxUrl: string) => Promise<{ payNo: string; delivered: boolean }[]>;
 }
@@ -36,7 +37,7 @@ const GATEWAYS: StormGateway[] = [
     gateway: 'codepay',
     merchant: { CODEPAY_ID: '30003', CODEPAY_KEY: MERCHANT_KEY },
     signerEnv: (sandboxUrl) => ({ CODEPAY_GATEWAY: `${sandboxUrl}/creat_order/` }),
-    pay: async (payUrl) => (await payAtSandbox(payUrl)).pay_no,
+    pay: async (order) => (await payAtSandbox(order.qr!.payload!)).pay_no,
     payments: async (sandboxUrl) =>
       (await requestJson<{ pay_no: string; notify: string }[]>(`${sandboxUrl}/_control/payments`)).body.map(
         (payment) => ({ payNo: payment.pay_no, delivered: payment.notify === 'delivered' }),
@@ -46,8 +47,14 @@ const GATEWAYS: StormGateway[] = [
     gateway: 'epay',
     merchant: { EPAY_PID: '30004', EPAY_KEY: MERCHANT_KEY },
     signerEnv: (sandboxUrl) => ({ EPAY_URL: `${sandboxUrl}/` }),
-    // The epay sandbox's pay answer names the payment by its trade_no.
-    pay: async (payUrl) => ((await payAtSandbox(payUrl)) as unknown as { trade_no: string }).trade_no,
+    pay: async (order) => {
+      const answer = await requestJson<{ trade_no: string }>(order.qr!.payload!, {
+        method: 'POST',
+        headers: { accept: 'application/json' },
+      });
+      if (answer.status !== 200) throw new Error(`pay: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body.trade_no;
+    },
     payments: async (sandboxUrl) =>
       (await requestJson<{ trade_no: string; notify: string }[]>(`${sandboxUrl}/_control/payments`)).body.map(
         (payment) => ({ payNo: payment.trade_no, delivered: payment.notify === 'delivered' }),

@@ -16,8 +16,8 @@ export interface StormOptions {
   killAt: number[];
   /** SIGKILLs the signer and starts it again on the same data and port. */
   crashAndRestart: () => Promise<void>;
-  /** Pays at the gateway's pay page the QR leads to, as a phone that scanned it; the payment number. */
-  pay: (payUrl: string) => Promise<string>;
+  /** Pays the order at the gateway's pay page (its QR's); the gateway's payment number. */
+  pay: (order: OrderView) => Promise<string>;
 }
 
 export interface Shown {
@@ -41,15 +41,16 @@ function randomOrder(): { price: string; type: number } {
 }
 
 /**
- * What a phone reads from the QR the buyer sees: its payload, or, when the signer could not read
- * the gateway's image in time (a loaded machine), the image the widget shows, decoded.
+ * The order with what a phone reads from the QR the buyer sees as its payload: the payload, or,
+ * when the signer could not read the gateway's image in time (a loaded machine), the image the
+ * widget shows instead, decoded.
  */
-async function scanned(order: OrderView, signerUrl: string): Promise<string> {
-  if (order.qr?.payload) return order.qr.payload;
+async function scanned(order: OrderView, signerUrl: string): Promise<OrderView> {
+  if (order.qr?.payload) return order;
   const image = await fetch(`${signerUrl}${order.qr!.image!}`);
-  const text = decodeQrPng(Buffer.from(await image.arrayBuffer()));
-  if (!text) throw new Error(`order ${order.id}: its QR image reads as nothing`);
-  return text;
+  const payload = decodeQrPng(Buffer.from(await image.arrayBuffer()));
+  if (!payload) throw new Error(`order ${order.id}: its QR image reads as nothing`);
+  return { ...order, qr: { ...order.qr, payload } };
 }
 
 export async function runStorm(options: StormOptions): Promise<StormResult> {
