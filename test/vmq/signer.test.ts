@@ -27,18 +27,18 @@ const statusOf = async (id: string) => (await requestJson<OrderView>(`${stack.ur
 const paidEventually = (id: string, timeoutMs = 5_000) =>
   eventually(async () => ((await statusOf(id)) === 'paid' ? true : undefined), timeoutMs, `order ${id} paid`);
 const pay = (order: OrderView, init: RequestInit = {}) =>
-  requestJson(order.qr.payload!, { method: 'POST', headers: { accept: 'application/json' }, ...init });
+  requestJson(order.qr!.payload!, { method: 'POST', headers: { accept: 'application/json' }, ...init });
 
 describe('GATEWAY=vmq in sandbox mode', () => {
   it('creates at V免签, shows reallyPrice and payUrl, and turns paid by the one notify GET', async () => {
     const order = await createOrder(stack.url, { price: '9.90', type: 1 });
     expect(order).toMatchObject({ status: 'pending', price: '9.90', money: '9.90', type: 1 });
-    expect(order.qr.payload).toMatch(new RegExp(`^${stack.sandboxUrl}/pay/\\d{20}$`));
-    expect(order.qr.link).toBe(order.qr.payload);
-    expect(order.qr.enterAmount).toBeFalsy();
+    expect(order.qr!.payload).toMatch(new RegExp(`^${stack.sandboxUrl}/pay/\\d{20}$`));
+    expect(order.qr!.link).toBe(order.qr!.payload);
+    expect(order.qr!.enterAmount).toBeFalsy();
     // V免签's timeOut: 5 minutes by default.
-    expect(order.expiresAt - order.serverTime).toBeGreaterThan(5 * 60_000 - 2_000);
-    expect(order.expiresAt - order.serverTime).toBeLessThanOrEqual(5 * 60_000);
+    expect(order.expiresAt! - order.serverTime).toBeGreaterThan(5 * 60_000 - 2_000);
+    expect(order.expiresAt! - order.serverTime).toBeLessThanOrEqual(5 * 60_000);
     expect(await sandboxOrder(order.id)).toMatchObject({ type: 2, price: '9.90', reallyPrice: '9.90', state: 0 });
 
     expect((await pay(order)).body).toMatchObject({ paid: true, duplicate: false, reallyPrice: '9.90' });
@@ -105,7 +105,7 @@ describe('GATEWAY=vmq in sandbox mode', () => {
 
   it('a validly signed notify whose fields are not those of its order is refused and changes nothing', async () => {
     const order = await createOrder(stack.url, { price: '2.00', type: 3 });
-    const notify = (fields: Record<string, string>) =>
+    const notify = (fields: Parameters<typeof notifySign>[0]) =>
       fetch(`${stack.url}/api/notify?${new URLSearchParams({ ...fields, sign: notifySign(fields, SANDBOX_VMQ_KEY) })}`);
     // Signed with the key, but for another V免签 type (Alipay) than the order's (WeChat): not this order's payment.
     const resplit = { payId: order.id, param: '', type: '1', price: '2.00', reallyPrice: '2.00' };
@@ -121,7 +121,7 @@ describe('GATEWAY=vmq in sandbox mode', () => {
   it('no fixed-amount QR: the buyer types the amount (enterAmount); another amount pays nothing', async () => {
     await postJson(`${stack.sandboxUrl}/_control/faults`, { noFixedQr: true });
     const order = await createOrder(stack.url, { price: '8.80', type: 3 });
-    expect(order.qr.enterAmount).toBe(true);
+    expect(order.qr!.enterAmount).toBe(true);
     const form = (amount: string) => ({
       headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
       body: `amount=${amount}`,
