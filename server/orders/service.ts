@@ -36,7 +36,7 @@ export interface OrderServiceOptions {
 }
 
 /** How long one answer of the gateway's health serves /healthz (a load balancer may poll it every second). */
-const HEALTH_MAX_AGE_MS = 10_000;
+const HEALTH_MAX_AGE_MS = 2_000;
 
 const ORDER_ID_BYTES = 18;
 /** Random bytes drawn for 256 ids at a time (like Node's own randomUUID): one call into the CSPRNG, not one an order. */
