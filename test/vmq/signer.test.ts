@@ -3,6 +3,8 @@
  * buyer's order to paid by the notify, by reconciliation alone when the notify is lost, the phone
  * offline refused at creation, expiry closing the order at V免签, and the monitor in /healthz.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
 import { SANDBOX_VMQ_KEY } from '../../server/sandbox/credentials.ts';
@@ -10,6 +12,7 @@ import { notifySign } from '../../server/vmq/protocol.ts';
 import { createOrder, eventually, postJson, requestJson } from '../support/http.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({ env: { GATEWAY: 'vmq', RECONCILE_INTERVAL: '1' } });
@@ -176,6 +179,29 @@ describe('the monitor in /healthz', () => {
     );
     expect(offline.status).toBe(200);
     expect(offline.body).toMatchObject({ ok: true, gateway: { reachable: true, monitor: 'offline' } });
+  });
+});
+
+describe('the admin CLI', () => {
+  const health = () =>
+    new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['bin/codepay-checkout.js', 'health', '--json'],
+        { cwd: ROOT, env: { ...process.env, GATEWAY: 'vmq', DATA_DIR: stack.dataDir, PUBLIC_URL: stack.url } },
+        (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout }),
+      );
+    });
+
+  it('health prints the monitor (exit 0 online, 1 offline), never the key', async () => {
+    const online = await health();
+    expect(online.code).toBe(0);
+    expect(JSON.parse(online.stdout)).toMatchObject({ reachable: true, monitor: 'online' });
+    expect(online.stdout).not.toContain(SANDBOX_VMQ_KEY);
+    await postJson(`${stack.sandboxUrl}/_control/faults`, { phoneOffline: true });
+    const offline = await health();
+    expect(offline.code).toBe(1);
+    expect(JSON.parse(offline.stdout)).toMatchObject({ reachable: true, monitor: 'offline' });
   });
 });
 
