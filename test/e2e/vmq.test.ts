@@ -51,7 +51,7 @@ it('a shop on another origin pays through the V免签 sandbox: reallyPrice shown
 }, 30_000);
 
 it('the phone offline: the buyer is told at once (GATEWAY_MONITOR_OFFLINE, retryable), and paying works once it is back', async () => {
-  await postJson(`${stack.sandboxUrl}/_control/faults`, { phoneOffline: true });
+  await postJson(`${stack.sandboxUrl}/_control/switches`, { phoneOffline: true });
   const page = await shop.open(stack, 'price="2.50" type="1" locale="zh-CN"');
   await checkout(page, 'idle').locator('[part~=pay-button]').click();
   await checkout(page, 'error').waitFor();

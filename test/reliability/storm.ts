@@ -1,10 +1,10 @@
 /**
  * A storm of buyers: each creates an order at the signer (over and over while the signer is down,
- * as a buyer presses pay again) and pays it at the sandbox the way a phone does. Meanwhile the
+ * as a buyer presses pay again) and pays it at the sandbox the way a phone does (`pay`). Meanwhile the
  * signer is SIGKILLed each time the number of payments passes one of `killAt`, and restarted.
  */
 import type { OrderView } from '../../shared/api.ts';
-import { payAtSandbox, postJson } from '../support/http.ts';
+import { postJson } from '../support/http.ts';
 
 export interface StormOptions {
   signerUrl: string;
@@ -15,6 +15,8 @@ export interface StormOptions {
   killAt: number[];
   /** SIGKILLs the signer and starts it again on the same data and port. */
   crashAndRestart: () => Promise<void>;
+  /** Pays the order at the gateway's pay page (its QR's); the gateway's payment number. */
+  pay: (order: OrderView) => Promise<string>;
 }
 
 export interface Shown {
@@ -57,8 +59,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     while (claimed < options.orders) {
       claimed++;
       const order = await create();
-      const payment = await payAtSandbox(order.qr!.payload!);
-      result.shown.set(order.id, { order, payNo: payment.pay_no });
+      result.shown.set(order.id, { order, payNo: await options.pay(order) });
       paid++;
     }
   };

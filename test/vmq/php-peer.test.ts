@@ -70,7 +70,11 @@ describe('a PHP merchant at the V免签 sandbox', () => {
         sign: expect.any(String),
       },
     ]);
-    const attempts = (await requestJson(`${url}/_control/attempts?payId=1547129707139`)).body;
+    // The sandbox records the attempt once it has read the answer, just after the handler logged.
+    const attempts = await eventually(async () => {
+      const list = (await requestJson(`${url}/_control/attempts?payId=1547129707139`)).body;
+      return list.length > 0 ? list : undefined;
+    });
     expect(attempts).toMatchObject([{ success: true, body: 'success' }]);
   });
 

@@ -112,7 +112,7 @@ describe('the V免签 API, as vmqphp answers it', () => {
     expect(online).toMatchObject({ code: 1, data: { jkstate: 1 } });
     expect(online.data.lastheart).toBeGreaterThan(now - 5);
     expect(await get(getStateUrl(sandbox.url, 'wrong-key', now))).toMatchObject({ code: -1 });
-    await postJson(`${sandbox.url}/_control/faults`, { phoneOffline: true });
+    await postJson(`${sandbox.url}/_control/switches`, { phoneOffline: true });
     expect(await get(getStateUrl(sandbox.url, KEY, now))).toMatchObject({ code: 1, data: { jkstate: 0 } });
     expect(await create(payId())).toEqual({ code: -1, msg: '监控端状态异常，请检查', data: null });
   });
@@ -121,8 +121,10 @@ describe('the V免签 API, as vmqphp answers it', () => {
     const unknown = await postJson(`${sandbox.url}/_control/faults`, { lostNotfy: true });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatch(/lostNotfy/);
-    const perOrderPhone = await postJson(`${sandbox.url}/_control/faults`, { payId: 'x', phoneOffline: true });
-    expect(perOrderPhone.status).toBe(400);
+    // The phone is one for the whole server: a switch, not a per-order fault.
+    expect((await postJson(`${sandbox.url}/_control/faults`, { payId: 'x', phoneOffline: true })).status).toBe(400);
+    const badSwitch = await postJson(`${sandbox.url}/_control/switches`, { phoneOffline: 'yes' });
+    expect([badSwitch.status, badSwitch.body.error]).toEqual([400, 'phoneOffline must be true or false']);
   });
 });
 
