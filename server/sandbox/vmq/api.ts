@@ -7,7 +7,8 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import { formatCents, inGatewayRange, parseAmount } from '../../../shared/money.ts';
 import { createOrderSign, type VmqType } from '../../vmq/protocol.ts';
-import { sleep } from '../runtime.ts';
+import { GARBAGE, HTTP_500, jsonReply } from '../reply.ts';
+import { sleep, untilGone } from '../runtime.ts';
 import { notifyQuery } from './notify.ts';
 import { payOrder, phoneBeats, stateOf, type VmqReply, type VmqRuntime } from './runtime.ts';
 import type { VmqSandboxOrder } from './state.ts';
@@ -15,7 +16,7 @@ import type { VmqSandboxOrder } from './state.ts';
 type Params = Record<string, string>;
 
 function json(code: 1 | -1, msg: string, data: unknown = null): VmqReply {
-  return { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify({ code, msg, data }) };
+  return jsonReply({ code, msg, data });
 }
 
 function md5(text: string): string {
@@ -63,15 +64,11 @@ async function playFault(
     case 'fail':
       return json(-1, '系统繁忙，请稍后再试');
     case 'http-500':
-      return { status: 500, type: 'text/html', body: '<html><body><h1>500 Internal Server Error</h1></body></html>' };
+      return HTTP_500;
     case 'garbage':
-      return { status: 200, type: 'text/html', body: '<html><body>[0] PDOException in Connection.php</body></html>' };
+      return GARBAGE;
     case 'hang':
-      await new Promise((resolve) => {
-        const gone = AbortSignal.any([caller, runtime.closing]);
-        if (gone.aborted) resolve(undefined);
-        else gone.addEventListener('abort', resolve, { once: true });
-      });
+      await untilGone(caller, runtime.closing);
       return null;
     default:
       return undefined;

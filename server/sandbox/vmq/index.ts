@@ -13,6 +13,7 @@ import type { SandboxLog } from '../log.ts';
 import { Notifier } from '../notifier.ts';
 import { httpTransport, type GatewayTransport } from '../../providers/transport.ts';
 import { readText } from '../body.ts';
+import { sendReply } from '../reply.ts';
 import { appPush, checkOrder, closeOrder, createOrder, getOrder, getState } from './api.ts';
 import { registerVmqCashierRoutes } from './cashier.ts';
 import { DEFAULT_SWITCHES, parseSwitches, VMQ_FAULTS } from './faults.ts';
@@ -51,10 +52,8 @@ const CALLS: Record<string, Call> = {
 };
 
 function send(ctx: Context, reply: VmqReply): void {
-  ctx.status = reply.status;
-  ctx.type = reply.type;
   if (reply.location) ctx.set('Location', reply.location);
-  ctx.body = reply.body;
+  sendReply(ctx, reply);
 }
 
 const MAX_FORM = 64 * 1024;

@@ -1,6 +1,7 @@
 /** What every route of one V免签 sandbox shares, and how a payment goes: marked paid, then its one notify. */
 import type { FaultTable } from '../faults.ts';
 import type { SandboxLog } from '../log.ts';
+import type { GatewayReply } from '../reply.ts';
 import type { Notifier } from '../notifier.ts';
 import type { VmqSwitches } from './faults.ts';
 import type { VmqLabels } from './notify.ts';
@@ -22,11 +23,8 @@ export interface VmqRuntime {
   log: SandboxLog;
 }
 
-/** What the sandbox answers: HTTP status, content type and body (and where a redirect goes). */
-export interface VmqReply {
-  status: number;
-  type: string;
-  body: string;
+/** What the sandbox answers (and where a redirect goes). */
+export interface VmqReply extends GatewayReply {
   location?: string;
 }
 
