@@ -29,6 +29,8 @@ declare module 'vitest' {
     shortSignerUrl: string;
     /** A signer whose gateway is a remote one (not sandbox mode). */
     gatewaySignerUrl: string;
+    /** A signer with GATEWAY=vmq: the V免签 sandbox at /sandbox. */
+    vmqSignerUrl: string;
   }
 }
 
@@ -42,6 +44,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const short = await startStack({ env: { ...env, ORDER_TTL: '3' } });
   stacks.push(short);
   const remote = await startStackOnGateway(env);
+  const vmq = await startStack({ env: { ...env, GATEWAY: 'vmq' } });
+  stacks.push(vmq);
+  project.provide('vmqSignerUrl', vmq.url);
   project.provide('signerUrl', main.url);
   project.provide('signerDataDir', main.dataDir);
   project.provide('shortSignerUrl', short.url);

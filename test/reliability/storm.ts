@@ -18,6 +18,8 @@ export interface StormOptions {
   crashAndRestart: () => Promise<void>;
   /** Pays the order at the gateway's pay page (its QR's); the gateway's payment number. */
   pay: (order: OrderView) => Promise<string>;
+  /** The channels the gateway takes (default all: 1, 2, 3). */
+  channels?: readonly number[];
 }
 
 export interface Shown {
@@ -35,9 +37,10 @@ export interface StormResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Any amount from 1.00 to 200.00, on any channel: the sandbox gives each open order its own money. */
-function randomOrder(): { price: string; type: number } {
-  return { price: (100 + Math.floor(Math.random() * 19_901)) / 100 + '', type: 1 + Math.floor(Math.random() * 3) };
+/** Any amount from 1.00 to 200.00, on any of the channels: the sandbox gives each open order its own money. */
+function randomOrder(channels: readonly number[]): { price: string; type: number } {
+  const type = channels[Math.floor(Math.random() * channels.length)];
+  return { price: (100 + Math.floor(Math.random() * 19_901)) / 100 + '', type };
 }
 
 /**
@@ -55,12 +58,15 @@ async function scanned(order: OrderView, signerUrl: string): Promise<OrderView> 
 
 export async function runStorm(options: StormOptions): Promise<StormResult> {
   const result: StormResult = { shown: new Map(), createRetries: 0, kills: 0 };
+  const channels = options.channels ?? [1, 2, 3];
   let claimed = 0;
   let paid = 0;
 
   const create = async (): Promise<OrderView> => {
     for (;;) {
-      const answer = await postJson<OrderView>(`${options.signerUrl}/api/orders`, randomOrder()).catch(() => undefined);
+      const answer = await postJson<OrderView>(`${options.signerUrl}/api/orders`, randomOrder(channels)).catch(
+        () => undefined,
+      );
       if (answer?.status === 201) return answer.body;
       if (answer && answer.status < 500)
         throw new Error(`order refused: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
