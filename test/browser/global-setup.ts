@@ -31,6 +31,8 @@ declare module 'vitest' {
     gatewaySignerUrl: string;
     /** A signer with GATEWAY=vmq: the V免签 sandbox at /sandbox. */
     vmqSignerUrl: string;
+    /** A signer with GATEWAY=epay: the epay sandbox at /sandbox. */
+    epaySignerUrl: string;
   }
 }
 
@@ -47,6 +49,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const vmq = await startStack({ env: { ...env, GATEWAY: 'vmq' } });
   stacks.push(vmq);
   project.provide('vmqSignerUrl', vmq.url);
+  const epay = await startStack({ env: { ...env, GATEWAY: 'epay' } });
+  stacks.push(epay);
+  project.provide('epaySignerUrl', epay.url);
   project.provide('signerUrl', main.url);
   project.provide('signerDataDir', main.dataDir);
   project.provide('shortSignerUrl', short.url);
