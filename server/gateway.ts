@@ -7,8 +7,10 @@ import type { Logger } from './log.ts';
 import { codepayProvider } from './providers/codepay.ts';
 import { epayProvider } from './providers/epay.ts';
 import type { PaymentProvider } from './providers/provider.ts';
+import { vmqProvider } from './providers/vmq.ts';
 import { createEpaySandbox } from './sandbox/epay/index.ts';
 import { createSandbox, type Sandbox } from './sandbox/index.ts';
+import { createVmqSandbox } from './sandbox/vmq/index.ts';
 
 export const SANDBOX_PATH = '/sandbox';
 
@@ -32,6 +34,7 @@ export interface GatewayPlace {
 
 type CodepayGatewayConfig = Extract<Config['gateway'], { provider: 'codepay' }>;
 type EpayGatewayConfig = Extract<Config['gateway'], { provider: 'epay' }>;
+type VmqGatewayConfig = Extract<Config['gateway'], { provider: 'vmq' }>;
 
 /** Where the gateway sends the notify and the buyer back: the same for every provider. */
 function signerUrls(config: Config, place: GatewayPlace): { notifyUrl: string; returnUrl: string | undefined } {
@@ -101,6 +104,30 @@ function openEpay(gateway: EpayGatewayConfig, config: Config, place: GatewayPlac
   return { provider, sandbox, livemode: gateway.kind === 'remote' };
 }
 
+/** V免签: its server at VMQ_URL, or the V免签 sandbox at /sandbox (its API right under it). */
+function openVmq(gateway: VmqGatewayConfig, config: Config, place: GatewayPlace): Gateway {
+  const sandboxUrl = `${place.signerUrl}${SANDBOX_PATH}`;
+  const sandbox =
+    gateway.kind === 'sandbox' && place.mountSandbox
+      ? createVmqSandbox({
+          merchantKey: gateway.merchantKey,
+          basePath: SANDBOX_PATH,
+          publicBaseUrl: config.publicUrl ? `${config.publicUrl}${SANDBOX_PATH}` : undefined,
+          log: place.log.child({ component: 'sandbox' }),
+        })
+      : undefined;
+  const provider = vmqProvider(
+    {
+      url: gateway.kind === 'remote' ? gateway.url : sandboxUrl,
+      merchantKey: gateway.merchantKey,
+      notifyUrl: signerUrls(config, place).notifyUrl,
+      timeoutMs: config.gatewayTimeoutMs,
+    },
+    sandbox?.inProcess(sandboxUrl),
+  );
+  return { provider, sandbox, livemode: gateway.kind === 'remote' };
+}
+
 /** The provider GATEWAY names, each opened by its own small opener. */
 export function openGateway(config: Config, place: GatewayPlace): Gateway {
   const { gateway } = config;
@@ -109,5 +136,7 @@ export function openGateway(config: Config, place: GatewayPlace): Gateway {
       return openCodepay(gateway, config, place);
     case 'epay':
       return openEpay(gateway, config, place);
+    case 'vmq':
+      return openVmq(gateway, config, place);
   }
 }

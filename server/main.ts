@@ -23,7 +23,11 @@ const signer = await startSigner(config).catch((error: Error & { code?: string }
 });
 const { gateway } = config;
 /** The setting that points each provider at the merchant's real gateway. */
-const GATEWAY_URL_SETTING: Record<GatewayName, string> = { codepay: 'CODEPAY_GATEWAY', epay: 'EPAY_URL' };
+const GATEWAY_URL_SETTING: Record<GatewayName, string> = {
+  codepay: 'CODEPAY_GATEWAY',
+  epay: 'EPAY_URL',
+  vmq: 'VMQ_URL',
+};
 const mode =
   gateway.kind === 'sandbox'
     ? `sandbox gateway at ${signer.publicUrl}${SANDBOX_PATH}`

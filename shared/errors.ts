@@ -43,6 +43,8 @@ export const ERRORS = {
   /** No answer from the gateway to a refund: it stays pending; see the gateway's admin, then `refund --settle`. */
   REFUND_OUTCOME_UNKNOWN: { status: 504, retryable: false },
   GATEWAY_UNAVAILABLE: { status: 503, retryable: true },
+  /** The gateway's payment monitor (V免签's phone) is offline: no payment could be seen, so no order is made. */
+  GATEWAY_MONITOR_OFFLINE: { status: 503, retryable: true },
   GATEWAY_TIMEOUT: { status: 504, retryable: true },
   SHUTTING_DOWN: { status: 503, retryable: true },
   /** The shop holds OPEN_ORDERS_TOTAL open orders. */

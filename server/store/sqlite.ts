@@ -26,15 +26,16 @@ import {
   type PaymentRow,
   type RefundRow,
 } from './rows.ts';
-import type {
-  DecideChange,
-  DecidePayment,
-  DecideRefund,
-  DecideSettledRefund,
-  OrderFilter,
-  PaymentFilter,
-  PaymentResult,
-  Store,
+import {
+  PENDING_CHECK_WINDOW_MS,
+  type DecideChange,
+  type DecidePayment,
+  type DecideRefund,
+  type DecideSettledRefund,
+  type OrderFilter,
+  type PaymentFilter,
+  type PaymentResult,
+  type Store,
 } from './types.ts';
 import { WriteTracker } from './write-health.ts';
 
@@ -462,10 +463,9 @@ export function openSqliteStore(file: string): Store {
     async listPayments(filter) {
       return listPayments(filter).map(toPayment);
     },
-    async ordersToCheck(now, horizonMs, checkedBefore, limit) {
-      // Pending orders are worth a look from shortly before they expire.
+    async ordersToCheck(now, horizonMs, checkedBefore, limit, pendingWithinMs = PENDING_CHECK_WINDOW_MS) {
       const rows = ordersToCheck.all({
-        soon: now + 30_000,
+        soon: now + pendingWithinMs,
         horizon: now - horizonMs,
         checkedBefore,
         limit,

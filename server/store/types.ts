@@ -21,6 +21,9 @@ import type {
 } from '../model/index.ts';
 import type { WriteHealth } from './write-health.ts';
 
+/** Pending orders are worth a look from shortly before they expire (a gateway that re-sends its notify). */
+export const PENDING_CHECK_WINDOW_MS = 30_000;
+
 export interface PaymentResult {
   /** This pay_no was recorded before: nothing changed. */
   duplicate: boolean;
@@ -118,8 +121,17 @@ export interface Store {
   ): Promise<{ order: OrderRecord; refund: RefundRecord } | undefined>;
   listRefunds(filter: { orderId?: string; limit?: number }): Promise<RefundRecord[]>;
   listPayments(filter: PaymentFilter): Promise<PaymentRecord[]>;
-  /** Orders worth asking the gateway about: pending near expiry, or expired within `horizonMs`, not checked since `checkedBefore`. */
-  ordersToCheck(now: number, horizonMs: number, checkedBefore: number, limit: number): Promise<OrderRecord[]>;
+  /**
+   * Orders worth asking the gateway about: pending and expiring within `pendingWithinMs` (default
+   * 30 s), or expired within `horizonMs`, not checked since `checkedBefore`.
+   */
+  ordersToCheck(
+    now: number,
+    horizonMs: number,
+    checkedBefore: number,
+    limit: number,
+    pendingWithinMs?: number,
+  ): Promise<OrderRecord[]>;
   markChecked(ids: string[], now: number): Promise<void>;
   /**
    * Claims undelivered events whose time has come, oldest first, for `leaseMs`: another claim

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderView } from '../../shared/api.ts';
 import { eventually, payAtSandbox, postJson, requestJson } from '../support/http.ts';
 import { freePort, killAll, startSandboxProcess, startSignerProcess, type Child } from '../support/processes.ts';
 import { runStorm } from './storm.ts';
@@ -20,15 +21,19 @@ const MERCHANT_KEY = `storm-key-${Math.random().toString(36).slice(2)}`;
 
 /** What the storm needs of a provider: its merchant, how the signer reaches its sandbox, how a buyer pays. */
 interface StormGateway {
-  gateway: 'codepay' | 'epay';
+  gateway: 'codepay' | 'epay' | 'vmq';
   /** The merchant's settings, for the sandbox and the signer alike. */
   merchant: Record<string, string>;
   /** The signer's settings that point it at the sandbox as at a real gateway. */
   signerEnv: (sandboxUrl: string) => Record<string, string>;
   /** Pays at the sandbox's pay page, as a phone that scanned the QR; the payment number. */
-  pay: (payUrl: string) => Promise<string>;
-  /** The sandbox's payments by number, and whether each one's notify was acknowledged. */
+  pay: (order: OrderView) => Promise<string>;
+  /** The sandbox's payments by number, and whether each one's notify is done (acknowledged, or never sent again). */
   payments: (sandboxUrl: string) => Promise<{ payNo: string; delivered: boolean }[]>;
+  /** The channels the gateway takes; default all. */
+  channels?: number[];
+  /** More settings of the signer for this gateway. */
+  extraSignerEnv?: Record<string, string>;
 }
 
 const GATEWAYS: StormGateway[] = [
@@ -36,7 +41,7 @@ const GATEWAYS: StormGateway[] = [
     gateway: 'codepay',
     merchant: { CODEPAY_ID: '30003', CODEPAY_KEY: MERCHANT_KEY },
     signerEnv: (sandboxUrl) => ({ CODEPAY_GATEWAY: `${sandboxUrl}/creat_order/` }),
-    pay: async (payUrl) => (await payAtSandbox(payUrl)).pay_no,
+    pay: async (order) => (await payAtSandbox(order.qr!.payload!)).pay_no,
     payments: async (sandboxUrl) =>
       (await requestJson<{ pay_no: string; notify: string }[]>(`${sandboxUrl}/_control/payments`)).body.map(
         (payment) => ({ payNo: payment.pay_no, delivered: payment.notify === 'delivered' }),
@@ -46,16 +51,50 @@ const GATEWAYS: StormGateway[] = [
     gateway: 'epay',
     merchant: { EPAY_PID: '30004', EPAY_KEY: MERCHANT_KEY },
     signerEnv: (sandboxUrl) => ({ EPAY_URL: `${sandboxUrl}/` }),
-    // The epay sandbox's pay answer names the payment by its trade_no.
-    pay: async (payUrl) => ((await payAtSandbox(payUrl)) as unknown as { trade_no: string }).trade_no,
+    pay: async (order) => {
+      const answer = await requestJson<{ trade_no: string }>(order.qr!.payload!, {
+        method: 'POST',
+        headers: { accept: 'application/json' },
+      });
+      if (answer.status !== 200) throw new Error(`pay: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body.trade_no;
+    },
     payments: async (sandboxUrl) =>
       (await requestJson<{ trade_no: string; notify: string }[]>(`${sandboxUrl}/_control/payments`)).body.map(
         (payment) => ({ payNo: payment.trade_no, delivered: payment.notify === 'delivered' }),
       ),
   },
+  {
+    // V免签 sends each notify once: those a kill cut off are found by reconciliation (checkOrder).
+    gateway: 'vmq',
+    merchant: { VMQ_KEY: MERCHANT_KEY },
+    signerEnv: (sandboxUrl) => ({ VMQ_URL: sandboxUrl }),
+    extraSignerEnv: { RECONCILE_INTERVAL: '1' },
+    channels: [1, 3],
+    pay: async (order) => {
+      const answer = await requestJson(order.qr!.payload!, { method: 'POST', headers: { accept: 'application/json' } });
+      if (answer.status !== 200) throw new Error(`pay: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+      // V免签 has no payment number: the order's payId names its payment.
+      return order.id;
+    },
+    payments: async (sandboxUrl) =>
+      (
+        await requestJson<{ payId: string; state: number; notify: string | null }[]>(`${sandboxUrl}/_control/orders`)
+      ).body
+        .filter((order) => order.state === 1 || order.state === 2)
+        .map((order) => ({ payNo: order.payId, delivered: order.notify !== 'sending' })),
+  },
 ];
 
-for (const { gateway, merchant, signerEnv: gatewayEnv, pay, payments: listPayments } of GATEWAYS) {
+for (const {
+  gateway,
+  merchant,
+  signerEnv: gatewayEnv,
+  pay,
+  payments: listPayments,
+  channels,
+  extraSignerEnv,
+} of GATEWAYS) {
   describe(`GATEWAY=${gateway}`, () => {
     let dataDir: string;
     let sandbox: { child: Child; url: string };
@@ -85,6 +124,7 @@ for (const { gateway, merchant, signerEnv: gatewayEnv, pay, payments: listPaymen
         OPEN_ORDERS_PER_CLIENT: '1000000',
         // Orders a kill leaves `creating` are failed by the sweep 2 × this + 10 s after they began.
         GATEWAY_TIMEOUT_MS: '1000',
+        ...extraSignerEnv,
       };
       signer = await startSignerProcess(signerEnv);
       // Every notify is sent twice at the same moment, on top of the re-sends the kills cause.
@@ -131,6 +171,7 @@ for (const { gateway, merchant, signerEnv: gatewayEnv, pay, payments: listPaymen
         killAt: KILL_AT,
         crashAndRestart,
         pay,
+        channels,
       });
 
       // The sandbox stops re-sending a notify once the signer has answered `success`.
@@ -143,6 +184,19 @@ for (const { gateway, merchant, signerEnv: gatewayEnv, pay, payments: listPaymen
         'every notify delivered',
       );
       const attempts = (await requestJson<{ success: boolean }[]>(`${sandbox.url}/_control/attempts`)).body;
+      // Every order a buyer saw turns paid, by its notify or (a notify sent once and lost) by reconciliation.
+      await eventually(
+        async () => {
+          const paid = new Set(
+            readDatabase()
+              .orders.filter((order) => order.status === 'paid')
+              .map((order) => order.id),
+          );
+          return [...storm.shown.keys()].every((id) => paid.has(id)) ? true : undefined;
+        },
+        30_000,
+        'every order shown paid',
+      );
       // Nothing stays `creating`: what a kill cut off in the middle of creat_order is failed by the restarted signer.
       await eventually(
         async () => (readDatabase().orders.some((order) => order.status === 'creating') ? undefined : true),
