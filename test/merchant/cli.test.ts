@@ -1,7 +1,7 @@
 /** The admin CLI, run as a process against the database of a running signer. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
-import { runCli } from '../support/cli.ts';
+import { CLI_TIMEOUT_MS, runCli } from '../support/cli.ts';
 import { signedForm } from '../support/notify.ts';
 import { createOrder, eventually, payAtSandbox, postForm, postJson, requestJson } from '../support/http.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -61,7 +61,7 @@ afterAll(async () => {
   await receiver.close();
 });
 
-describe('codepay-checkout admin CLI', () => {
+describe('codepay-checkout admin CLI', { timeout: CLI_TIMEOUT_MS }, () => {
   it('lists orders by status, as a table or JSON', async () => {
     const table = await cli('orders', '--status', 'paid');
     expect(table.code).toBe(0);
