@@ -4,6 +4,8 @@
  */
 import type {} from '@vitest/browser-playwright'; // types `context.page` as Playwright's Page
 import type { BrowserCommand } from 'vitest/node';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 
 interface NodeResponse {
   status: number;
@@ -45,6 +47,9 @@ interface DemoRun {
   errors: string[];
   statuses: string[];
   donationAmount: string;
+  /** What the donation's QR code, as drawn by the built bundle, reads as; and the order's payload. */
+  qrRead: string | null;
+  payload: string;
   events: string[];
 }
 
@@ -77,7 +82,10 @@ const runDemo: BrowserCommand<[signerUrl: string, screenshot: string]> = async (
     await donation.locator('[part~=pay-button]').click();
     await tab.locator('#donation[status=pending] >> [part=qr]').waitFor();
     const donationAmount = (await donation.locator('[part=amount]').textContent()) ?? '';
-    await fetch((await order).qr.payload, { method: 'POST' });
+    const image = PNG.sync.read(await donation.locator('[part=qr]').screenshot());
+    const qrRead = jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data ?? null;
+    const { payload } = (await order).qr;
+    await fetch(payload, { method: 'POST' });
     await tab.locator('#donation[status=paid]').waitFor();
     await tab.screenshot({ path: screenshot, fullPage: true });
     return {
@@ -85,6 +93,8 @@ const runDemo: BrowserCommand<[signerUrl: string, screenshot: string]> = async (
       errors,
       statuses: await checkouts.evaluateAll((els) => els.map((el) => el.getAttribute('status') ?? '')),
       donationAmount,
+      qrRead,
+      payload,
       events: (await tab.locator('#log').textContent())?.trim().split('\n') ?? [],
     } satisfies DemoRun;
   } finally {
