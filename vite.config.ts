@@ -29,6 +29,7 @@ const squeeze: Record<string, (text: string) => string> = {
       .replace(/: /g, ':')
       .replace(/;}/g, '}')
       .replace(/::(before|after)/g, ':$1')
+      .replace(/='([\w-]+)'\]/g, '=$1]') // [part='base'] -> [part=base]
       .replace(/([\s:,(])0\.(\d)/g, '$1.$2') // 0.6rem -> .6rem
       .trim(),
 };
