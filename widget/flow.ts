@@ -14,6 +14,7 @@ import { errorDetail, explain, type CheckoutErrorCode, type CheckoutErrorDetail 
 import { flowStyles } from './flow-styles.ts';
 import { emit, endpointOf, type CheckoutHost } from './host.ts';
 import { channelName, formatMoney, pickLocale, strings, type Locale } from './i18n.ts';
+import { WEB, payOptions } from './pay-options.ts';
 import { QUIET_ZONE, encodeQr, type QrShape } from './qr.ts';
 import { watchOrder, type StatusWatch } from './status-stream.ts';
 
@@ -56,11 +57,6 @@ const button = (name: string, label: string, onClick: () => void, disabled = fal
   html`<button part="button ${name}-button" ?disabled=${disabled} @click=${onClick}>${label}</button>`;
 
 const PHONE = '(pointer: coarse)';
-const WEB = /^https?:\/\//i;
-
-/** What the QR draws: the gateway's payload, else its pay page (a camera opens a web page, not an app's URL scheme). */
-const qrText = ({ qr }: OrderView): string | undefined =>
-  qr?.payload ?? (qr?.link && WEB.test(qr.link) ? qr.link : undefined);
 const styled = new WeakSet<ShadowRoot>();
 
 export class OrderFlow implements ReactiveController {
@@ -216,7 +212,7 @@ export class OrderFlow implements ReactiveController {
   }
 
   #draw(view: OrderView): void {
-    const payload = qrText(view);
+    const payload = payOptions(view.qr, false).scan;
     try {
       if (payload) this.#qr = encodeQr(payload);
     } catch (error) {
@@ -268,7 +264,8 @@ export class OrderFlow implements ReactiveController {
   /** What the buyer is asked to do: scan the QR; with no QR, tap the open button on a phone, else take the page to one. */
   #scanLabel(view: OrderView): string {
     const lang = this.#lang;
-    const key = qrText(view) || view.qr?.image ? 'scan' : matchMedia(PHONE).matches ? '' : 'onPhone';
+    const { scan, image, open } = payOptions(view.qr, matchMedia(PHONE).matches);
+    const key = scan || image ? 'scan' : open ? '' : 'onPhone';
     return key && t(lang, key, { c: channelName(lang, view.type), a: formatMoney(lang, view.money ?? view.price) });
   }
 
@@ -357,9 +354,7 @@ export class OrderFlow implements ReactiveController {
   #pending(view: OrderView): TemplateResult {
     const lang = this.#lang;
     const label = this.#scanLabel(view);
-    const { image, link } = view.qr ?? {};
-    const drawn = qrText(view);
-    const open = link ?? (drawn && WEB.test(drawn) ? drawn : undefined);
+    const { scan: drawn, image, open } = payOptions(view.qr, matchMedia(PHONE).matches);
     const qr = this.#qr;
     const side = qr ? qr.size + 2 * QUIET_ZONE : 0;
     const code = qr
@@ -395,7 +390,7 @@ export class OrderFlow implements ReactiveController {
           : ''
       }
       ${
-        open && matchMedia(PHONE).matches
+        open
           ? html`<a part="button open-button" href=${open} target=${WEB.test(open) ? '_blank' : nothing} rel="noopener"
               >${t(lang, 'open', { c: channelName(lang, view.type) })}</a
             >`
