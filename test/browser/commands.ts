@@ -3,6 +3,7 @@
  * control and payment routes (no CORS there), and cut the network the way a proxy would.
  */
 import type {} from '@vitest/browser-playwright'; // types `context.page` as Playwright's Page
+import type { CDPSession, Page } from 'playwright-core';
 import type { BrowserCommand } from 'vitest/node';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
@@ -39,6 +40,22 @@ const blockRequests: BrowserCommand<[pattern: string | null]> = async (context, 
 /** Emulates the system's `prefers-color-scheme`. */
 const colorScheme: BrowserCommand<[scheme: 'light' | 'dark']> = async (context, scheme) => {
   await context.page.emulateMedia({ colorScheme: scheme });
+};
+
+/** Each tab's open session of touch emulation: Chromium drops the emulation when its session detaches. */
+const touchSessions = new WeakMap<Page, CDPSession>();
+
+/**
+ * Emulates a phone's touch screen, as Chromium's device mode does: the page's `(pointer: coarse)`
+ * matches, as on a phone. `false` gives the desktop's mouse back.
+ */
+const touchScreen: BrowserCommand<[on: boolean]> = async ({ page }, on) => {
+  await touchSessions.get(page)?.detach();
+  touchSessions.delete(page);
+  if (!on) return;
+  const session = await page.context().newCDPSession(page);
+  touchSessions.set(page, session);
+  await session.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
 };
 
 interface DemoRun {
@@ -102,13 +119,14 @@ const runDemo: BrowserCommand<[signerUrl: string, screenshot: string]> = async (
   }
 };
 
-export const commands = { nodeFetch, blockRequests, colorScheme, runDemo };
+export const commands = { nodeFetch, blockRequests, colorScheme, touchScreen, runDemo };
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
     nodeFetch(url: string, init?: { method?: string; body?: string; accept?: string }): Promise<NodeResponse>;
     blockRequests(pattern: string | null): Promise<void>;
     colorScheme(scheme: 'light' | 'dark'): Promise<void>;
+    touchScreen(on: boolean): Promise<void>;
     runDemo(signerUrl: string, screenshot: string): Promise<DemoRun>;
   }
 }
