@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, gatewaySecrets, loadConfig } from './config.ts';
+import { SANDBOX_VMQ_KEY } from './sandbox/credentials.ts';
 
 const cwd = mkdtempSync(join(tmpdir(), 'codepay-config-'));
 const load = (env: Record<string, string>) => loadConfig(env, cwd);
@@ -58,6 +59,35 @@ describe('loadConfig', () => {
     });
   });
 
+  it('GATEWAY=vmq: VMQ_URL and VMQ_KEY, or the V免签 sandbox with its test key; Alipay and WeChat only', () => {
+    const sandbox = load({ GATEWAY: 'vmq' });
+    expect(sandbox.gateway).toEqual({ provider: 'vmq', kind: 'sandbox', merchantKey: SANDBOX_VMQ_KEY });
+    expect(sandbox.channels).toEqual([1, 3]);
+    expect(load({ GATEWAY: 'vmq', VMQ_KEY: 'my-own-key' }).gateway).toMatchObject({ merchantKey: 'my-own-key' });
+    const real = {
+      GATEWAY: 'vmq',
+      VMQ_URL: 'https://vmq.example.com/',
+      VMQ_KEY: 'vmq-key-123456',
+      PUBLIC_URL: REAL.PUBLIC_URL,
+      PRODUCTS: '{"a":{"name":"A","price":"1.00"}}',
+    };
+    expect(load(real).gateway).toEqual({
+      provider: 'vmq',
+      kind: 'remote',
+      url: 'https://vmq.example.com/',
+      merchantKey: 'vmq-key-123456',
+    });
+    expect(load({ ...real, CHANNELS: 'wechat' }).channels).toEqual([3]);
+    expect(refusal({ ...real, VMQ_KEY: '' })).toBe('VMQ_KEY: is required with a V免签 server (VMQ_URL)');
+    expect(refusal({ ...real, VMQ_KEY: 'short' })).toBe('VMQ_KEY: must be 6 to 100 characters long');
+    expect(refusal({ ...real, VMQ_URL: 'vmq.example.com' })).toBe(
+      'VMQ_URL: must be an http(s) URL, got "vmq.example.com"',
+    );
+    expect(refusal({ ...real, PUBLIC_URL: '' })).toMatch(/^PUBLIC_URL: /);
+    expect(refusal({ ...real, CHANNELS: 'alipay,qqpay' })).toBe('CHANNELS: "qqpay" is not a channel vmq takes');
+    expect(gatewaySecrets(load(real).gateway)).toContain('vmq-key-123456');
+  });
+
   it('reads products inline or from a file', () => {
     const inline = load({ PRODUCTS: '{"ebook":{"name":"E-book","price":"9.90"}}' });
     expect(inline.pricePolicy.products.get('ebook')).toEqual({ name: 'E-book', price: 990 });
@@ -90,7 +120,7 @@ describe('loadConfig', () => {
       [{ TRUST_PROXY: '11' }, /^TRUST_PROXY: /],
       [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY: /],
       [{ TRUST_PROXY: '127.0.0.1, nginx.local' }, /^TRUST_PROXY: /],
-      [{ GATEWAY: 'paypal' }, /^GATEWAY: unknown gateway "paypal" \(use codepay\)$/],
+      [{ GATEWAY: 'paypal' }, /^GATEWAY: unknown gateway "paypal" \(use codepay, [a-z, ]+\)$/],
     ];
     for (const [env, expected] of cases) {
       const message = refusal(env);

@@ -9,6 +9,8 @@ import { CHANNELS, type Channel } from '../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
 import type { ProxyTrust } from './http/client-address.ts';
 import type { PricePolicy, Product } from './orders/request.ts';
+import { VMQ_CHANNELS } from './providers/vmq.ts';
+import { SANDBOX_VMQ_KEY } from './sandbox/credentials.ts';
 import {
   parseRetrySchedule,
   SANDBOX_DEMO_PRODUCTS,
@@ -20,7 +22,7 @@ import {
 export class ConfigError extends Error {}
 
 /** The gateway protocols the signer speaks (GATEWAY); each is a provider with its own sandbox. */
-export const GATEWAYS = ['codepay'] as const;
+export const GATEWAYS = ['codepay', 'vmq'] as const;
 export type GatewayName = (typeof GATEWAYS)[number];
 
 /** The CodePay merchant: CODEPAY_ID, CODEPAY_KEY, and the plain CODEPAY_TOKEN that ispay takes. */
@@ -50,7 +52,13 @@ export type GatewayConfig =
       retrySchedule: number[] | undefined;
       /** How far (cents) the sandbox may shift an amount from its price, each way (SANDBOX_MONEY_SPAN). */
       moneySpanCents: number | undefined;
-    });
+    })
+  | VmqGateway;
+
+/** V免签: the merchant's own server (VMQ_URL) and its communication key (VMQ_KEY), or its sandbox. */
+export type VmqGateway =
+  | { provider: 'vmq'; kind: 'remote'; /** The server's base URL. */ url: string; merchantKey: string }
+  | { provider: 'vmq'; kind: 'sandbox'; merchantKey: string };
 
 export interface Config {
   host: string;
@@ -157,8 +165,8 @@ const CHANNEL_WORDS: Record<string, Channel> = {
   wxpay: 3,
 };
 
-function channels(raw: string | undefined): Channel[] {
-  if (!raw) return [...CHANNELS];
+function channels(raw: string | undefined, offered: readonly Channel[], gateway: string): Channel[] {
+  if (!raw) return [...offered];
   const chosen = raw
     .split(',')
     .map((word) => word.trim().toLowerCase())
@@ -166,6 +174,7 @@ function channels(raw: string | undefined): Channel[] {
     .map((word) => {
       const channel = CHANNEL_WORDS[word];
       if (!channel) fail('CHANNELS', `unknown channel "${word}" (use alipay, qqpay, wechat or 1, 2, 3)`);
+      if (!offered.includes(channel)) fail('CHANNELS', `"${word}" is not a channel ${gateway} takes`);
       return channel;
     });
   if (chosen.length === 0) fail('CHANNELS', 'names no channel');
@@ -347,13 +356,27 @@ function codepayGateway(env: Env): GatewayConfig {
   return { ...merchant, kind: 'remote', url, ispayUrl: ispayUrl(env, url), merchantToken: env.CODEPAY_TOKEN || null };
 }
 
+/** V免签: a server of the merchant's with VMQ_URL, else the sandbox with its documented test key. */
+function vmqGateway(env: Env): VmqGateway {
+  const url = env.VMQ_URL ? httpUrl('VMQ_URL', env.VMQ_URL) : null;
+  const merchantKey =
+    env.VMQ_KEY || (url === null ? SANDBOX_VMQ_KEY : fail('VMQ_KEY', 'is required with a V免签 server (VMQ_URL)'));
+  if (merchantKey.length < 6 || merchantKey.length > 100) fail('VMQ_KEY', 'must be 6 to 100 characters long');
+  return url === null
+    ? { provider: 'vmq', kind: 'sandbox', merchantKey }
+    : { provider: 'vmq', kind: 'remote', url, merchantKey };
+}
+
 /** The secrets of a gateway's settings, to mask in every log line. */
 export function gatewaySecrets(gateway: GatewayConfig): string[] {
-  return [gateway.merchantKey, gateway.merchantToken ?? ''];
+  return [gateway.merchantKey, ('merchantToken' in gateway && gateway.merchantToken) || ''];
 }
 
 /** Each gateway's settings; adding a provider adds its reader here. */
-const GATEWAY_SETTINGS: Record<GatewayName, (env: Env) => GatewayConfig> = { codepay: codepayGateway };
+const GATEWAY_SETTINGS: Record<GatewayName, (env: Env) => GatewayConfig> = { codepay: codepayGateway, vmq: vmqGateway };
+
+/** The channels each gateway takes (CHANNELS chooses among them). */
+const GATEWAY_CHANNELS: Record<GatewayName, readonly Channel[]> = { codepay: CHANNELS, vmq: VMQ_CHANNELS };
 
 export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): Config {
   const env: Env = { ...readDotEnv(resolve(cwd, '.env')), ...processEnv };
@@ -371,7 +394,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     databaseUrl: databaseUrl(env.DATABASE_URL),
     publicUrl,
     gateway,
-    channels: channels(env.CHANNELS),
+    channels: channels(env.CHANNELS, GATEWAY_CHANNELS[gateway.provider], gateway.provider),
     pricePolicy: pricePolicy(env, sandbox, cwd),
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     apiSecret,

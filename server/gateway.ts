@@ -2,11 +2,13 @@
  * The merchant's gateway from its settings (assembly): the provider GATEWAY names, pointed at the
  * real gateway, or at that provider's sandbox mounted at /sandbox in sandbox mode.
  */
-import type { Config } from './config.ts';
+import type { Config, VmqGateway } from './config.ts';
 import type { Logger } from './log.ts';
 import { codepayProvider } from './providers/codepay.ts';
 import type { PaymentProvider } from './providers/provider.ts';
+import { vmqProvider } from './providers/vmq.ts';
 import { createSandbox, type Sandbox } from './sandbox/index.ts';
+import { createVmqSandbox } from './sandbox/vmq/index.ts';
 
 export const SANDBOX_PATH = '/sandbox';
 
@@ -28,8 +30,33 @@ export interface GatewayPlace {
   log: Logger;
 }
 
+/** V免签: its server at VMQ_URL, or the V免签 sandbox at /sandbox (its API right under it). */
+function openVmqGateway(config: Config, gateway: VmqGateway, place: GatewayPlace): Gateway {
+  const sandboxUrl = `${place.signerUrl}${SANDBOX_PATH}`;
+  const sandbox =
+    gateway.kind === 'sandbox' && place.mountSandbox
+      ? createVmqSandbox({
+          merchantKey: gateway.merchantKey,
+          basePath: SANDBOX_PATH,
+          publicBaseUrl: config.publicUrl ? `${config.publicUrl}${SANDBOX_PATH}` : undefined,
+          log: place.log.child({ component: 'sandbox' }),
+        })
+      : undefined;
+  const provider = vmqProvider(
+    {
+      url: gateway.kind === 'remote' ? gateway.url : sandboxUrl,
+      merchantKey: gateway.merchantKey,
+      notifyUrl: `${place.publicUrl}/api/notify`,
+      timeoutMs: config.gatewayTimeoutMs,
+    },
+    sandbox?.inProcess(sandboxUrl),
+  );
+  return { provider, sandbox, livemode: gateway.kind === 'remote' };
+}
+
 export function openGateway(config: Config, place: GatewayPlace): Gateway {
   const { gateway } = config;
+  if (gateway.provider === 'vmq') return openVmqGateway(config, gateway, place);
   const sandboxUrl = `${place.signerUrl}${SANDBOX_PATH}`;
   const sandbox =
     gateway.kind === 'sandbox' && place.mountSandbox

@@ -25,6 +25,7 @@ import { OpenOrders } from './orders/open-orders.ts';
 import { OrderService } from './orders/service.ts';
 import { DEFAULT_RETRY, OutboxDispatcher, type Deliver } from './outbox/dispatcher.ts';
 import type { MerchantEvent } from './outbox/events.ts';
+import type { GatewayHealth } from './providers/provider.ts';
 import { webhookSender } from './webhooks/sender.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
@@ -94,6 +95,13 @@ function configView(config: Config): ConfigView {
     products: [...products].map(([id, product]) => ({ id, name: product.name, price: formatCents(product.price) })),
     sandbox: config.gateway.kind === 'sandbox',
   };
+}
+
+/** The gateway's health with its times in ISO 8601; undefined (left out) where the gateway cannot tell. */
+function gatewayHealthView(health: GatewayHealth | undefined) {
+  if (!health) return undefined;
+  const iso = (at: number | null | undefined) => (at ? new Date(at).toISOString() : at);
+  return { ...health, lastHeartbeatAt: iso(health.lastHeartbeatAt), lastPaymentAt: iso(health.lastPaymentAt) };
 }
 
 /** `selfUrl`: where the signer itself answers (the listening address), when it is not PUBLIC_URL. */
@@ -176,13 +184,14 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     returnUrls: config.returnUrls,
     assets: { distDir: join(ROOT, 'dist'), demoDir: join(ROOT, 'widget', 'demo') },
     cors: corsPolicy,
-    health: () => ({
+    health: async () => ({
       ok: !store.writeHealth().writesFailing,
       watchers: publisher.watcherCount,
       streams: streams.size,
       sandbox: sandbox !== undefined,
       log: { droppedLines: droppedLogLines() },
       store: store.writeHealth(),
+      gateway: gatewayHealthView(await orders.gatewayHealth()),
     }),
     mounted: sandbox ? [sandboxPayReadable(corsPolicy), sandbox.router] : [],
   });

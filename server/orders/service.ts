@@ -5,7 +5,7 @@ import { ApiError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Destination, IncomingPayment, NewOutboxEvent, OrderRecord, PaymentOutcome } from '../model/index.ts';
 import { outboxRows, paymentEvent } from '../outbox/events.ts';
-import type { PaymentProvider, VerifiedPayment } from '../providers/provider.ts';
+import type { GatewayHealth, PaymentProvider, VerifiedPayment } from '../providers/provider.ts';
 import type { PaymentResult, Store } from '../store/types.ts';
 import type { OpenOrders } from './open-orders.ts';
 import type { StatusPublisher } from './publisher.ts';
@@ -35,6 +35,9 @@ export interface OrderServiceOptions {
   now?: () => number;
 }
 
+/** How long one answer of the gateway's health serves /healthz (a load balancer may poll it every second). */
+const HEALTH_MAX_AGE_MS = 10_000;
+
 const ORDER_ID_BYTES = 18;
 /** Random bytes drawn for 256 ids at a time (like Node's own randomUUID): one call into the CSPRNG, not one an order. */
 const RANDOM_POOL = Buffer.alloc(ORDER_ID_BYTES * 256);
@@ -62,6 +65,7 @@ type SettledPayment = Pick<IncomingPayment, 'payNo' | 'money' | 'fields'>;
 export class OrderService {
   private readonly options: OrderServiceOptions;
   private readonly now: () => number;
+  private health: { at: number; answer: Promise<GatewayHealth> } | undefined;
 
   constructor(options: OrderServiceOptions) {
     this.options = options;
@@ -195,13 +199,31 @@ export class OrderService {
       this.options.log.repeated('refused notify', 'warn', 'notify refused: not signed by the gateway');
       return { answer: 'fail' };
     }
+    if (!(await this.fitsItsOrder(payment))) return { answer: 'fail' };
     return { answer: 'success', result: await this.record(payment, 'notify') };
+  }
+
+  /**
+   * A payment whose sign does not separate its fields (see VerifiedPayment.claims) is its order's
+   * only when the order is ours and has the price and channel it claims: a re-split of another
+   * payment's signed characters names an order we don't have, or other details, and is refused.
+   */
+  private async fitsItsOrder(payment: VerifiedPayment): Promise<boolean> {
+    const { claims } = payment;
+    if (!claims) return true;
+    const order = await this.options.store.getOrder(payment.orderId);
+    if (order && order.price === claims.price && order.type === claims.type) return true;
+    this.options.log.warn('payment refused: it does not match its order', {
+      orderId: payment.orderId,
+      known: order !== undefined,
+    });
+    return false;
   }
 
   /** The buyer back from the gateway (return_url) with the same signed fields: recorded like a notify. */
   async receiveReturn(query: string): Promise<PaymentResult | undefined> {
     const payment = this.options.provider.readPayment(query);
-    return payment && this.record(payment, 'return');
+    return payment && (await this.fitsItsOrder(payment)) ? this.record(payment, 'return') : undefined;
   }
 
   /**
@@ -212,7 +234,10 @@ export class OrderService {
     const { store, provider } = this.options;
     const now = this.now();
     const horizon = options.horizonMs ?? this.options.reconcileHorizonMs ?? 15 * 60_000;
-    const orders = await store.ordersToCheck(now, horizon, now - (options.recheckAfterMs ?? 0), options.limit ?? 50);
+    // A notify sent once may be lost for good: then every pending order is worth asking about.
+    const pendingWithin = provider.notifiesOnce ? Number.MAX_SAFE_INTEGER - now : undefined;
+    const checkedBefore = now - (options.recheckAfterMs ?? 0);
+    const orders = await store.ordersToCheck(now, horizon, checkedBefore, options.limit ?? 50, pendingWithin);
     let found = 0;
     for (const order of orders) {
       const answer = await provider.queryOrder({ id: order.id, gatewayOrderId: order.gatewayOrderId });
@@ -220,7 +245,7 @@ export class OrderService {
         if (answer) this.options.log.warn('reconcile: query failed', { orderId: order.id, error: answer.error });
         continue;
       }
-      if (!answer.paid) continue;
+      if (!answer.paid || !(await this.fitsItsOrder(answer.payment))) continue;
       const result = await this.record(answer.payment, 'query');
       if (!result.duplicate) found++;
     }
@@ -252,7 +277,29 @@ export class OrderService {
     const { store, publisher } = this.options;
     const now = this.now();
     const creatingDeadline = now - this.creatingLimitMs();
-    const changed = [...(await store.expireDue(now)), ...(await store.failStaleCreating(creatingDeadline, now))];
+    const expired = await store.expireDue(now);
+    const changed = [...expired, ...(await store.failStaleCreating(creatingDeadline, now))];
     for (const order of changed) publisher.publish(order);
+    for (const order of expired) this.closeAtGateway(order);
+  }
+
+  /** Tells the gateway an order expired here (where it can be told); a failure only costs the gateway a held amount. */
+  private closeAtGateway(order: OrderRecord): void {
+    const { provider, log } = this.options;
+    provider.closeOrder?.({ id: order.id, gatewayOrderId: order.gatewayOrderId }).then(
+      () => log.info('order closed at the gateway', { orderId: order.id }),
+      (error) => log.warn('could not close an expired order at the gateway', { orderId: order.id, error }),
+    );
+  }
+
+  /** The gateway's health, asked at most every HEALTH_MAX_AGE_MS; undefined where the gateway cannot tell. */
+  gatewayHealth(): Promise<GatewayHealth> | undefined {
+    const { provider } = this.options;
+    if (!provider.health) return undefined;
+    const now = this.now();
+    if (!this.health || now - this.health.at >= HEALTH_MAX_AGE_MS) {
+      this.health = { at: now, answer: provider.health() };
+    }
+    return this.health.answer;
   }
 }

@@ -1,4 +1,5 @@
 /** How providers' calls travel: over HTTP, or in-process to the sandbox the signer mounts. */
+import { ApiError } from '../errors.ts';
 import { resolveQr, type ResolvedQr } from './qr.ts';
 
 export interface GatewayTransport {
@@ -26,5 +27,26 @@ export function parseJson(text: string): unknown {
     return JSON.parse(text.replace(/^\uFEFF/, '').trim());
   } catch {
     return undefined;
+  }
+}
+
+/** The gateway's answer text; a refusal the buyer can read when it did not answer 2xx in time. */
+export async function callGateway(transport: GatewayTransport, url: string, timeoutMs: number): Promise<string> {
+  try {
+    const response = await transport.get(url, timeoutMs);
+    if (response.status >= 200 && response.status <= 299) return response.text;
+    throw new ApiError(
+      'GATEWAY_UNAVAILABLE',
+      `The payment gateway answered HTTP ${response.status}. Please try again.`,
+    );
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if (isTimeout(error)) {
+      throw new ApiError(
+        'GATEWAY_TIMEOUT',
+        `The payment gateway did not answer within ${timeoutMs} ms. Please try again.`,
+      );
+    }
+    throw new ApiError('GATEWAY_UNAVAILABLE', 'The payment gateway could not be reached. Please try again.');
   }
 }

@@ -3,7 +3,7 @@
  * JSON in and out; never the merchant key. Served to this machine only (see refusalOf): the
  * listings hold every order id, and a switch or a reset reaches every buyer.
  */
-import type { Context } from 'koa';
+import type { Context, Next } from 'koa';
 import type Router from '@koa/router';
 import { formatCents } from '../../shared/money.ts';
 import { parseFaultRequest } from './faults.ts';
@@ -12,7 +12,7 @@ import type { Order, Payment } from './state.ts';
 
 const MAX_BODY = 64 * 1024;
 
-async function readJson(ctx: Context): Promise<unknown> {
+export async function readJson(ctx: Context): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
@@ -114,22 +114,25 @@ function paymentView(payment: Payment, runtime: Runtime) {
   };
 }
 
+/** In front of every `_control` route: refuses other machines and web pages, answers errors as JSON. */
+export async function guardControl(ctx: Context, next: Next): Promise<void> {
+  const refusal = refusalOf(ctx);
+  if (refusal) {
+    ctx.status = refusal.status;
+    ctx.body = { error: refusal.error };
+    return;
+  }
+  try {
+    await next();
+  } catch (error) {
+    const status = (error as { status?: number }).status ?? 500;
+    ctx.status = status;
+    ctx.body = { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 export function registerControlRoutes(router: Router, runtime: Runtime): void {
-  router.use('/_control', async (ctx, next) => {
-    const refusal = refusalOf(ctx);
-    if (refusal) {
-      ctx.status = refusal.status;
-      ctx.body = { error: refusal.error };
-      return;
-    }
-    try {
-      await next();
-    } catch (error) {
-      const status = (error as { status?: number }).status ?? 500;
-      ctx.status = status;
-      ctx.body = { error: error instanceof Error ? error.message : String(error) };
-    }
-  });
+  router.use('/_control', guardControl);
   router.get('/_control/orders', (ctx) => {
     ctx.body = runtime.state
       .listOrders()

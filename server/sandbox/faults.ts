@@ -36,14 +36,14 @@ export interface FaultRequest {
 
 const MAX_DELAY_MS = 600_000;
 
-function delayField(value: unknown, name: string): number {
+export function delayField(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_DELAY_MS) {
     throw new TypeError(`${name} must be an integer number of ms from 0 to ${MAX_DELAY_MS}`);
   }
   return value;
 }
 
-function booleanField(value: unknown, name: string): boolean {
+export function booleanField(value: unknown, name: string): boolean {
   if (typeof value !== 'boolean') throw new TypeError(`${name} must be true or false`);
   return value;
 }
@@ -89,27 +89,28 @@ export function parseFaultRequest(body: unknown): FaultRequest {
   return request;
 }
 
-export class FaultTable {
-  private global: Faults = {};
-  private readonly byPayId = new Map<string, Faults>();
+/** The switches of a sandbox, global and per order (each sandbox has its own `F`). */
+export class FaultTable<F extends object = Faults> {
+  private global: F = {} as F;
+  private readonly byPayId = new Map<string, F>();
 
   /** Replaces the switches of one scope; an empty object clears it. */
-  set({ payId, faults }: FaultRequest): void {
+  set({ payId, faults }: { payId?: string; faults: F }): void {
     if (payId === undefined) this.global = { ...faults };
     else if (Object.keys(faults).length === 0) this.byPayId.delete(payId);
     else this.byPayId.set(payId, { ...faults });
   }
 
-  for(payId: string): Faults {
+  for(payId: string): F {
     return { ...this.global, ...this.byPayId.get(payId) };
   }
 
   clear(): void {
-    this.global = {};
+    this.global = {} as F;
     this.byPayId.clear();
   }
 
-  view(): { global: Faults; byPayId: Record<string, Faults> } {
+  view(): { global: F; byPayId: Record<string, F> } {
     return { global: { ...this.global }, byPayId: Object.fromEntries(this.byPayId) };
   }
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run sandbox`: the sandbox gateway alone, on SANDBOX_HOST:SANDBOX_PORT (default 127.0.0.1:8788),
- * for the merchant CODEPAY_ID / CODEPAY_KEY / CODEPAY_TOKEN (default: the sandbox test credentials).
+ * for the merchant CODEPAY_ID / CODEPAY_KEY / CODEPAY_TOKEN (default: the sandbox test credentials);
+ * `GATEWAY=vmq npm run sandbox`: the V免签 sandbox, for VMQ_KEY.
  */
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -8,8 +9,9 @@ import { parseAmount } from '../../shared/money.ts';
 import { createApp, withChain } from '../http/app.ts';
 import { createHttpServer } from '../http/server.ts';
 import { createLogger } from '../log.ts';
-import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './credentials.ts';
-import { createSandbox, parseRetrySchedule } from './index.ts';
+import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN, SANDBOX_VMQ_KEY } from './credentials.ts';
+import { createSandbox, parseRetrySchedule, type Sandbox } from './index.ts';
+import { createVmqSandbox } from './vmq/index.ts';
 
 function fail(message: string): never {
   console.error(`sandbox: ${message}`);
@@ -49,20 +51,31 @@ function span(text: string): number {
   return cents;
 }
 
+function gateway(text: string): 'codepay' | 'vmq' {
+  const name = text.trim().toLowerCase();
+  if (name !== 'codepay' && name !== 'vmq') throw new TypeError('expected codepay or vmq');
+  return name;
+}
+
 const host = setting('SANDBOX_HOST', String, '127.0.0.1');
+const which = setting('GATEWAY', gateway, 'codepay');
+const publicBaseUrl = setting<string | undefined>('SANDBOX_PUBLIC_URL', httpUrl, undefined);
+const defaultNotifyUrl = setting<string | undefined>('SANDBOX_NOTIFY_URL', httpUrl, undefined);
 const merchantId = setting('CODEPAY_ID', digits, SANDBOX_MERCHANT_ID);
-const merchantKey = setting('CODEPAY_KEY', String, SANDBOX_MERCHANT_KEY);
+const merchantKey =
+  which === 'vmq' ? setting('VMQ_KEY', String, SANDBOX_VMQ_KEY) : setting('CODEPAY_KEY', String, SANDBOX_MERCHANT_KEY);
 const merchantToken = setting('CODEPAY_TOKEN', String, SANDBOX_MERCHANT_TOKEN);
 // JSON lines, as the signer logs, with the key and token masked in every one.
 const log = createLogger({ secrets: [merchantKey, merchantToken] });
-const { router, close } = (() => {
+const { router, close } = ((): Sandbox => {
   try {
+    if (which === 'vmq') return createVmqSandbox({ merchantKey, publicBaseUrl, defaultNotifyUrl, log });
     return createSandbox({
       merchantId,
       merchantKey,
       merchantToken,
-      publicBaseUrl: setting<string | undefined>('SANDBOX_PUBLIC_URL', httpUrl, undefined),
-      defaultNotifyUrl: setting<string | undefined>('SANDBOX_NOTIFY_URL', httpUrl, undefined),
+      publicBaseUrl,
+      defaultNotifyUrl,
       retrySchedule: setting('SANDBOX_RETRY_SCHEDULE', parseRetrySchedule, undefined),
       moneySpanCents: setting<number | undefined>('SANDBOX_MONEY_SPAN', span, undefined),
       log,
@@ -78,8 +91,14 @@ server.on('error', (error) => fail(`cannot listen on ${host}: ${error.message}`)
 server.listen(setting('SANDBOX_PORT', port, 8788), host, () => {
   const address = server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  console.log(`CodePay sandbox gateway listening on http://${shown}:${address.port}`);
-  console.log(`  creat_order: http://${shown}:${address.port}/creat_order/   (merchant id ${merchantId})`);
+  const base = `http://${shown}:${address.port}`;
+  if (which === 'vmq') {
+    console.log(`V免签 sandbox listening on ${base}`);
+    console.log(`  a signer uses it with GATEWAY=vmq VMQ_URL=${base} and this VMQ_KEY`);
+  } else {
+    console.log(`CodePay sandbox gateway listening on ${base}`);
+    console.log(`  creat_order: ${base}/creat_order/   (merchant id ${merchantId})`);
+  }
   console.log('  Anyone who can reach this sandbox can mark any of its orders paid without paying: for tests only.');
   console.log('  Its /_control routes (listings, fault switches, reset) answer this machine only.');
   if (address.address === '0.0.0.0' || address.address === '::') {

@@ -5,11 +5,12 @@ import type { Order, Payment } from './state.ts';
 
 const CHANNEL_LABELS = { alipay: '支付宝 Alipay', qqpay: 'QQ钱包 QQ Wallet', wechat: '微信支付 WeChat Pay' } as const;
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function layout(title: string, content: string): string {
+/** A sandbox page: `brand` names the sandbox in its no-real-money note. */
+export function layout(title: string, content: string, brand = 'CodePay sandbox'): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -29,7 +30,7 @@ img{width:220px;height:220px;image-rendering:pixelated}
 </style>
 </head>
 <body><main><div class="card">
-<p class="note">CodePay sandbox · 测试环境，不会扣款 (no real money moves)</p>
+<p class="note">${escapeHtml(brand)} · 测试环境，不会扣款 (no real money moves)</p>
 ${content}
 </div></main></body>
 </html>`;
