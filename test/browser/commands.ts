@@ -13,18 +13,22 @@ interface NodeResponse {
   body: string;
 }
 
+interface NodeRequest {
+  method?: string;
+  body?: string;
+  accept?: string;
+  /** The body's type; default JSON (a page's form posts `application/x-www-form-urlencoded`). */
+  type?: string;
+}
+
 /** fetch() from Node. */
-const nodeFetch: BrowserCommand<[url: string, init?: { method?: string; body?: string; accept?: string }]> = async (
-  _context,
-  url,
-  init = {},
-) => {
+const nodeFetch: BrowserCommand<[url: string, init?: NodeRequest]> = async (_context, url, init = {}) => {
   const response = await fetch(url, {
     method: init.method ?? 'GET',
     body: init.body,
     headers: {
       accept: init.accept ?? 'application/json',
-      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...(init.body ? { 'content-type': init.type ?? 'application/json' } : {}),
     },
   });
   return { status: response.status, body: await response.text() } satisfies NodeResponse;
@@ -123,7 +127,7 @@ export const commands = { nodeFetch, blockRequests, colorScheme, touchScreen, ru
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
-    nodeFetch(url: string, init?: { method?: string; body?: string; accept?: string }): Promise<NodeResponse>;
+    nodeFetch(url: string, init?: NodeRequest): Promise<NodeResponse>;
     blockRequests(pattern: string | null): Promise<void>;
     colorScheme(scheme: 'light' | 'dark'): Promise<void>;
     touchScreen(on: boolean): Promise<void>;

@@ -1,7 +1,7 @@
 /**
  * Node side of the browser tests: the widget's bundle built, a real signer with the sandbox gateway
  * (a second one whose orders expire in seconds, and a third on a gateway over HTTP: a sandbox of its
- * own, as a real gateway) on 127.0.0.1 random ports. Tests get their URLs through `inject`.
+ * own, as a real gateway; then signers on the epay and V免签 sandboxes) on 127.0.0.1 random ports. Tests get their URLs through `inject`.
  */
 import type { TestProject } from 'vitest/node';
 import { ensureWidgetBuilt } from '../../scripts/widget-build.ts';
@@ -25,6 +25,8 @@ declare module 'vitest' {
     shortSignerUrl: string;
     /** A signer whose gateway is a remote one (not sandbox mode). */
     gatewaySignerUrl: string;
+    /** A signer on the V免签 sandbox (GATEWAY=vmq). */
+    vmqSignerUrl: string;
   }
 }
 
@@ -38,9 +40,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const short = await startStack({ env: { ...env, ORDER_TTL: '3' } });
   stacks.push(short);
   const remote = await startStackOnGateway(env);
+  const vmq = await startStack({ env: { ...env, GATEWAY: 'vmq' } });
+  stacks.push(vmq);
   project.provide('signerUrl', main.url);
   project.provide('shortSignerUrl', short.url);
   project.provide('gatewaySignerUrl', remote.stack.url);
+  project.provide('vmqSignerUrl', vmq.url);
   return async () => {
     await Promise.all([...stacks.map((stack) => stack.stop({ removeData: true })), remote.stop()]);
   };
