@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, gatewaySecrets, loadConfig } from './config.ts';
 import { SANDBOX_VMQ_KEY } from './sandbox/credentials.ts';
+import { EPAY_SANDBOX_KEY, EPAY_SANDBOX_PID } from './sandbox/epay/credentials.ts';
 
 const cwd = mkdtempSync(join(tmpdir(), 'codepay-config-'));
 const load = (env: Record<string, string>) => loadConfig(env, cwd);
@@ -120,7 +121,7 @@ describe('loadConfig', () => {
       [{ TRUST_PROXY: '11' }, /^TRUST_PROXY: /],
       [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY: /],
       [{ TRUST_PROXY: '127.0.0.1, nginx.local' }, /^TRUST_PROXY: /],
-      [{ GATEWAY: 'paypal' }, /^GATEWAY: unknown gateway "paypal" \(use codepay, [a-z, ]+\)$/],
+      [{ GATEWAY: 'paypal' }, /^GATEWAY: unknown gateway "paypal" \(use codepay(, [a-z]+)*\)$/],
     ];
     for (const [env, expected] of cases) {
       const message = refusal(env);
@@ -174,5 +175,81 @@ describe('loadConfig', () => {
     expect(config.port).toBe(9000);
     expect(config.channels).toEqual([3]);
     expect(config.host).toBe('127.0.0.2');
+  });
+});
+
+const EPAY = {
+  GATEWAY: 'epay',
+  EPAY_URL: 'https://pay.example.net/',
+  EPAY_PID: '1001',
+  EPAY_KEY: '89unJUB8HZ54Hj7x4nUj56HN4nUzUJ8i',
+  PUBLIC_URL: 'https://shop.example.com',
+  PRICE_MIN: '1',
+  PRICE_MAX: '500',
+};
+
+describe('GATEWAY=epay', () => {
+  it('without EPAY_URL runs the epay sandbox with its documented test merchant', () => {
+    expect(load({ GATEWAY: 'epay' }).gateway).toEqual({
+      provider: 'epay',
+      kind: 'sandbox',
+      merchantId: EPAY_SANDBOX_PID,
+      merchantKey: EPAY_SANDBOX_KEY,
+      retrySchedule: undefined,
+    });
+    expect(load({ GATEWAY: 'EPAY', SANDBOX_RETRY_SCHEDULE: '1,2' }).gateway).toMatchObject({ retrySchedule: [1, 2] });
+    expect(load({ GATEWAY: 'epay', EPAY_PID: '77', EPAY_KEY: 'own-test-key' }).gateway).toMatchObject({
+      kind: 'sandbox',
+      merchantId: '77',
+      merchantKey: 'own-test-key',
+    });
+  });
+
+  it('with EPAY_URL talks to that site as the merchant EPAY_PID with EPAY_KEY', () => {
+    expect(load(EPAY).gateway).toEqual({
+      provider: 'epay',
+      kind: 'remote',
+      url: 'https://pay.example.net/',
+      merchantId: '1001',
+      merchantKey: EPAY.EPAY_KEY,
+    });
+    expect(load({ ...EPAY, EPAY_URL: 'https://example.net/epay' }).gateway).toMatchObject({
+      url: 'https://example.net/epay',
+    });
+  });
+
+  it('refuses an incomplete or malformed setting with one line naming it', () => {
+    const lines = [
+      refusal({ ...EPAY, EPAY_PID: '' }),
+      refusal({ ...EPAY, EPAY_KEY: '' }),
+      refusal({ ...EPAY, PUBLIC_URL: '' }),
+      refusal({ ...EPAY, EPAY_URL: 'ftp://pay.example.net/' }),
+      refusal({ ...EPAY, EPAY_URL: 'https://pay.example.net/mapi.php' }),
+      refusal({ ...EPAY, EPAY_URL: 'https://pay.example.net/?s=1' }),
+      refusal({ ...EPAY, EPAY_PID: 'abc' }),
+      refusal({ ...EPAY, EPAY_KEY: 'short' }),
+      refusal({ ...EPAY, GATEWAY: 'alipay' }),
+    ];
+    expect(lines.map((line) => line.slice(0, line.indexOf(':')))).toEqual([
+      'EPAY_PID',
+      'EPAY_KEY',
+      'PUBLIC_URL',
+      'EPAY_URL',
+      'EPAY_URL',
+      'EPAY_URL',
+      'EPAY_PID',
+      'EPAY_KEY',
+      'GATEWAY',
+    ]);
+    expect(lines[0]).toBe('EPAY_PID: is required with a real epay site (EPAY_URL)');
+    expect(lines.at(-1)).toMatch(/^GATEWAY: unknown gateway "alipay" \(use codepay, (.+, )?epay\b.*\)$/);
+    for (const line of lines) {
+      expect(line).not.toContain('\n');
+      expect(line).not.toContain(EPAY.EPAY_KEY);
+    }
+  });
+
+  it('masks EPAY_KEY in the log', () => {
+    expect(gatewaySecrets(load(EPAY).gateway)).toContain(EPAY.EPAY_KEY);
   });
 });

@@ -18,11 +18,12 @@ import {
   SANDBOX_MERCHANT_KEY,
   SANDBOX_MERCHANT_TOKEN,
 } from './sandbox/index.ts';
+import { EPAY_SANDBOX_KEY, EPAY_SANDBOX_PID } from './sandbox/epay/credentials.ts';
 
 export class ConfigError extends Error {}
 
 /** The gateway protocols the signer speaks (GATEWAY); each is a provider with its own sandbox. */
-export const GATEWAYS = ['codepay', 'vmq'] as const;
+export const GATEWAYS = ['codepay', 'epay', 'vmq'] as const;
 export type GatewayName = (typeof GATEWAYS)[number];
 
 /** The CodePay merchant: CODEPAY_ID, CODEPAY_KEY, and the plain CODEPAY_TOKEN that ispay takes. */
@@ -32,11 +33,32 @@ export interface CodepayMerchant {
   merchantToken: string | null;
 }
 
+/** The 彩虹易支付 (epay) merchant: EPAY_PID (merchantId) and EPAY_KEY (merchantKey). */
+export interface EpayMerchant {
+  merchantId: string;
+  merchantKey: string;
+}
+
+type EpayGatewayConfig =
+  | (EpayMerchant & {
+      provider: 'epay';
+      kind: 'remote';
+      /** The site's base URL (EPAY_URL): mapi.php and api.php are under it. */
+      url: string;
+    })
+  | (EpayMerchant & {
+      provider: 'epay';
+      kind: 'sandbox';
+      /** Seconds between the sandbox's notify re-sends (SANDBOX_RETRY_SCHEDULE); default epay's own. */
+      retrySchedule: number[] | undefined;
+    });
+
 /**
  * The merchant's gateway: a real one (`remote`), or the provider's built-in sandbox, mounted at
  * /sandbox, whose payments are simulated.
  */
 export type GatewayConfig =
+  | EpayGatewayConfig
   | (CodepayMerchant & {
       provider: 'codepay';
       kind: 'remote';
@@ -370,6 +392,25 @@ function codepayGateway(env: Env): GatewayConfig {
   return { ...merchant, kind: 'remote', url, ispayUrl: ispayUrl(env, url), merchantToken: env.CODEPAY_TOKEN || null };
 }
 
+/**
+ * 彩虹易支付: a real site with EPAY_URL (its base URL, under which mapi.php and api.php live), else
+ * the epay sandbox with its documented test merchant.
+ */
+function epayGateway(env: Env): GatewayConfig {
+  const url = env.EPAY_URL ? httpUrl('EPAY_URL', env.EPAY_URL) : null;
+  if (url !== null && (/\.php$/i.test(new URL(url).pathname) || new URL(url).search !== '')) {
+    fail('EPAY_URL', `must be the epay site's base URL (like https://pay.example.com/), not a page of it: "${url}"`);
+  }
+  const required = (name: string) => fail(name, 'is required with a real epay site (EPAY_URL)');
+  const merchantId = env.EPAY_PID || (url === null ? EPAY_SANDBOX_PID : required('EPAY_PID'));
+  if (!/^\d{1,20}$/.test(merchantId)) fail('EPAY_PID', 'must be the numeric epay merchant number (pid)');
+  const merchantKey = env.EPAY_KEY || (url === null ? EPAY_SANDBOX_KEY : required('EPAY_KEY'));
+  if (merchantKey.length < 6 || merchantKey.length > 100) fail('EPAY_KEY', 'must be 6 to 100 characters long');
+  const merchant = { provider: 'epay' as const, merchantId, merchantKey };
+  if (url === null) return { ...merchant, kind: 'sandbox', retrySchedule: retrySchedule(env.SANDBOX_RETRY_SCHEDULE) };
+  return { ...merchant, kind: 'remote', url };
+}
+
 /** V免签: a server of the merchant's with VMQ_URL, else the sandbox with its documented test key. */
 function vmqGateway(env: Env): VmqGateway {
   const url = env.VMQ_URL ? httpUrl('VMQ_URL', env.VMQ_URL) : null;
@@ -387,10 +428,18 @@ export function gatewaySecrets(gateway: GatewayConfig): string[] {
 }
 
 /** Each gateway's settings; adding a provider adds its reader here. */
-const GATEWAY_SETTINGS: Record<GatewayName, (env: Env) => GatewayConfig> = { codepay: codepayGateway, vmq: vmqGateway };
+const GATEWAY_SETTINGS: Record<GatewayName, (env: Env) => GatewayConfig> = {
+  codepay: codepayGateway,
+  epay: epayGateway,
+  vmq: vmqGateway,
+};
 
 /** The channels each gateway takes (CHANNELS chooses among them). */
-const GATEWAY_CHANNELS: Record<GatewayName, readonly Channel[]> = { codepay: CHANNELS, vmq: VMQ_CHANNELS };
+const GATEWAY_CHANNELS: Record<GatewayName, readonly Channel[]> = {
+  codepay: CHANNELS,
+  epay: CHANNELS,
+  vmq: VMQ_CHANNELS,
+};
 
 export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): Config {
   const env: Env = { ...readDotEnv(resolve(cwd, '.env')), ...processEnv };

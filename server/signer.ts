@@ -178,6 +178,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
       rateLimitPerMinute: config.rateLimitPerMinute,
     },
     clientKey: (forwardedFor, peer) => clientKey(clientAddress(forwardedFor, peer, config.trustProxy)),
+    clientAddress: (forwardedFor, peer) => clientAddress(forwardedFor, peer, config.trustProxy),
     basePath: new URL(publicUrl).pathname.replace(/\/+$/, ''),
     configView: configView(config),
     gatewayTimeoutMs: config.gatewayTimeoutMs,

@@ -5,7 +5,7 @@ import { ApiError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Destination, IncomingPayment, NewOutboxEvent, OrderRecord, PaymentOutcome } from '../model/index.ts';
 import { outboxRows, paymentEvent } from '../outbox/events.ts';
-import type { GatewayHealth, PaymentProvider, VerifiedPayment } from '../providers/provider.ts';
+import type { Buyer, GatewayHealth, PaymentProvider, VerifiedPayment } from '../providers/provider.ts';
 import type { PaymentResult, Store } from '../store/types.ts';
 import type { OpenOrders } from './open-orders.ts';
 import type { StatusPublisher } from './publisher.ts';
@@ -36,7 +36,7 @@ export interface OrderServiceOptions {
 }
 
 /** How long one answer of the gateway's health serves /healthz (a load balancer may poll it every second). */
-const HEALTH_MAX_AGE_MS = 10_000;
+const HEALTH_MAX_AGE_MS = 2_000;
 
 const ORDER_ID_BYTES = 18;
 /** Random bytes drawn for 256 ids at a time (like Node's own randomUUID): one call into the CSPRNG, not one an order. */
@@ -74,14 +74,15 @@ export class OrderService {
 
   /**
    * Creates an order at the gateway. `client`: the public caller's key, whose open orders are
-   * counted and capped (undefined for the merchant's backend).
+   * counted and capped (undefined for the merchant's backend); `buyer`: its address and browser,
+   * handed to gateways that want them.
    */
-  async create(command: CreateOrderCommand, client?: string): Promise<OrderRecord> {
+  async create(command: CreateOrderCommand, client?: string, buyer?: Buyer): Promise<OrderRecord> {
     const id = newOrderId();
     const open = this.options.openOrders;
     if (client !== undefined) open?.hold(client, id, this.now() + this.creatingLimitMs(), this.now());
     try {
-      const order = await this.createAtGateway(id, command);
+      const order = await this.createAtGateway(id, command, buyer);
       open?.extend(id, order.expiresAt ?? 0);
       return order;
     } catch (error) {
@@ -91,7 +92,7 @@ export class OrderService {
   }
 
   /** The row is written before the gateway is called, so no notify can name an order we don't know. */
-  private async createAtGateway(id: string, command: CreateOrderCommand): Promise<OrderRecord> {
+  private async createAtGateway(id: string, command: CreateOrderCommand, buyer?: Buyer): Promise<OrderRecord> {
     const { store, provider, publisher } = this.options;
     await store.insertOrder({ id, ...command, createdAt: this.now() });
     let created;
@@ -102,6 +103,7 @@ export class OrderService {
         price: command.price,
         param: command.param,
         lifetimeSeconds: this.options.orderTtlSeconds,
+        buyer,
       });
       this.checkAmount(command.price, created.money);
     } catch (error) {

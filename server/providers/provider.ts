@@ -8,6 +8,12 @@ import type { Cents } from '../../shared/money.ts';
 import type { GatewayFields } from '../model/index.ts';
 import type { ResolvedQr } from './qr.ts';
 
+/** Who pays, as the signer saw the request: some gateways want the buyer's address and device. */
+export interface Buyer {
+  ip: string;
+  userAgent: string | null;
+}
+
 export interface OrderToCreate {
   /** Our order id: the gateway's order number for us (CodePay's pay_id). */
   id: string;
@@ -16,6 +22,8 @@ export interface OrderToCreate {
   param: string | null;
   /** How long the QR code should stay payable. */
   lifetimeSeconds: number;
+  /** The buyer behind a public order; absent when the merchant's backend created it (no buyer at hand). */
+  buyer?: Buyer;
 }
 
 export interface CreatedOrder {
@@ -65,7 +73,12 @@ export interface GatewayHealth {
   error?: string;
 }
 
-export type RefundAnswer = { ok: true } | { ok: false; message: string };
+/**
+ * ok: the money went back. Not ok: nothing went back (`message`: the gateway's reason, no secret);
+ * with `outcomeUnknown`, no answer came (a timeout, a lost connection) and the gateway may have
+ * given the money back or not: the order service keeps that refund pending.
+ */
+export type RefundAnswer = { ok: true } | { ok: false; message: string; outcomeUnknown?: boolean };
 
 export interface PaymentProvider {
   /**

@@ -5,24 +5,17 @@
  * query string and gives a reply, so the same code answers over HTTP and in-process.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Context } from 'koa';
 import type Router from '@koa/router';
 import { isChannel, type Channel } from '../../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount } from '../../shared/money.ts';
 import { fieldWithSeparator, md5Hex, type Params } from '../codepay/protocol.ts';
 import { parseQuery, verifyIn, type Charset } from './charset.ts';
 import { cashierPage } from './pages.ts';
-import { payUrl, qrcodeUrl, sandboxUrl, sleep, type Runtime } from './runtime.ts';
+import { GARBAGE, HTTP_500, sendReply, type GatewayReply } from './reply.ts';
+import { payUrl, qrcodeUrl, sandboxUrl, sleep, untilGone, type Runtime } from './runtime.ts';
 import type { Order } from './state.ts';
 
 type Answer = Record<string, unknown>;
-
-/** What the gateway answers: HTTP status, content type and body. */
-export interface GatewayReply {
-  status: number;
-  type: string;
-  body: string;
-}
 
 const DEFAULT_OUT_TIME = 360;
 const MAX_PAY_ID = 100;
@@ -122,20 +115,12 @@ async function playFault(
     case 'bad-params':
       return answer(failure(-2, 'undefined'), undefined);
     case 'http-500':
-      return { status: 500, type: 'text/html', body: '<html><body><h1>500 Internal Server Error</h1></body></html>' };
+      return HTTP_500;
     case 'garbage':
-      return {
-        status: 200,
-        type: 'text/html',
-        body: '<html><body>Warning: mysql_connect(): Too many connections</body></html>',
-      };
+      return GARBAGE;
     case 'hang':
       // No answer: wait until the caller gives up or the sandbox closes.
-      await new Promise((resolve) => {
-        const gone = AbortSignal.any([caller, runtime.closing]);
-        if (gone.aborted) resolve(undefined);
-        else gone.addEventListener('abort', resolve, { once: true });
-      });
+      await untilGone(caller, runtime.closing);
       return null;
     default:
       return undefined;
@@ -234,21 +219,15 @@ export function isPaid(query: string, runtime: Runtime): GatewayReply {
   );
 }
 
-function send(ctx: Context, reply: GatewayReply): void {
-  ctx.status = reply.status;
-  ctx.type = reply.type;
-  ctx.body = reply.body;
-}
-
 export function registerGatewayRoutes(router: Router, runtime: Runtime): void {
   // Non-strict routing: `/creat_order/` (the documented path) and `/creat_order` both match.
   router.get('/creat_order', async (ctx) => {
     const caller = new AbortController();
     ctx.res.once('close', () => caller.abort());
     const reply = await creatOrder(ctx.querystring, sandboxUrl(ctx, runtime), runtime, caller.signal);
-    if (reply) return send(ctx, reply);
+    if (reply) return sendReply(ctx, reply);
     ctx.respond = false;
     ctx.req.socket.destroy();
   });
-  router.get('/ispay', (ctx) => send(ctx, isPaid(ctx.querystring, runtime)));
+  router.get('/ispay', (ctx) => sendReply(ctx, isPaid(ctx.querystring, runtime)));
 }

@@ -12,7 +12,7 @@ import { payUrl, type Runtime } from './runtime.ts';
 const QR_IMAGE = /^\/qr\/([^/]+)\.png$/;
 
 /** Rejects with the signal's reason (a TimeoutError) if it aborts before the work is done. */
-function before<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function before<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
     const giveUp = () => reject(signal.reason);
     signal.addEventListener('abort', giveUp, { once: true });
@@ -46,6 +46,8 @@ export function inProcessTransport(runtime: Runtime, callerBase: string): Gatewa
       if (route === '/ispay') return { status: 200, text: isPaid(query, runtime).body };
       return httpTransport.get(url, timeoutMs);
     },
+    // CodePay's API is GET only: a POST is for some other URL.
+    post: httpTransport.post,
     async readQr(qrcode, gatewayUrl, timeoutMs) {
       const imageUrl = absoluteQrUrl(qrcode, gatewayUrl);
       const orderId = imageUrl && pathOf(imageUrl)?.match(QR_IMAGE)?.[1];

@@ -7,15 +7,16 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import { formatCents, inGatewayRange, parseAmount } from '../../../shared/money.ts';
 import { createOrderSign, type VmqType } from '../../vmq/protocol.ts';
-import { sleep } from '../runtime.ts';
-import { notifyQuery } from './notifier.ts';
-import { payOrder, phoneBeats, phoneOffline, type VmqReply, type VmqRuntime } from './runtime.ts';
+import { GARBAGE, HTTP_500, jsonReply } from '../reply.ts';
+import { sleep, untilGone } from '../runtime.ts';
+import { notifyQuery } from './notify.ts';
+import { payOrder, phoneBeats, stateOf, type VmqReply, type VmqRuntime } from './runtime.ts';
 import type { VmqSandboxOrder } from './state.ts';
 
 type Params = Record<string, string>;
 
 function json(code: 1 | -1, msg: string, data: unknown = null): VmqReply {
-  return { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify({ code, msg, data }) };
+  return jsonReply({ code, msg, data });
 }
 
 function md5(text: string): string {
@@ -36,7 +37,7 @@ export function vmqPayUrl(base: string, orderId: string): string {
 /** A DOUBLE column in V免签's JSON: a number. */
 const double = (cents: number) => Number(formatCents(cents));
 
-function orderData(order: VmqSandboxOrder, base: string, timeOut: number) {
+function orderData(order: VmqSandboxOrder, base: string, runtime: VmqRuntime) {
   return {
     payId: order.payId,
     orderId: order.orderId,
@@ -45,8 +46,8 @@ function orderData(order: VmqSandboxOrder, base: string, timeOut: number) {
     reallyPrice: double(order.reallyPrice),
     payUrl: vmqPayUrl(base, order.orderId),
     isAuto: order.isAuto ? 1 : 0,
-    state: order.state,
-    timeOut,
+    state: stateOf(order, runtime),
+    timeOut: runtime.state.orderTimeOutMinutes,
     date: order.createdAt,
   };
 }
@@ -63,15 +64,11 @@ async function playFault(
     case 'fail':
       return json(-1, '系统繁忙，请稍后再试');
     case 'http-500':
-      return { status: 500, type: 'text/html', body: '<html><body><h1>500 Internal Server Error</h1></body></html>' };
+      return HTTP_500;
     case 'garbage':
-      return { status: 200, type: 'text/html', body: '<html><body>[0] PDOException in Connection.php</body></html>' };
+      return GARBAGE;
     case 'hang':
-      await new Promise((resolve) => {
-        const gone = AbortSignal.any([caller, runtime.closing]);
-        if (gone.aborted) resolve(undefined);
-        else gone.addEventListener('abort', resolve, { once: true });
-      });
+      await untilGone(caller, runtime.closing);
       return null;
     default:
       return undefined;
@@ -94,7 +91,7 @@ export async function createOrder(
   const cents = parseAmount(price);
   if (cents === undefined || !inGatewayRange(cents)) return json(-1, '请传入订单金额');
   if (!sameSign(sign, createOrderSign(payId, param, type, price, runtime.merchantKey))) return json(-1, '签名错误');
-  if (phoneOffline(runtime)) return json(-1, '监控端状态异常，请检查');
+  if (runtime.switches.phoneOffline) return json(-1, '监控端状态异常，请检查');
   const { state } = runtime;
   const created = state.createOrder({
     payId,
@@ -103,7 +100,7 @@ export async function createOrder(
     price: cents,
     notifyUrl: params.notifyUrl || runtime.defaultNotifyUrl,
     returnUrl: params.returnUrl ?? '',
-    isAuto: runtime.faults.for(payId).noFixedQr === true,
+    isAuto: runtime.switches.noFixedQr,
   });
   if (created === 'exists') return json(-1, '商户订单号已存在');
   if (created === 'busy') return json(-1, '订单超出负荷，请稍后重试');
@@ -111,13 +108,13 @@ export async function createOrder(
     const location = vmqPayUrl(base, created.orderId);
     return { status: 302, type: 'text/plain; charset=utf-8', body: `Redirecting to ${location}`, location };
   }
-  return json(1, '成功', orderData(created, base, state.orderTimeOutMinutes));
+  return json(1, '成功', orderData(created, base, runtime));
 }
 
 export function getOrder(params: Params, base: string, runtime: VmqRuntime): VmqReply {
   const order = runtime.state.order(params.orderId ?? '');
   if (!order) return json(-1, '云端订单编号不存在');
-  return json(1, '成功', orderData(order, base, runtime.state.orderTimeOutMinutes));
+  return json(1, '成功', orderData(order, base, runtime));
 }
 
 /** Unsigned, as V免签's: a paid order answers its return URL with the notify's signed query. */
@@ -129,7 +126,7 @@ export function checkOrder(params: Params, base: string, runtime: VmqRuntime): V
   const returnUrl = order.returnUrl || vmqPayUrl(base, order.orderId);
   const separator = returnUrl.includes('?') ? '&' : '?';
   // The query as it was signed, without the notify faults: those are the notify's, not the order's.
-  return json(1, '成功', `${returnUrl}${separator}${notifyQuery(order, runtime.merchantKey, {})}`);
+  return json(1, '成功', `${returnUrl}${separator}${notifyQuery(order, runtime.merchantKey)}`);
 }
 
 export function closeOrder(params: Params, runtime: VmqRuntime): VmqReply {
@@ -147,14 +144,18 @@ export function getState(params: Params, runtime: VmqRuntime): VmqReply {
   const t = params.t ?? '';
   if (!sameSign(params.sign, md5(t + runtime.merchantKey))) return json(-1, '签名校验不通过');
   const { lastHeartbeat, lastPayment } = runtime.state;
-  return json(1, '成功', { lastheart: lastHeartbeat, lastpay: lastPayment, jkstate: phoneOffline(runtime) ? 0 : 1 });
+  return json(1, '成功', {
+    lastheart: lastHeartbeat,
+    lastpay: lastPayment,
+    jkstate: runtime.switches.phoneOffline ? 0 : 1,
+  });
 }
 
 /** The phone reports money it saw: `sign = md5(type + price + t + key)`; the open order of that type and amount is paid. */
 export function appPush(params: Params, runtime: VmqRuntime): VmqReply {
   const { t = '', type = '', price = '' } = params;
   if (!sameSign(params.sign, md5(type + price + t + runtime.merchantKey))) return json(-1, '签名校验不通过');
-  if (phoneOffline(runtime)) return json(-1, '监控端状态异常，请检查');
+  if (runtime.switches.phoneOffline) return json(-1, '监控端状态异常，请检查');
   const cents = parseAmount(price);
   const order =
     cents === undefined || (type !== '1' && type !== '2')

@@ -1,67 +1,31 @@
 /**
- * The V免签 sandbox's fault switches, global or for one payId (FaultTable): the CodePay sandbox's
- * set where V免签 can fail the same way, and V免签's own: a lost notify (never re-sent) and the
- * monitor phone offline.
+ * The V免签 sandbox's switches: the shared fault switches (keyed by payId, with V免签's createOrder
+ * faults), and two of its own, global as the server has one phone and one set of QR codes.
  */
-import { booleanField, delayField } from '../faults.ts';
+import type { FaultDialect } from '../faults.ts';
 
 /** createOrder answers code -1, HTTP 500, a non-JSON body, or nothing at all. */
 export const VMQ_CREATE_FAULTS = ['fail', 'http-500', 'garbage', 'hang'] as const;
-export type VmqCreateFault = (typeof VMQ_CREATE_FAULTS)[number];
 
-export interface VmqFaults {
-  createOrder?: VmqCreateFault;
-  /** createOrder waits this many ms before answering. */
-  slowMs?: number;
-  /** The notify is sent twice at once. */
-  duplicateNotify?: boolean;
-  /** The notify waits this many ms after the payment. */
-  notifyDelayMs?: number;
-  /** The notify carries a wrong sign. */
-  badSignature?: boolean;
-  /** The notify's reallyPrice is a cent more than the order's. */
-  differentMoney?: boolean;
-  /** The notify is never sent (a CDN or firewall ate it): the order stays state 2 at V免签. */
-  lostNotify?: boolean;
-  /** The monitor phone stopped: no heartbeat, and createOrder refuses (global only, as it is one phone). */
-  phoneOffline?: boolean;
-  /** No fixed-amount QR code for the amount: the generic one, and the buyer types reallyPrice (isAuto 1). */
-  noFixedQr?: boolean;
+export const VMQ_FAULTS: FaultDialect = { scopeField: 'payId', createFaults: VMQ_CREATE_FAULTS };
+
+export interface VmqSwitches {
+  /** The monitor phone stopped: no heartbeat, and createOrder refuses (监控端状态异常). */
+  phoneOffline: boolean;
+  /** No fixed-amount QR code for any amount: the generic one, and the buyer types reallyPrice (isAuto 1). */
+  noFixedQr: boolean;
 }
 
-const BOOLEAN_FAULTS = [
-  'duplicateNotify',
-  'badSignature',
-  'differentMoney',
-  'lostNotify',
-  'phoneOffline',
-  'noFixedQr',
-] as const;
+export const DEFAULT_SWITCHES: VmqSwitches = { phoneOffline: false, noFixedQr: false };
 
-/** Reads `{"payId"?: "...", "createOrder"?: "hang", "lostNotify"?: true, ...}`; a TypeError names the first bad field. */
-export function parseVmqFaultRequest(body: unknown): { payId?: string; faults: VmqFaults } {
+/** Reads `{"phoneOffline"?: true, "noFixedQr"?: false}` over the current switches; a TypeError names a bad field. */
+export function parseSwitches(body: unknown, current: VmqSwitches): VmqSwitches {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TypeError('expected a JSON object');
-  const request: { payId?: string; faults: VmqFaults } = { faults: {} };
-  const { faults } = request;
+  const next = { ...current };
   for (const [name, value] of Object.entries(body)) {
-    if (name === 'payId') {
-      if (typeof value !== 'string' || value === '') throw new TypeError('payId must be a non-empty string');
-      request.payId = value;
-    } else if (name === 'createOrder') {
-      if (!(VMQ_CREATE_FAULTS as readonly unknown[]).includes(value)) {
-        throw new TypeError(`createOrder must be one of ${VMQ_CREATE_FAULTS.join(', ')}`);
-      }
-      faults.createOrder = value as VmqCreateFault;
-    } else if (name === 'slowMs' || name === 'notifyDelayMs') {
-      faults[name] = delayField(value, name);
-    } else if ((BOOLEAN_FAULTS as readonly string[]).includes(name)) {
-      faults[name as (typeof BOOLEAN_FAULTS)[number]] = booleanField(value, name);
-    } else {
-      throw new TypeError(`unknown fault ${JSON.stringify(name)}`);
-    }
+    if (name !== 'phoneOffline' && name !== 'noFixedQr') throw new TypeError(`unknown switch ${JSON.stringify(name)}`);
+    if (typeof value !== 'boolean') throw new TypeError(`${name} must be true or false`);
+    next[name] = value;
   }
-  if (request.payId !== undefined && faults.phoneOffline !== undefined) {
-    throw new TypeError('phoneOffline is global: the server has one monitor phone');
-  }
-  return request;
+  return next;
 }

@@ -6,20 +6,23 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { formatCents } from '../../../shared/money.ts';
-import { guardControl, readJson } from '../control.ts';
+import { listing, readJson, readOrRefuse, registerControlRoutes } from '../control.ts';
 import { FaultTable } from '../faults.ts';
 import type { Sandbox } from '../index.ts';
 import type { SandboxLog } from '../log.ts';
+import { Notifier } from '../notifier.ts';
 import { httpTransport, type GatewayTransport } from '../../providers/transport.ts';
+import { readText } from '../body.ts';
+import { sendReply } from '../reply.ts';
 import { appPush, checkOrder, closeOrder, createOrder, getOrder, getState } from './api.ts';
 import { registerVmqCashierRoutes } from './cashier.ts';
-import { parseVmqFaultRequest, type VmqFaults } from './faults.ts';
-import { VmqNotifier } from './notifier.ts';
-import type { VmqReply, VmqRuntime } from './runtime.ts';
+import { DEFAULT_SWITCHES, parseSwitches, VMQ_FAULTS } from './faults.ts';
+import { vmqNotify } from './notify.ts';
+import { stateOf, type VmqReply, type VmqRuntime } from './runtime.ts';
 import { VmqSandboxState, type VmqSandboxOrder } from './state.ts';
 
-export type { VmqFaults } from './faults.ts';
-export type { VmqNotifyAttempt } from './notifier.ts';
+export type { VmqSwitches } from './faults.ts';
+export type { VmqNotifyAttempt } from './notify.ts';
 
 export interface VmqSandboxOptions {
   /** The communication key (通讯密钥); never printed nor returned. */
@@ -49,24 +52,19 @@ const CALLS: Record<string, Call> = {
 };
 
 function send(ctx: Context, reply: VmqReply): void {
-  ctx.status = reply.status;
-  ctx.type = reply.type;
   if (reply.location) ctx.set('Location', reply.location);
-  ctx.body = reply.body;
+  sendReply(ctx, reply);
 }
+
+const MAX_FORM = 64 * 1024;
 
 /** GET query or POST form, as V免签 takes both. */
 async function paramsOf(ctx: Context): Promise<Record<string, string>> {
-  let text = ctx.querystring;
-  if (ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded')) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of ctx.req as AsyncIterable<Buffer>) chunks.push(chunk);
-    text = Buffer.concat(chunks).toString('utf8');
-  }
-  return Object.fromEntries(new URLSearchParams(text));
+  const form = ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded');
+  return Object.fromEntries(new URLSearchParams(form ? await readText(ctx, MAX_FORM) : ctx.querystring));
 }
 
-function orderView(order: VmqSandboxOrder) {
+function orderView(order: VmqSandboxOrder, runtime: VmqRuntime) {
   return {
     orderId: order.orderId,
     payId: order.payId,
@@ -74,44 +72,41 @@ function orderView(order: VmqSandboxOrder) {
     price: formatCents(order.price),
     reallyPrice: formatCents(order.reallyPrice),
     isAuto: order.isAuto,
-    state: order.state,
+    state: stateOf(order, runtime),
     notifyUrl: order.notifyUrl,
+    notify: runtime.notifier.state(order.payId) ?? null,
     createdAt: order.createdAt,
     paidAt: order.paidAt,
   };
 }
 
+/** The shared `_control` (orders, attempts, faults, reset) and `_control/switches`: the phone and the QR codes. */
 function registerControl(router: Router, runtime: VmqRuntime): void {
-  router.use('/_control', guardControl);
-  const byPayId = (ctx: Context) => (record: { payId: string }) =>
-    ctx.query.payId === undefined || record.payId === ctx.query.payId;
-  router.get('/_control/orders', (ctx) => {
-    ctx.body = runtime.state.listOrders().filter(byPayId(ctx)).map(orderView);
-  });
-  router.get('/_control/attempts', (ctx) => {
-    ctx.body = runtime.notifier.list(byPayId(ctx));
-  });
-  router.get('/_control/faults', (ctx) => {
-    ctx.body = runtime.faults.view();
-  });
-  router.post('/_control/faults', async (ctx) => {
-    try {
-      runtime.faults.set(parseVmqFaultRequest(await readJson(ctx)));
-    } catch (error) {
-      if (error instanceof TypeError) ctx.throw(400, error.message);
-      throw error;
-    }
-    ctx.body = runtime.faults.view();
-  });
-  // `{"state": true}` also forgets orders and attempts.
-  router.post('/_control/reset', async (ctx) => {
-    const body = await readJson(ctx);
-    runtime.faults.clear();
-    if (typeof body === 'object' && body !== null && (body as { state?: unknown }).state === true) {
+  registerControlRoutes(router, {
+    faults: runtime.faults,
+    dialect: VMQ_FAULTS,
+    listings: {
+      orders: listing(
+        () => runtime.state.listOrders(),
+        (order) => orderView(order, runtime),
+      ),
+    },
+    attempts: (keep) => runtime.notifier.list(keep),
+    filters: { payId: 'payId', orderId: 'orderId' },
+    resetSwitches: () => {
+      runtime.switches = { ...DEFAULT_SWITCHES };
+    },
+    async forgetState() {
       await runtime.notifier.clear();
       runtime.state.clear();
-    }
-    ctx.body = { reset: true };
+    },
+  });
+  router.get('/_control/switches', (ctx) => {
+    ctx.body = runtime.switches;
+  });
+  router.post('/_control/switches', async (ctx) => {
+    runtime.switches = readOrRefuse(ctx, await readJson(ctx), (body) => parseSwitches(body, runtime.switches));
+    ctx.body = runtime.switches;
   });
 }
 
@@ -134,6 +129,7 @@ function inProcessTransport(runtime: VmqRuntime, callerBase: string): GatewayTra
       const call = CALLS[name];
       return call ? { status: 200, text: call(params, base, runtime).body } : httpTransport.get(url, timeoutMs);
     },
+    post: httpTransport.post,
     readQr: httpTransport.readQr,
   };
 }
@@ -147,15 +143,19 @@ export function createVmqSandbox(options: VmqSandboxOptions): Sandbox {
   const log = options.log ?? { info() {}, warn() {}, error() {} };
   const basePath = options.basePath ?? '';
   const closing = new AbortController();
+  const faults = new FaultTable('byPayId');
   const runtime: VmqRuntime = {
     merchantKey: options.merchantKey,
     basePath,
     publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, ''),
     defaultNotifyUrl: options.defaultNotifyUrl ?? '',
     state: new VmqSandboxState(timeOut, now),
-    faults: new FaultTable<VmqFaults>(),
-    notifier: new VmqNotifier({
-      merchantKey: options.merchantKey,
+    faults,
+    switches: { ...DEFAULT_SWITCHES },
+    // V免签 sends once: no retry schedule.
+    notifier: new Notifier({
+      protocol: vmqNotify(options.merchantKey, faults),
+      retrySchedule: [],
       timeoutMs: options.notifyTimeoutMs ?? 10_000,
       now,
       log,
@@ -184,7 +184,7 @@ export function createVmqSandbox(options: VmqSandboxOptions): Sandbox {
     inProcess: (callerBase) => inProcessTransport(runtime, callerBase),
     async close() {
       closing.abort();
-      await runtime.notifier.stop();
+      await runtime.notifier.close();
     },
   };
 }

@@ -9,6 +9,8 @@ import type { VmqType } from '../../vmq/protocol.ts';
 
 /** V免签's order states: 0 unpaid, 1 paid and notified, 2 paid but the notify failed, -1 expired or closed. */
 export type VmqState = 0 | 1 | 2 | -1;
+/** What the order holds: paid is 2 until its notify is acknowledged (see stateOf). */
+type HeldState = 0 | 2 | -1;
 
 export interface VmqSandboxOrder {
   /** V免签's own order number: yyyyMMddHHmmss and random digits. */
@@ -22,7 +24,7 @@ export interface VmqSandboxOrder {
   returnUrl: string;
   /** The QR has no amount in it (no fixed-amount code for reallyPrice): the buyer types it. */
   isAuto: boolean;
-  state: VmqState;
+  state: HeldState;
   /** Unix seconds. */
   createdAt: number;
   /** Unix seconds; 0 until paid. */
@@ -92,7 +94,7 @@ export class VmqSandboxState {
     return orderId === undefined ? undefined : this.orders.get(orderId);
   }
 
-  /** Marks an open order paid (state 2 until its notify is answered `success`). */
+  /** Marks an open order paid (2 until its notify is answered `success`). */
   pay(order: VmqSandboxOrder): void {
     order.state = 2;
     order.paidAt = this.nowSeconds();
