@@ -37,6 +37,25 @@ function signedEntries(fields: Received): [string, string][] {
     .sort(([a], [b]) => byCodePoints(a, b));
 }
 
+/**
+ * A query or form body parsed as PHP parses it ($_GET, $_POST): `+` is a space, percent escapes
+ * decoded, a repeated name keeps its last value, a bracketed name (`a[]`, `a[x]`) makes an array,
+ * which the sign leaves out. Both sides' sign checks run over what this gives.
+ */
+export function phpFields(text: string): Received {
+  const fields: Received = Object.create(null);
+  for (const [name, value] of new URLSearchParams(text)) {
+    const bracket = name.indexOf('[');
+    if (bracket > 0) {
+      const array = fields[name.slice(0, bracket)];
+      fields[name.slice(0, bracket)] = Array.isArray(array) ? [...array, value] : [value];
+    } else {
+      fields[name] = value;
+    }
+  }
+  return fields;
+}
+
 /** `a=1&b=2` with the raw (not URL-encoded) values. */
 export function canonicalString(fields: Received): string {
   return signedEntries(fields)

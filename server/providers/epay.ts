@@ -15,6 +15,7 @@ import {
   endpoint,
   gatewayUnescape,
   orderQuery,
+  phpFields,
   readCreateAnswer,
   readNotify,
   readOrderAnswer,
@@ -23,7 +24,6 @@ import {
   type EpayType,
   type OrderRef,
   type PayInstruction,
-  type Received,
 } from '../epay/protocol.ts';
 import { ApiError } from '../errors.ts';
 import type { PaymentProvider } from './provider.ts';
@@ -76,39 +76,23 @@ function qrOf(pay: PayInstruction): ResolvedQr {
   }
 }
 
-/**
- * A query or form as PHP reads it ($_GET, parse_str): `+` is a space, percent escapes decoded, the
- * last of a repeated name wins, and a bracketed name (`a[]`) is an array, which the sign leaves out.
- */
-function phpFields(raw: string): Received {
-  const fields: Received = Object.create(null);
-  for (const [name, value] of new URLSearchParams(raw)) {
-    const bracket = name.indexOf('[');
-    if (bracket > 0) fields[name.slice(0, bracket)] = [value];
-    else fields[name] = value;
-  }
-  return fields;
-}
-
 export function epayProvider(options: EpayOptions, transport: GatewayTransport = httpTransport): PaymentProvider {
   const { pid, key, timeoutMs } = options;
   const refOf = (order: { id: string; gatewayOrderId: string | null }): OrderRef =>
     order.gatewayOrderId ? { tradeNo: order.gatewayOrderId } : { outTradeNo: order.id };
 
-  /** A reconciliation or refund call: its reply, or what went wrong in words that hold no URL. */
-  async function apiCall(call: () => Promise<GatewayReply>): Promise<unknown | { failed: string }> {
+  /** A reconciliation or refund call: its JSON (undefined when not JSON), or what went wrong in words that hold no URL. */
+  async function apiCall(call: () => Promise<GatewayReply>): Promise<{ body: unknown } | { failed: string }> {
     try {
       const reply = await call();
       if (reply.status < 200 || reply.status > 299) return { failed: `api.php answered HTTP ${reply.status}` };
-      return parseJson(reply.text);
+      return { body: parseJson(reply.text) };
     } catch (error) {
       return {
         failed: isTimeout(error) ? `api.php did not answer within ${timeoutMs} ms` : 'api.php could not be reached',
       };
     }
   }
-  const failed = (answer: unknown): answer is { failed: string } =>
-    typeof answer === 'object' && answer !== null && 'failed' in answer;
 
   return {
     async createOrder(order) {
@@ -154,9 +138,9 @@ export function epayProvider(options: EpayOptions, transport: GatewayTransport =
 
     async queryOrder(order) {
       const url = orderQuery(options.url, pid, key, refOf(order));
-      const body = await apiCall(() => transport.get(url.reveal(), timeoutMs));
-      if (failed(body)) return { error: body.failed };
-      const answer = readOrderAnswer(body);
+      const reply = await apiCall(() => transport.get(url.reveal(), timeoutMs));
+      if ('failed' in reply) return { error: reply.failed };
+      const answer = readOrderAnswer(reply.body);
       if ('ok' in answer) return { error: answer.message };
       // Refunded was paid once, but is not money to fulfil: the refund's own record tells of it.
       if (!answer.found || answer.state !== 'paid') return { paid: false };
@@ -175,18 +159,16 @@ export function epayProvider(options: EpayOptions, transport: GatewayTransport =
 
     async refund(order, money) {
       const request = refundRequest(options.url, pid, key, refOf(order), money);
-      const body = await apiCall(() => transport.post(request.url, request.body.reveal(), timeoutMs));
+      const reply = await apiCall(() => transport.post(request.url, request.body.reveal(), timeoutMs));
       // No answer, or one that is no JSON: the site may have given the money back before it failed.
-      if (failed(body))
-        return { ok: false, message: `The refund's outcome is unknown: ${body.failed}.`, outcomeUnknown: true };
-      if (body === undefined) {
-        return {
-          ok: false,
-          message: "The refund's outcome is unknown: api.php's answer was not JSON.",
-          outcomeUnknown: true,
-        };
-      }
-      const answer = readRefundAnswer(body);
+      const unknown = (why: string) => ({
+        ok: false as const,
+        message: `The refund's outcome is unknown: ${why}.`,
+        outcomeUnknown: true,
+      });
+      if ('failed' in reply) return unknown(reply.failed);
+      if (reply.body === undefined) return unknown("api.php's answer was not JSON");
+      const answer = readRefundAnswer(reply.body);
       return answer.ok ? { ok: true } : { ok: false, message: answer.message };
     },
   };

@@ -37,6 +37,15 @@ export function isTimeout(error: unknown): boolean {
   return error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
 }
 
+/** Some gateways send JSON with a byte-order mark or as text/html: read the text, then parse. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, '').trim());
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The gateway's answer text (to a GET, or a POST of `form`); a refusal the buyer can read when it
  * did not answer 2xx in time. The client's own error is never quoted: its message may hold the URL.
@@ -63,14 +72,5 @@ export async function callGateway(
       );
     }
     throw new ApiError('GATEWAY_UNAVAILABLE', 'The payment gateway could not be reached. Please try again.');
-  }
-}
-
-/** Some gateways send JSON with a byte-order mark or as text/html: read the text, then parse. */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, '').trim());
-  } catch {
-    return undefined;
   }
 }

@@ -11,8 +11,9 @@ import { formatCents, inGatewayRange, parseAmount } from '../../shared/money.ts'
 import { fieldWithSeparator, md5Hex, type Params } from '../codepay/protocol.ts';
 import { parseQuery, verifyIn, type Charset } from './charset.ts';
 import { cashierPage } from './pages.ts';
-import { GARBAGE, HTTP_500, sendReply, type GatewayReply } from './reply.ts';
-import { payUrl, qrcodeUrl, sandboxUrl, sleep, untilGone, type Runtime } from './runtime.ts';
+import { sendReply, type GatewayReply } from './reply.ts';
+import { playCreateFault } from './create-faults.ts';
+import { payUrl, qrcodeUrl, sandboxUrl, type Runtime } from './runtime.ts';
 import type { Order } from './state.ts';
 
 type Answer = Record<string, unknown>;
@@ -98,34 +99,11 @@ function orderAnswer(base: string, runtime: Runtime, order: Order): Answer {
   };
 }
 
-/**
- * Plays a creat_order fault: its reply, `null` for 'hang' (no answer at all, once the caller gave
- * up), or undefined when the order goes on as usual.
- */
-async function playFault(
-  runtime: Runtime,
-  payId: string,
-  caller: AbortSignal,
-): Promise<GatewayReply | null | undefined> {
-  const faults = runtime.faults.for(payId);
-  if (faults.slowMs) await sleep(faults.slowMs, runtime.closing);
-  switch (faults.createOrder) {
-    case 'fail':
-      return answer(failure(-1, 'creat fail'), undefined);
-    case 'bad-params':
-      return answer(failure(-2, 'undefined'), undefined);
-    case 'http-500':
-      return HTTP_500;
-    case 'garbage':
-      return GARBAGE;
-    case 'hang':
-      // No answer: wait until the caller gives up or the sandbox closes.
-      await untilGone(caller, runtime.closing);
-      return null;
-    default:
-      return undefined;
-  }
-}
+/** creat_order's own refusals among the create faults. */
+const REFUSALS = {
+  fail: answer(failure(-1, 'creat fail'), undefined),
+  'bad-params': answer(failure(-2, 'undefined'), undefined),
+};
 
 /**
  * `creat_order` with its query string, the sandbox's own URL as the caller reached it (`base`), and
@@ -142,7 +120,7 @@ export async function creatOrder(
   const { params, charset } = parsed;
   const call = params.page === '3' ? params.call || 'callback' : undefined;
   if (call !== undefined && !CALLBACK_NAME.test(call)) return answer(failure(-2, 'call error'), undefined);
-  const fault = await playFault(runtime, params.pay_id ?? '', caller);
+  const fault = await playCreateFault(runtime.faults.for(params.pay_id ?? ''), REFUSALS, caller, runtime.closing);
   if (fault !== undefined) return fault;
   if (params.id !== runtime.merchantId) return answer(failure(-2, 'undefined'), call);
   // Signed back in the notify and the return link, whose sign could not tell it from a separator.

@@ -1,7 +1,7 @@
 /**
  * Node side of the browser tests: the widget's bundle built, a real signer with the sandbox gateway
  * (a second one whose orders expire in seconds, and a third on a gateway over HTTP: a sandbox of its
- * own, as a real gateway; then signers on the epay and V免签 sandboxes) on 127.0.0.1 random ports. Tests get their URLs through `inject`.
+ * own, as a real gateway) on 127.0.0.1 random ports. Tests get their URLs through `inject`.
  */
 import type { TestProject } from 'vitest/node';
 import { ensureWidgetBuilt } from '../../scripts/widget-build.ts';
@@ -29,8 +29,10 @@ declare module 'vitest' {
     shortSignerUrl: string;
     /** A signer whose gateway is a remote one (not sandbox mode). */
     gatewaySignerUrl: string;
-    /** A signer on the V免签 sandbox (GATEWAY=vmq). */
+    /** A signer with GATEWAY=vmq: the V免签 sandbox at /sandbox. */
     vmqSignerUrl: string;
+    /** A signer with GATEWAY=epay: the epay sandbox at /sandbox. */
+    epaySignerUrl: string;
   }
 }
 
@@ -46,11 +48,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const remote = await startStackOnGateway(env);
   const vmq = await startStack({ env: { ...env, GATEWAY: 'vmq' } });
   stacks.push(vmq);
+  project.provide('vmqSignerUrl', vmq.url);
+  const epay = await startStack({ env: { ...env, GATEWAY: 'epay' } });
+  stacks.push(epay);
+  project.provide('epaySignerUrl', epay.url);
   project.provide('signerUrl', main.url);
   project.provide('signerDataDir', main.dataDir);
   project.provide('shortSignerUrl', short.url);
   project.provide('gatewaySignerUrl', remote.stack.url);
-  project.provide('vmqSignerUrl', vmq.url);
   return async () => {
     await Promise.all([...stacks.map((stack) => stack.stop({ removeData: true })), remote.stop()]);
   };

@@ -3,26 +3,39 @@
  * hangs as the buyer sees them, reconciliation by api.php?act=order whose URL carries the key, and
  * the provider's refunds. The key and that URL never reach the signer's log.
  */
+import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
 import { epayProvider } from '../../server/providers/epay.ts';
 import { createOrder, payAtSandbox, postJson, requestJson } from '../support/http.ts';
 import { freePort } from '../support/processes.ts';
 import { startStack, type Stack } from '../support/stack.ts';
-import { EPAY_KEY, EPAY_PID, startEpaySite, startHangingSite, type RunningEpaySite } from './gateway.ts';
+import { KEY as EPAY_KEY, PID as EPAY_PID, startEpaySandbox, type RunningEpay } from '../support/epay-sandbox.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function site(): Promise<RunningEpaySite> {
-  const running = await startEpaySite();
+async function site(): Promise<RunningEpay> {
+  const running = await startEpaySandbox();
   cleanups.push(running.close);
   return running;
 }
 
-async function signerOn(gateway: RunningEpaySite, env: Record<string, string> = {}): Promise<Stack> {
+const portOf = (gateway: RunningEpay) => Number(new URL(gateway.url).port);
+
+/** A server on `port` that takes connections and never answers: a site that hangs. */
+async function hangOn(port: number): Promise<void> {
+  const server = createServer(() => undefined);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+}
+
+async function signerOn(gateway: RunningEpay, env: Record<string, string> = {}): Promise<Stack> {
   const port = String(await freePort());
   const stack = await startStack({
     env: {
@@ -44,8 +57,8 @@ async function signerOn(gateway: RunningEpaySite, env: Record<string, string> = 
   return stack;
 }
 
-const faults = async (gateway: RunningEpaySite, body: Record<string, unknown>) =>
-  expect((await postJson(`${gateway.url}_control/faults`, body)).status).toBe(200);
+const faults = async (gateway: RunningEpay, body: Record<string, unknown>) =>
+  expect((await postJson(`${gateway.url}/_control/faults`, body)).status).toBe(200);
 const statusOf = async (stack: Stack, id: string) =>
   (await requestJson<OrderView>(`${stack.url}/api/orders/${id}`)).body.status;
 
@@ -66,7 +79,7 @@ describe('a signer on an epay site over HTTP', () => {
       expect([fault, answer.status, answer.body.error.code]).toEqual([fault, status, code]);
       expect(answer.body.error.message).toContain(words);
     }
-    expect((await postJson(`${gateway.url}_control/reset`, {})).status).toBe(200);
+    expect((await postJson(`${gateway.url}/_control/reset`, {})).status).toBe(200);
     // A wrong key: the site refuses the sign, and the buyer is told the shop's gateway is misconfigured.
     const wrong = await signerOn(gateway, { EPAY_KEY: `${EPAY_KEY}-old` });
     const refused = await postJson(`${wrong.url}/api/orders`, { price: '1.00' });
@@ -87,8 +100,7 @@ describe('a signer on an epay site over HTTP', () => {
     // The site goes away, then answers nothing at all: each query fails, and says so in the log.
     await gateway.close();
     expect(await stack.signer.orders.reconcile({ recheckAfterMs: -1 })).toBe(0);
-    const hanging = await startHangingSite(gateway.port);
-    cleanups.push(hanging.close);
+    await hangOn(portOf(gateway));
     expect(await stack.signer.orders.reconcile({ recheckAfterMs: -1 })).toBe(0);
 
     const failures = stack.logs.filter((line) => line.includes('reconcile: query failed'));
@@ -105,7 +117,7 @@ describe('a signer on an epay site over HTTP', () => {
 });
 
 describe('the epay provider over HTTP', () => {
-  const providerOn = (gateway: RunningEpaySite, timeoutMs = 2_000) =>
+  const providerOn = (gateway: RunningEpay, timeoutMs = 2_000) =>
     epayProvider({ url: gateway.url, pid: EPAY_PID, key: EPAY_KEY, notifyUrl: 'http://127.0.0.1:9/n', timeoutMs });
   const newOrder = (id: string) => ({ id, type: 1 as const, price: 500, param: null, lifetimeSeconds: 60 });
 
@@ -126,7 +138,7 @@ describe('the epay provider over HTTP', () => {
       ok: false,
       message: expect.stringMatching(/^The epay gateway refused the refund \(code -\d\): /),
     });
-    const refunds = (await requestJson(`${gateway.url}_control/refunds?out_trade_no=refund-1`)).body;
+    const refunds = (await requestJson(`${gateway.url}/_control/refunds?out_trade_no=refund-1`)).body;
     expect(refunds[0]).toMatchObject({ refunded: '5.00', refunds: [{ money: '2.00' }, { money: '3.00' }] });
   });
 
@@ -134,8 +146,7 @@ describe('the epay provider over HTTP', () => {
     const gateway = await site();
     const created = await providerOn(gateway).createOrder(newOrder('refund-2'));
     await gateway.close();
-    const hanging = await startHangingSite(gateway.port);
-    cleanups.push(hanging.close);
+    await hangOn(portOf(gateway));
     const answer = await providerOn(gateway, 300).refund!(
       { id: 'refund-2', gatewayOrderId: created.gatewayOrderId },
       100,

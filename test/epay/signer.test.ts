@@ -243,6 +243,17 @@ describe('GATEWAY=epay with the sandbox', () => {
     expect(refused.headers.get('location')).toBe(pages.RETURN_FAILURE_URL);
   });
 
+  it('a notify of another amount than the order asked puts the order in review, recorded, not paid', async () => {
+    await start();
+    const order = await createOrder(stack!.url, { price: '5.50' });
+    await faults({ out_trade_no: order.id, differentMoney: true });
+    await payAtSandbox(order.qr!.payload!);
+    await eventually(async () => ((await statusOf(order.id)) === 'review' ? true : undefined), 10_000, 'review');
+    const { trade_no: tradeNo } = await sandboxOrder(order);
+    expect(await stack!.signer.store.getPayment(tradeNo)).toMatchObject({ outcome: 'review', money: 551 });
+    expect(await attemptsOf(order)).toMatchObject([{ body: 'success', success: true }]);
+  });
+
   it('finds a payment whose notify never comes by asking api.php?act=order', async () => {
     await start();
     const order = await createOrder(stack!.url, { price: '7.00' });

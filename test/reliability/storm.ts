@@ -4,6 +4,7 @@
  * signer is SIGKILLed each time the number of payments passes one of `killAt`, and restarted.
  */
 import type { OrderView } from '../../shared/api.ts';
+import { decodeQrPng } from '../../server/providers/qr.ts';
 import { postJson } from '../support/http.ts';
 
 export interface StormOptions {
@@ -42,6 +43,19 @@ function randomOrder(channels: readonly number[]): { price: string; type: number
   return { price: (100 + Math.floor(Math.random() * 19_901)) / 100 + '', type };
 }
 
+/**
+ * The order with what a phone reads from the QR the buyer sees as its payload: the payload, or,
+ * when the signer could not read the gateway's image in time (a loaded machine), the image the
+ * widget shows instead, decoded.
+ */
+async function scanned(order: OrderView, signerUrl: string): Promise<OrderView> {
+  if (order.qr?.payload) return order;
+  const image = await fetch(`${signerUrl}${order.qr!.image!}`);
+  const payload = decodeQrPng(Buffer.from(await image.arrayBuffer()));
+  if (!payload) throw new Error(`order ${order.id}: its QR image reads as nothing`);
+  return { ...order, qr: { ...order.qr, payload } };
+}
+
 export async function runStorm(options: StormOptions): Promise<StormResult> {
   const result: StormResult = { shown: new Map(), createRetries: 0, kills: 0 };
   const channels = options.channels ?? [1, 2, 3];
@@ -65,7 +79,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     while (claimed < options.orders) {
       claimed++;
       const order = await create();
-      result.shown.set(order.id, { order, payNo: await options.pay(order) });
+      result.shown.set(order.id, { order, payNo: await options.pay(await scanned(order, options.signerUrl)) });
       paid++;
     }
   };

@@ -7,12 +7,12 @@
 import { isIP } from 'node:net';
 import { inGatewayRange, parseAmount } from '../../../shared/money.ts';
 import { DEVICES, gatewayEscape, verify, type Device, type Received } from '../../epay/protocol.ts';
-import { GARBAGE, HTTP_500, jsonReply, type GatewayReply } from '../reply.ts';
-import { sleep, untilGone } from '../runtime.ts';
+import { playCreateFault } from '../create-faults.ts';
+import { jsonReply, type GatewayReply } from '../reply.ts';
 import type { AnswerKind } from './answer-kinds.ts';
 import { text } from './fields.ts';
 import { epayPayUrl, type EpayRuntime } from './runtime.ts';
-import type { EpayOrder } from './state.ts';
+import type { EpayOrder, NewEpayOrder } from './state.ts';
 
 /** mapi.php answers code -1 (refused), -2 (the site's failure), HTTP 500, a PHP warning, or nothing. */
 export const EPAY_CREATE_FAULTS = ['fail', 'error', 'http-500', 'garbage', 'hang'] as const;
@@ -57,11 +57,7 @@ function cutBytes(value: string, max: number): string {
 type Flow = 'mapi' | 'submit';
 
 /** The order the fields ask for, or the gateway's refusal. */
-function checkFields(
-  fields: Received,
-  runtime: EpayRuntime,
-  flow: Flow,
-): { order: Omit<EpayOrder, 'tradeNo' | 'addedAt' | 'paid' | 'refunds'> } | Refusal {
+function checkFields(fields: Received, runtime: EpayRuntime, flow: Flow): { order: NewEpayOrder } | Refusal {
   const field = (name: string) => text(fields, name);
   if (field('pid') === '') return refuse(-3, '商户ID不能为空');
   if (field('pid') !== runtime.pid) return refuse(-3, '商户不存在！');
@@ -71,7 +67,8 @@ function checkFields(
   const outTradeNo = field('out_trade_no');
   if (!OUT_TRADE_NO.test(outTradeNo)) return refuse(-1, '订单号(out_trade_no)格式不正确');
   if (!httpUrl(field('notify_url'))) return refuse(-1, '通知地址(notify_url)不能为空');
-  const returnUrl = field('return_url');
+  // Blank is not given: the sign leaves it out too.
+  const returnUrl = field('return_url').trim() === '' ? '' : field('return_url');
   if (flow === 'submit' ? !httpUrl(returnUrl) : returnUrl !== '' && !httpUrl(returnUrl)) {
     return refuse(-1, '回调地址(return_url)不能为空');
   }
@@ -125,33 +122,11 @@ function payAnswer(kind: AnswerKind, order: EpayOrder, base: string): Record<str
   return { [kind]: page };
 }
 
-/**
- * Plays a create fault for the out_trade_no: its reply, `null` for 'hang' (no answer, once the
- * caller gave up or the sandbox closes), or undefined when creation goes on as usual.
- */
-async function playFault(
-  runtime: EpayRuntime,
-  outTradeNo: string,
-  caller: AbortSignal,
-): Promise<GatewayReply | null | undefined> {
-  const faults = runtime.faults.for(outTradeNo);
-  if (faults.slowMs) await sleep(faults.slowMs, runtime.closing);
-  switch (faults.createOrder) {
-    case 'fail':
-      return jsonReply({ code: -1, msg: '当前支付方式未开启' });
-    case 'error':
-      return jsonReply({ code: -2, msg: '创建订单失败，请稍后重试' });
-    case 'http-500':
-      return HTTP_500;
-    case 'garbage':
-      return GARBAGE;
-    case 'hang':
-      await untilGone(caller, runtime.closing);
-      return null;
-    default:
-      return undefined;
-  }
-}
+/** mapi.php's own refusals among the create faults. */
+const REFUSALS = {
+  fail: jsonReply({ code: -1, msg: '当前支付方式未开启' }),
+  error: jsonReply({ code: -2, msg: '创建订单失败，请稍后重试' }),
+};
 
 /** `POST mapi.php` with its parsed form; `base`: the sandbox's URL as the caller reached it. */
 export async function mapi(
@@ -160,7 +135,8 @@ export async function mapi(
   runtime: EpayRuntime,
   caller: AbortSignal,
 ): Promise<GatewayReply | null> {
-  const fault = await playFault(runtime, text(fields, 'out_trade_no'), caller);
+  const faults = runtime.faults.for(text(fields, 'out_trade_no'));
+  const fault = await playCreateFault(faults, REFUSALS, caller, runtime.closing);
   if (fault !== undefined) return fault;
   const order = createOrReuse(fields, runtime, 'mapi');
   if (!('tradeNo' in order)) return jsonReply({ ...order });
