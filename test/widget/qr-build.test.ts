@@ -16,7 +16,9 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 /** qrcode's own symbol, as the same runs of dark modules. */
 function reference(payload: string): { size: number; path: string } {
-  const { size, data } = QRCode.create([{ data: Buffer.from(payload), mode: 'byte' }], { errorCorrectionLevel: 'M' }).modules;
+  const { size, data } = QRCode.create([{ data: Buffer.from(payload), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+  }).modules;
   let path = '';
   for (let y = 0; y < size; y++)
     for (let x = 0; x < size; x++) {
