@@ -29,6 +29,9 @@ export const VMQ_CHANNELS: readonly Channel[] = [1, 3];
 const VMQ_TYPE: Partial<Record<Channel, VmqType>> = { 1: 2, 3: 1 };
 const CHANNEL_OF: Record<VmqType, Channel> = { 1: 3, 2: 1 };
 
+/** The longest getState may take (or the gateway timeout, if shorter). */
+const HEALTH_TIMEOUT_MS = 3_000;
+
 export interface VmqOptions {
   /** The V免签 server's base URL: createOrder, checkOrder, … live under it. */
   url: string;
@@ -72,7 +75,8 @@ function epochMs(seconds: number | undefined): number | null {
 
 export function vmqProvider(options: VmqOptions, transport: GatewayTransport = httpTransport): PaymentProvider {
   const now = options.now ?? Date.now;
-  const call = async (url: string) => parseJson(await callGateway(transport, url, options.timeoutMs));
+  const call = async (url: string, timeoutMs = options.timeoutMs) =>
+    parseJson(await callGateway(transport, url, timeoutMs));
 
   return {
     notifiesOnce: true,
@@ -131,7 +135,11 @@ export function vmqProvider(options: VmqOptions, transport: GatewayTransport = h
     async health() {
       let body: unknown;
       try {
-        body = await call(getStateUrl(options.url, options.merchantKey, now() / 1000));
+        // /healthz waits for it: a hung server must not make the signer look hung.
+        body = await call(
+          getStateUrl(options.url, options.merchantKey, now() / 1000),
+          Math.min(HEALTH_TIMEOUT_MS, options.timeoutMs),
+        );
       } catch (error) {
         return { reachable: false, error: error instanceof Error ? error.message : String(error) };
       }

@@ -15,6 +15,8 @@ export interface Faults {
   createOrder?: string;
   /** The create call waits this many ms before answering. */
   slowMs?: number;
+  /** One of the sandbox's own API faults (epay: api.php's act=order and act=refund), if it has any. */
+  api?: string;
   /** Every notify attempt is POSTed twice at the same time. */
   duplicateNotify?: boolean;
   /** The first notify attempt waits this many ms after the payment (read at payment). */
@@ -35,10 +37,12 @@ export interface FaultRequest {
   faults: Faults;
 }
 
-/** How a sandbox names its faults: its reference's field, and its create faults. */
+/** How a sandbox names its faults: its reference's field, its create faults, and its API faults. */
 export interface FaultDialect {
   scopeField: string;
   createFaults: readonly string[];
+  /** None: the sandbox has no `api` switch, and refuses one. */
+  apiFaults?: readonly string[];
 }
 
 export const CODEPAY_FAULTS: FaultDialect = { scopeField: 'pay_id', createFaults: CREATE_ORDER_FAULTS };
@@ -80,6 +84,14 @@ export function parseFaultRequest(body: unknown, dialect: FaultDialect = CODEPAY
           throw new TypeError(`createOrder must be one of ${dialect.createFaults.join(', ')}`);
         }
         faults.createOrder = value;
+        break;
+      case 'api':
+        if (typeof value !== 'string' || !dialect.apiFaults?.includes(value)) {
+          throw new TypeError(
+            dialect.apiFaults ? `api must be one of ${dialect.apiFaults.join(', ')}` : 'this sandbox has no api faults',
+          );
+        }
+        faults.api = value;
         break;
       case 'slowMs':
         faults.slowMs = delayField(value, name);

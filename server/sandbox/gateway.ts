@@ -12,7 +12,7 @@ import { fieldWithSeparator, md5Hex, type Params } from '../codepay/protocol.ts'
 import { parseQuery, verifyIn, type Charset } from './charset.ts';
 import { cashierPage } from './pages.ts';
 import { sendReply, type GatewayReply } from './reply.ts';
-import { playCreateFault } from './create-faults.ts';
+import { playCreateFault } from './play-fault.ts';
 import { payUrl, qrcodeUrl, sandboxUrl, type Runtime } from './runtime.ts';
 import type { Order } from './state.ts';
 

@@ -3,26 +3,11 @@
  * the QR the widget draws is read back from a screenshot, its URL (the sandbox's pay page) paid as a
  * phone would, and the widget turns paid once.
  */
-import jsQR from 'jsqr';
 import { afterEach, expect, inject, it } from 'vitest';
-import { commands, page } from 'vitest/browser';
-import { cleanup, click, mount, part, waitFor } from './helpers.ts';
+import { commands } from 'vitest/browser';
+import { cleanup, click, mount, part, readQr, waitFor } from './helpers.ts';
 
 afterEach(cleanup);
-
-/** The text of the QR code in a PNG screenshot (base64), read in the page with jsQR. */
-async function readQr(base64: string): Promise<string | undefined> {
-  const image = new Image();
-  image.src = `data:image/png;base64,${base64}`;
-  await image.decode();
-  const canvas = document.createElement('canvas');
-  canvas.width = image.naturalWidth;
-  canvas.height = image.naturalHeight;
-  const context = canvas.getContext('2d')!;
-  context.drawImage(image, 0, 0);
-  const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
-  return jsQR(pixels.data, pixels.width, pixels.height)?.data;
-}
 
 it('pays through the V免签 sandbox: reallyPrice in the notice, the QR from a screenshot paid at its page', async () => {
   const signer = inject('vmqSignerUrl');
@@ -42,7 +27,7 @@ it('pays through the V免签 sandbox: reallyPrice in the notice, the QR from a s
   expect(order()).toMatchObject({ price: '12.30', money: '12.31' });
   expect(part(el, 'notice')!.textContent).toContain('12.31');
 
-  const payUrl = await readQr(await page.screenshot({ element: part(el, 'qr')!, save: false }));
+  const payUrl = await readQr(el);
   expect(payUrl).toBe(order().qr!.payload);
   expect(payUrl).toMatch(new RegExp(`^${signer}/sandbox/pay/\\d{20}$`));
   const paid = await commands.nodeFetch(payUrl!, { method: 'POST' });

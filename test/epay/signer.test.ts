@@ -254,6 +254,28 @@ describe('GATEWAY=epay with the sandbox', () => {
     expect(await attemptsOf(order)).toMatchObject([{ body: 'success', success: true }]);
   });
 
+  it('keeps an order pending while act=order answers HTTP 500, garbage or nothing, and finds it paid after', async () => {
+    await start({ GATEWAY_TIMEOUT_MS: '500' });
+    const order = await createOrder(stack!.url, { price: '7.70' });
+    await faults({ out_trade_no: order.id, lostNotify: true });
+    await payAtSandbox(order.qr!.payload!);
+    for (const api of ['http-500', 'garbage', 'hang']) {
+      await faults({ out_trade_no: order.id, api });
+      expect(await stack!.signer.orders.reconcile({ recheckAfterMs: -1 }), api).toBe(0);
+      expect(await statusOf(order.id)).toBe('pending');
+    }
+    const failures = stack!.logs.filter((line) => line.includes('reconcile: query failed'));
+    expect(failures.map((line) => JSON.parse(line).error)).toEqual([
+      'api.php answered HTTP 500',
+      'The epay gateway did not answer with a JSON object.',
+      'api.php did not answer within 500 ms',
+    ]);
+    expect(stack!.logs.join('\n')).not.toMatch(/act=order|[?&]key=/);
+    expect((await postJson(`${stack!.sandboxUrl}/_control/reset`, {})).status).toBe(200);
+    expect(await stack!.signer.orders.reconcile({ recheckAfterMs: -1 })).toBe(1);
+    expect(await statusOf(order.id)).toBe('paid');
+  });
+
   it('finds a payment whose notify never comes by asking api.php?act=order', async () => {
     await start();
     const order = await createOrder(stack!.url, { price: '7.00' });

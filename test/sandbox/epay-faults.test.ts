@@ -19,6 +19,7 @@ import {
   startPhpEpayNotify,
   waitFor,
 } from '../support/epay-sandbox.ts';
+import { startSandbox } from '../support/sandbox.ts';
 
 const { epay, later } = closedAfterEach();
 
@@ -82,6 +83,57 @@ describe('mapi.php faults', () => {
     });
     await expect(hasty).rejects.toThrow(/aborted|timeout/i);
     expect(await mapi(gateway, orderFields())).toMatchObject({ code: 1 });
+  });
+});
+
+describe('api.php faults', () => {
+  it('api http-500 or garbage: act=order for that out_trade_no (by trade_no too) gets no JSON; others do', async () => {
+    const gateway = await epay();
+    const order = await createOrder(gateway);
+    const other = await createOrder(gateway);
+    await setFaults(gateway, { out_trade_no: order.out_trade_no, api: 'http-500' });
+    const query = (ref: Record<string, string>) =>
+      fetch(`${gateway.url}/api.php?${new URLSearchParams({ act: 'order', pid: PID, key: KEY, ...ref })}`);
+    expect((await query({ out_trade_no: order.out_trade_no })).status).toBe(500);
+    expect((await query({ trade_no: String(order.trade_no) })).status).toBe(500);
+    expect(await queryOrder(gateway, { out_trade_no: other.out_trade_no })).toMatchObject({ code: 1 });
+    await setFaults(gateway, { out_trade_no: order.out_trade_no, api: 'garbage' });
+    const garbage = await query({ out_trade_no: order.out_trade_no });
+    expect(garbage.status).toBe(200);
+    expect(await garbage.text()).not.toMatch(/^\{/);
+  });
+
+  it('api hang: a refund gets no answer, over HTTP or in-process, and is not made; switched off, it is', async () => {
+    const gateway = await epay();
+    const order = await createOrder(gateway);
+    await pay(gateway, order.trade_no);
+    await setFaults(gateway, { api: 'hang' });
+    const body = new URLSearchParams({ pid: PID, key: KEY, out_trade_no: order.out_trade_no, money: '1.00' });
+    const request = fetch(`${gateway.url}/api.php?act=refund`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+      signal: AbortSignal.timeout(300),
+    });
+    await expect(request).rejects.toThrow(/aborted|timeout/i);
+    const caller = gateway.sandbox.inProcess(gateway.url);
+    await expect(caller.post(`${gateway.url}/api.php?act=refund`, body.toString(), 200)).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    expect(await getJson(`${gateway.url}/_control/refunds`)).toEqual([]);
+    await setFaults(gateway, {});
+    expect(await queryOrder(gateway, { out_trade_no: order.out_trade_no })).toMatchObject({ status: 1 });
+    expect(
+      JSON.parse((await caller.post(`${gateway.url}/api.php?act=refund`, body.toString(), 1000)).text),
+    ).toMatchObject({ code: 0 });
+  });
+
+  it('is a switch of the epay sandbox only: the CodePay sandbox refuses it', async () => {
+    const codepay = await startSandbox();
+    later(codepay.close);
+    const response = await postJson(`${codepay.url}/_control/faults`, { api: 'hang' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'this sandbox has no api faults' });
   });
 });
 
@@ -169,7 +221,13 @@ describe('the switches themselves', () => {
       global: { badSignature: true },
       byOutTradeNo: { 'o-1': { createOrder: 'hang', slowMs: 10 } },
     });
-    for (const body of [{ createOrder: 'bad-params' }, { pay_id: 'x' }, { lostNotify: 'yes' }, { slowMs: -1 }]) {
+    for (const body of [
+      { createOrder: 'bad-params' },
+      { pay_id: 'x' },
+      { lostNotify: 'yes' },
+      { slowMs: -1 },
+      { api: 'fail' },
+    ]) {
       const response = await postJson(`${gateway.url}/_control/faults`, body);
       expect(response.status).toBe(400);
     }

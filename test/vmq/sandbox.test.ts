@@ -13,6 +13,7 @@ import {
   getStateUrl,
   readCheckOrderAnswer,
 } from '../../server/vmq/protocol.ts';
+import { createVmqSandbox } from '../../server/sandbox/vmq/index.ts';
 import { createOrder, eventually, postJson, requestJson } from '../support/http.ts';
 import { startSandboxProcess, type Child } from '../support/processes.ts';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -125,6 +126,33 @@ describe('the V免签 API, as vmqphp answers it', () => {
     expect((await postJson(`${sandbox.url}/_control/faults`, { payId: 'x', phoneOffline: true })).status).toBe(400);
     const badSwitch = await postJson(`${sandbox.url}/_control/switches`, { phoneOffline: 'yes' });
     expect([badSwitch.status, badSwitch.body.error]).toEqual([400, 'phoneOffline must be true or false']);
+  });
+});
+
+describe('memory', () => {
+  it('forgets an order ten minutes after it was closed or expired (bounded memory); until then it answers', async () => {
+    let clock = Date.now();
+    const vmq = createVmqSandbox({ merchantKey: KEY, now: () => clock });
+    const api = vmq.inProcess('http://vmq.test');
+    const call = async (url: string) => JSON.parse((await api.get(url, 1_000)).text);
+    const open = (await call(createOrderUrl('http://vmq.test', { payId: 'open', type: 1, price: 100 }, KEY))).data;
+    const done = (await call(createOrderUrl('http://vmq.test', { payId: 'done', type: 1, price: 200 }, KEY))).data;
+    expect(await call(closeOrderUrl('http://vmq.test', done.orderId, KEY))).toMatchObject({ code: 1 });
+    clock += 4 * 60_000;
+    const later = (await call(createOrderUrl('http://vmq.test', { payId: 'later', type: 2, price: 100 }, KEY))).data;
+    expect(await call(getOrderUrl('http://vmq.test', done.orderId))).toMatchObject({ code: 1, data: { state: -1 } });
+    // Past its timeOut (5 min) and ten minutes more, the next createOrder forgets it.
+    clock += 12 * 60_000;
+    await call(createOrderUrl('http://vmq.test', { payId: 'next', type: 2, price: 300 }, KEY));
+    expect(await call(getOrderUrl('http://vmq.test', done.orderId))).toMatchObject({
+      code: -1,
+      msg: '云端订单编号不存在',
+    });
+    // The open one expired at its timeOut (V免签 closes it itself) and went the same way.
+    expect(await call(getOrderUrl('http://vmq.test', open.orderId))).toMatchObject({ code: -1 });
+    // One done less than ten minutes ago still answers.
+    expect(await call(getOrderUrl('http://vmq.test', later.orderId))).toMatchObject({ code: 1, data: { state: -1 } });
+    await vmq.close();
   });
 });
 

@@ -4,6 +4,8 @@
  * offline refused at creation, expiry closing the order at V免签, and the monitor in /healthz.
  */
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
@@ -175,6 +177,40 @@ describe('the monitor in /healthz', () => {
     );
     expect(offline.status).toBe(200);
     expect(offline.body).toMatchObject({ ok: true, gateway: { reachable: true, monitor: 'offline' } });
+  });
+});
+
+describe('a V免签 server that never answers', () => {
+  const silent = createServer(() => {
+    // Takes the request and says nothing.
+  });
+  let hung: Stack;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+    hung = await startStack({
+      env: {
+        GATEWAY: 'vmq',
+        VMQ_URL: url,
+        VMQ_KEY: 'vmq-key-123456',
+        PUBLIC_URL: 'http://127.0.0.1:1',
+        PRICE_MIN: '1',
+      },
+    });
+  });
+  afterAll(async () => {
+    await hung?.stop({ removeData: true });
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('/healthz still answers: the gateway unreachable after the 3 s of getState, not the 10 s gateway timeout', async () => {
+    const answer = await requestJson(`${hung.url}/healthz`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.gateway).toEqual({
+      reachable: false,
+      error: 'The payment gateway did not answer within 3000 ms. Please try again.',
+    });
   });
 });
 

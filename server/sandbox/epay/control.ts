@@ -9,10 +9,15 @@ import { listing, readJson, readOrRefuse, registerControlRoutes } from '../contr
 import type { FaultDialect } from '../faults.ts';
 import { parseAnswerRule } from './answer-kinds.ts';
 import { EPAY_CREATE_FAULTS } from './create.ts';
+import { EPAY_API_FAULTS } from './gateway.ts';
 import type { EpayRuntime } from './runtime.ts';
 import { refundable, statusOf, type EpayOrder } from './state.ts';
 
-export const EPAY_FAULTS: FaultDialect = { scopeField: 'out_trade_no', createFaults: EPAY_CREATE_FAULTS };
+export const EPAY_FAULTS: FaultDialect = {
+  scopeField: 'out_trade_no',
+  createFaults: EPAY_CREATE_FAULTS,
+  apiFaults: EPAY_API_FAULTS,
+};
 
 function orderView(order: EpayOrder, runtime: EpayRuntime) {
   return {

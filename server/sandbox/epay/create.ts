@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import { inGatewayRange, parseAmount } from '../../../shared/money.ts';
 import { DEVICES, gatewayEscape, verify, type Device, type Received } from '../../epay/protocol.ts';
-import { playCreateFault } from '../create-faults.ts';
+import { playCreateFault } from '../play-fault.ts';
 import { jsonReply, type GatewayReply } from '../reply.ts';
 import type { AnswerKind } from './answer-kinds.ts';
 import { text } from './fields.ts';

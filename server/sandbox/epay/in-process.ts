@@ -4,6 +4,7 @@
  */
 import { httpTransport, type GatewayTransport } from '../../providers/transport.ts';
 import { before } from '../in-process.ts';
+import type { GatewayReply } from '../reply.ts';
 import { mapi } from './create.ts';
 import { phpFields } from './fields.ts';
 import { api } from './gateway.ts';
@@ -32,6 +33,18 @@ export async function httpPost(url: string, form: string, timeoutMs: number): Pr
   return { status: response.status, text: await response.text() };
 }
 
+/** A call answered in-process, rejecting with a TimeoutError as fetch would when it takes too long. */
+async function call(
+  answer: (caller: AbortSignal) => Promise<GatewayReply | null>,
+  timeoutMs: number,
+): Promise<HttpAnswer> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const reply = await before(answer(timeout), timeout);
+  // 'hang' ends with no answer: at the timeout (`before` has rejected already) or at close.
+  if (!reply) throw new Error('the sandbox closed the connection without an answer');
+  return { status: reply.status, text: reply.body };
+}
+
 /** `callerBase`: the sandbox's URL as the signer would reach it over HTTP. */
 export function epayInProcess(runtime: EpayRuntime, callerBase: string): EpayTransport {
   const base = runtime.publicBaseUrl ?? callerBase;
@@ -45,25 +58,14 @@ export function epayInProcess(runtime: EpayRuntime, callerBase: string): EpayTra
   return {
     async get(url, timeoutMs) {
       const route = routeOf(url);
-      if (route?.[0] === '/api.php') {
-        const reply = api(route[1], undefined, base, runtime);
-        return { status: reply.status, text: reply.body };
-      }
+      if (route?.[0] === '/api.php')
+        return call((caller) => api(route[1], undefined, base, runtime, caller), timeoutMs);
       return httpTransport.get(url, timeoutMs);
     },
     async post(url, form, timeoutMs) {
       const route = routeOf(url);
-      if (route?.[0] === '/mapi.php') {
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const reply = await before(mapi(phpFields(form), base, runtime, timeout), timeout);
-        // 'hang' ends with no answer: at the timeout (`before` has rejected already) or at close.
-        if (!reply) throw new Error('the sandbox closed the connection without an answer');
-        return { status: reply.status, text: reply.body };
-      }
-      if (route?.[0] === '/api.php') {
-        const reply = api(route[1], form, base, runtime);
-        return { status: reply.status, text: reply.body };
-      }
+      if (route?.[0] === '/mapi.php') return call((caller) => mapi(phpFields(form), base, runtime, caller), timeoutMs);
+      if (route?.[0] === '/api.php') return call((caller) => api(route[1], form, base, runtime, caller), timeoutMs);
       return httpPost(url, form, timeoutMs);
     },
     readQr: (qrcode, gatewayUrl, timeoutMs) => httpTransport.readQr(qrcode, gatewayUrl, timeoutMs),

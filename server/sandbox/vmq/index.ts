@@ -17,7 +17,7 @@ import { sendReply } from '../reply.ts';
 import { appPush, checkOrder, closeOrder, createOrder, getOrder, getState } from './api.ts';
 import { registerVmqCashierRoutes } from './cashier.ts';
 import { DEFAULT_SWITCHES, parseSwitches, VMQ_FAULTS } from './faults.ts';
-import { vmqNotify } from './notify.ts';
+import { vmqNotify, type VmqLabels } from './notify.ts';
 import { stateOf, type VmqReply, type VmqRuntime } from './runtime.ts';
 import { VmqSandboxState, type VmqSandboxOrder } from './state.ts';
 
@@ -144,22 +144,23 @@ export function createVmqSandbox(options: VmqSandboxOptions): Sandbox {
   const basePath = options.basePath ?? '';
   const closing = new AbortController();
   const faults = new FaultTable('byPayId');
+  // V免签 sends once: no retry schedule.
+  const notifier = new Notifier<VmqSandboxOrder, VmqLabels>({
+    protocol: vmqNotify(options.merchantKey, faults),
+    retrySchedule: [],
+    timeoutMs: options.notifyTimeoutMs ?? 10_000,
+    now,
+    log,
+  });
   const runtime: VmqRuntime = {
     merchantKey: options.merchantKey,
     basePath,
     publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, ''),
     defaultNotifyUrl: options.defaultNotifyUrl ?? '',
-    state: new VmqSandboxState(timeOut, now),
+    state: new VmqSandboxState(timeOut, now, notifier),
     faults,
     switches: { ...DEFAULT_SWITCHES },
-    // V免签 sends once: no retry schedule.
-    notifier: new Notifier({
-      protocol: vmqNotify(options.merchantKey, faults),
-      retrySchedule: [],
-      timeoutMs: options.notifyTimeoutMs ?? 10_000,
-      now,
-      log,
-    }),
+    notifier,
     closing: closing.signal,
     log,
   };

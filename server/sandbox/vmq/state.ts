@@ -6,6 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { MAX_CENTS, type Cents } from '../../../shared/money.ts';
 import type { VmqType } from '../../vmq/protocol.ts';
+import type { NotifyRecords } from '../state.ts';
 
 /** V免签's order states: 0 unpaid, 1 paid and notified, 2 paid but the notify failed, -1 expired or closed. */
 export type VmqState = 0 | 1 | 2 | -1;
@@ -33,6 +34,10 @@ export interface VmqSandboxOrder {
 
 /** How many cents up V免签 looks for a free reallyPrice before answering 订单超出负荷. */
 const PRICE_TRIES = 10;
+/** How long a closed or paid order stays (checkOrder and getOrder still answer for it), as the CodePay sandbox keeps them. */
+const KEEP_DONE_MS = 10 * 60_000;
+/** Done orders are looked for at most this often (sandbox clock), when an order is created. */
+const FORGET_EVERY_MS = 10_000;
 
 export type NewVmqOrder = Omit<VmqSandboxOrder, 'orderId' | 'reallyPrice' | 'state' | 'createdAt' | 'paidAt'>;
 
@@ -44,11 +49,16 @@ export class VmqSandboxState {
   /** Unix seconds of the phone's last heartbeat and last payment; 0: never. */
   lastHeartbeat = 0;
   lastPayment = 0;
+  private lastForget: number;
 
+  /** `notifies`: keyed by payId. */
   constructor(
     private readonly timeOutMinutes: number,
     private readonly now: () => number,
-  ) {}
+    private readonly notifies: NotifyRecords,
+  ) {
+    this.lastForget = now();
+  }
 
   nowSeconds(): number {
     return Math.floor(this.now() / 1000);
@@ -65,6 +75,7 @@ export class VmqSandboxState {
   /** 'exists' when the payId was used, 'busy' when no reallyPrice is free. */
   createOrder(input: NewVmqOrder): VmqSandboxOrder | 'exists' | 'busy' {
     this.expireDue();
+    if (this.now() - this.lastForget >= FORGET_EVERY_MS) this.forgetDone();
     if (this.byPayId.has(input.payId)) return 'exists';
     const nowSeconds = this.nowSeconds();
     const orderId =
@@ -116,6 +127,25 @@ export class VmqSandboxState {
     this.orders.clear();
     this.byPayId.clear();
     this.heldPrices.clear();
+  }
+
+  /**
+   * Forgets orders closed or paid more than KEEP_DONE_MS ago whose notify is done (a stream of
+   * orders holds bounded memory); their payIds become free again, as V免签's cleanup frees them.
+   */
+  private forgetDone(): void {
+    const nowMs = this.now();
+    this.lastForget = nowMs;
+    const forgotten = new Set<string>();
+    for (const [orderId, order] of this.orders) {
+      if (order.state === 0) continue;
+      const since = Math.max(order.createdAt + this.timeOutMinutes * 60, order.paidAt) * 1000;
+      if (nowMs - since < KEEP_DONE_MS || (order.state === 2 && !this.notifies.isDone(order.payId))) continue;
+      this.orders.delete(orderId);
+      this.byPayId.delete(order.payId);
+      forgotten.add(order.payId);
+    }
+    if (forgotten.size > 0) this.notifies.forget(forgotten);
   }
 
   private release(order: VmqSandboxOrder): void {
