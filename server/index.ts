@@ -13,4 +13,4 @@ export { ConfigError, loadConfig, type Config } from './config.ts';
 export { createSigner, startSigner, type ListeningSigner, type Signer, type SignerOptions } from './signer.ts';
 export { SIGNATURE_HEADER, signatureHeader, verifyWebhook, WebhookSignatureError } from './webhooks/signature.ts';
 export type { EventType } from './model/index.ts';
-export type { MerchantEvent } from './outbox/events.ts';
+export type { MerchantEvent, RefundEvent } from './outbox/events.ts';

@@ -14,11 +14,21 @@ export function isChannel(value: unknown): value is Channel {
 }
 
 /**
- * creating -> pending | failed; pending -> paid | expired | review; expired -> paid (late) | review.
- * `review`: a payment arrived whose amount differs from what the gateway asked for.
+ * creating -> pending | failed; pending -> paid | expired | review; expired -> paid (late) | review;
+ * paid -> refunded. `review`: a payment arrived whose amount differs from what the gateway asked
+ * for. `refunded`: all its money was given back (a partial refund leaves it `paid`, see `refunded`).
  */
-export type OrderStatus = 'creating' | 'pending' | 'paid' | 'expired' | 'failed' | 'review';
-export const FINAL_STATUSES: readonly OrderStatus[] = ['paid', 'failed', 'review'];
+export type OrderStatus = 'creating' | 'pending' | 'paid' | 'expired' | 'failed' | 'review' | 'refunded';
+export const ORDER_STATUSES: readonly OrderStatus[] = [
+  'creating',
+  'pending',
+  'paid',
+  'expired',
+  'failed',
+  'review',
+  'refunded',
+];
+export const FINAL_STATUSES: readonly OrderStatus[] = ['paid', 'failed', 'review', 'refunded'];
 
 export interface QrView {
   /** What the QR code encodes, for the widget to draw itself. */
@@ -49,6 +59,8 @@ export interface OrderView {
   paidAt: number | null;
   /** Paid after the order had expired. */
   late: boolean;
+  /** How much of the payment was given back, "1.00"; null when nothing was. */
+  refunded: string | null;
   /** The signer's clock when this view was made, to correct the client's countdown. */
   serverTime: number;
 }
@@ -60,6 +72,29 @@ export interface CreateOrderRequest {
   param?: string;
   /** Trusted (Bearer) requests only: the merchant's own reference. */
   reference?: string;
+}
+
+/** POST /api/orders/:id/refund (Bearer only): `money` absent refunds what is left. */
+export interface RefundRequest {
+  money?: string;
+}
+
+/** pending: asked at the gateway, no answer yet; succeeded: given back; failed: the gateway refused. */
+export type RefundStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface RefundView {
+  id: string;
+  money: string;
+  status: RefundStatus;
+  /** The gateway's word on a refusal (never a secret). */
+  message: string | null;
+  createdAt: number;
+}
+
+/** The answer of POST /api/orders/:id/refund: the refund, and the order after it. */
+export interface RefundAnswerView {
+  refund: RefundView;
+  order: OrderView;
 }
 
 export interface ProductView {

@@ -4,6 +4,8 @@ export const ERRORS = {
   INVALID_PRICE: { status: 400, retryable: false },
   INVALID_CHANNEL: { status: 400, retryable: false },
   INVALID_PARAM: { status: 400, retryable: false },
+  /** A refund's `money` (or --money) that is not an amount like "1.00". */
+  INVALID_MONEY: { status: 400, retryable: false },
   UNAUTHORIZED: { status: 401, retryable: false },
   FORBIDDEN_ORIGIN: { status: 403, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
@@ -15,6 +17,16 @@ export const ERRORS = {
   PRICE_NOT_ALLOWED: { status: 422, retryable: false },
   UNKNOWN_PRODUCT: { status: 422, retryable: false },
   CHANNEL_NOT_ENABLED: { status: 422, retryable: false },
+  /** This gateway cannot give money back (CodePay, V免签): refund at the gateway's own admin. */
+  REFUND_NOT_SUPPORTED: { status: 422, retryable: false },
+  /** A refund asked more than the order has left to give back. */
+  REFUND_TOO_LARGE: { status: 422, retryable: false },
+  /** The same Idempotency-Key was used for another amount on this order. */
+  IDEMPOTENCY_KEY_REUSED: { status: 422, retryable: false },
+  /** Only a paid order can be refunded. */
+  ORDER_NOT_PAID: { status: 409, retryable: false },
+  /** A refund of this order is waiting for the gateway's answer. */
+  REFUND_IN_PROGRESS: { status: 409, retryable: true },
   RATE_LIMITED: { status: 429, retryable: true },
   /** This client address holds OPEN_ORDERS_PER_CLIENT orders not yet paid or expired. */
   TOO_MANY_OPEN_ORDERS: { status: 429, retryable: true },
@@ -26,6 +38,10 @@ export const ERRORS = {
   GATEWAY_BAD_RESPONSE: { status: 502, retryable: true },
   /** The gateway asked an amount further from the price than MONEY_TOLERANCE_BELOW/ABOVE allow. */
   GATEWAY_AMOUNT_MISMATCH: { status: 502, retryable: true },
+  /** The gateway refused the refund; the message is the gateway's. Nothing was given back. */
+  REFUND_REFUSED: { status: 502, retryable: false },
+  /** No answer from the gateway to a refund: it stays pending; see the gateway's admin, then `refund --settle`. */
+  REFUND_OUTCOME_UNKNOWN: { status: 504, retryable: false },
   GATEWAY_UNAVAILABLE: { status: 503, retryable: true },
   /** The gateway's payment monitor (V免签's phone) is offline: no payment could be seen, so no order is made. */
   GATEWAY_MONITOR_OFFLINE: { status: 503, retryable: true },

@@ -3,10 +3,10 @@ import type { ErrorBody, ErrorCode } from '../shared/errors.ts';
 import { RETRYABLE } from './retryable.ts';
 
 /**
- * The signer's codes, plus two for order states that are not HTTP errors: a `failed` order (the
- * gateway refused it) and one in `review` (paid, but not the amount asked for).
+ * The signer's codes, plus three for order states that are not HTTP errors: a `failed` order (the
+ * gateway refused it), one in `review` (paid, but not the amount asked for), and one `refunded`.
  */
-export type CheckoutErrorCode = ErrorCode | 'ORDER_FAILED' | 'PAYMENT_REVIEW';
+export type CheckoutErrorCode = ErrorCode | 'ORDER_FAILED' | 'PAYMENT_REVIEW' | 'ORDER_REFUNDED';
 
 /** The detail of `codepay-error`. */
 export interface CheckoutErrorDetail {

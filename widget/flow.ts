@@ -45,6 +45,7 @@ const text = strings({
     '支付金额不符，商家将核实',
     '付款金額不符，商家將核實',
   ],
+  refunded: ['This order was refunded', '此订单已退款', '此訂單已退款'],
   sandbox: ['Sandbox: test mode, no real money', '沙箱：模拟支付，不会扣款', '沙箱：模擬付款，不會扣款'],
   sandboxPay: ['Pay in the sandbox', '在沙箱中支付', '在沙箱中付款'],
 });
@@ -195,6 +196,10 @@ export class OrderFlow implements ReactiveController {
         break;
       case 'review':
         this.#showError('PAYMENT_REVIEW', t(this.#lang, 'review'));
+        break;
+      case 'refunded':
+        // Shown by order id after its money went back: nothing to pay, nothing to deliver.
+        this.#showError('ORDER_REFUNDED', t(this.#lang, 'refunded'));
     }
     host.requestUpdate();
   }

@@ -3,10 +3,9 @@
  * and jitter when it can't; paused while the tab is hidden, checked at once when it comes back or
  * when the network returns.
  */
-import { isFinalStatus, type OrderStatus, type OrderView } from '../shared/api.ts';
+import { isFinalStatus, ORDER_STATUSES, type OrderStatus, type OrderView } from '../shared/api.ts';
 import { getOrder, orderUrl } from './order-api.ts';
 
-const STATUSES: readonly OrderStatus[] = ['creating', 'pending', 'paid', 'expired', 'failed', 'review'];
 const POLL_MIN_MS = 1_500;
 const POLL_MAX_MS = 20_000;
 /** Errors in a row before giving up on the stream (EventSource retries by itself, ~3 s, in between). */
@@ -68,7 +67,7 @@ export function watchOrder(endpoint: string, id: string, onView: (view: OrderVie
         // A malformed event: the next one, or a poll, carries the state again.
       }
     };
-    for (const status of STATUSES) es.addEventListener(status, onMessage);
+    for (const status of ORDER_STATUSES) es.addEventListener(status, onMessage);
     es.onerror = () => {
       if (es.readyState === EventSource.CLOSED || ++streamErrors >= STREAM_ATTEMPTS) {
         stop();

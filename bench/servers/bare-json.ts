@@ -17,6 +17,7 @@ const FIXED = {
   expiresAt: 1795649742971,
   paidAt: null,
   late: false,
+  refunded: null,
   serverTime: 1795649382972,
 };
 

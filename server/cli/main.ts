@@ -3,10 +3,12 @@
  * It reads the signer's configuration (environment, .env) and works on the same database.
  */
 import { parseArgs } from 'node:util';
-import type { OrderStatus } from '../../shared/api.ts';
+import { ORDER_STATUSES } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { PAYMENT_OUTCOMES, type OrderRecord, type PaymentRecord } from '../model/index.ts';
+import { ApiError } from '../errors.ts';
+import { PAYMENT_OUTCOMES, type OrderRecord, type PaymentRecord, type RefundRecord } from '../model/index.ts';
+import { parseRefundMoney, parseRequestKey } from '../orders/refund-rules.ts';
 import { toOrderView } from '../orders/view.ts';
 import { amountLink, productLinks } from '../http/links.ts';
 import type { OrderFilter, PaymentFilter } from '../store/types.ts';
@@ -21,6 +23,10 @@ const USAGE = `usage: codepay-checkout <command> [options]
   export    orders|payments [the same filters]    CSV on standard output
   links     [--json]                      each product's payment link, to share in a chat
   resolve   <id> --accept|--reject        settle an order in review
+  refund    <id> [--money 1.00] [--key K] give a paid order's money back at the gateway (all that is left
+                                          without --money); the same --key again refunds once
+  refund    <id> --settle <refund id> --as succeeded|failed
+                                          record what the gateway's admin shows of a refund it did not answer
   resend    <event id>                    send a webhook event again
   reconcile [--hours N]                   ask the gateway about pending and lately expired orders now
   health    [--json]                      the gateway's monitor (V免签's phone): exit 1 when it is not online
@@ -32,8 +38,6 @@ class NotFound extends Error {}
 /** The answer is printed, and the exit status says the gateway is not well. */
 class Unhealthy extends Error {}
 
-const STATUSES: readonly OrderStatus[] = ['creating', 'pending', 'paid', 'expired', 'failed', 'review'];
-
 const OPTIONS = {
   status: { type: 'string' },
   outcome: { type: 'string' },
@@ -42,6 +46,10 @@ const OPTIONS = {
   until: { type: 'string' },
   limit: { type: 'string' },
   hours: { type: 'string' },
+  money: { type: 'string' },
+  key: { type: 'string' },
+  settle: { type: 'string' },
+  as: { type: 'string' },
   late: { type: 'boolean' },
   review: { type: 'boolean' },
   orphan: { type: 'boolean' },
@@ -75,7 +83,7 @@ function oneOf<T extends string>(name: string, text: string | undefined, allowed
 
 function orderFilter(values: Values): OrderFilter {
   return {
-    status: values.review ? 'review' : oneOf('status', values.status, STATUSES),
+    status: values.review ? 'review' : oneOf('status', values.status, ORDER_STATUSES),
     late: values.late ? true : undefined,
     since: date('since', values.since),
     until: date('until', values.until),
@@ -101,6 +109,7 @@ function orderRow(order: OrderRecord): Row {
     status: order.status,
     price: formatCents(order.price),
     money: money(order.money),
+    refunded: order.refunded === 0 ? null : formatCents(order.refunded),
     type: order.type,
     late: order.late,
     product: order.product,
@@ -117,6 +126,17 @@ function paymentRow(payment: PaymentRecord): Row {
     outcome: payment.outcome,
     money: money(payment.money),
     received: isoTime(payment.receivedAt),
+  };
+}
+
+function refundRow(refund: RefundRecord): Row {
+  return {
+    refund: refund.id,
+    money: formatCents(refund.money),
+    status: refund.status,
+    by: refund.actor,
+    created: isoTime(refund.createdAt),
+    message: refund.message,
   };
 }
 
@@ -168,7 +188,9 @@ async function run(command: string, positionals: string[], values: Values, admin
       if (!order) throw new NotFound(`no order ${id}`);
       const payments = await store.listPayments({ orderId: id });
       const events = await store.listEvents({ orderId: id });
-      if (values.json) return JSON.stringify({ order: toOrderView(order, Date.now()), payments, events }, null, 2);
+      const refunds = await store.listRefunds({ orderId: id });
+      if (values.json)
+        return JSON.stringify({ order: toOrderView(order, Date.now()), payments, refunds, events }, null, 2);
       const eventRows = events.map((event) => ({
         event: event.id,
         type: event.type,
@@ -183,6 +205,9 @@ async function run(command: string, positionals: string[], values: Values, admin
         'payments:',
         table(payments.map(paymentRow)),
         '',
+        'refunds:',
+        table(refunds.map(refundRow)),
+        '',
         'events:',
         table(eventRows),
       ].join('\n');
@@ -195,7 +220,19 @@ async function run(command: string, positionals: string[], values: Values, admin
       const kind = onlyPositional(positionals, 'of orders or payments');
       if (kind === 'orders') {
         const rows = (await store.listOrders(orderFilter(values))).map(orderRow);
-        return csv(rows, ['id', 'status', 'price', 'money', 'type', 'late', 'product', 'reference', 'created', 'paid']);
+        return csv(rows, [
+          'id',
+          'status',
+          'price',
+          'money',
+          'type',
+          'late',
+          'product',
+          'reference',
+          'created',
+          'paid',
+          'refunded',
+        ]);
       }
       if (kind === 'payments')
         return csv((await store.listPayments(paymentFilter(values))).map(paymentRow), [
@@ -213,6 +250,20 @@ async function run(command: string, positionals: string[], values: Values, admin
       const order = await orders.resolveReview(id, values.accept ? 'accept' : 'reject');
       if (!order) throw new NotFound(`no order ${id} in review`);
       return `order ${id} is now ${order.status}`;
+    }
+    case 'refund': {
+      const id = onlyPositional(positionals, 'order id');
+      if (values.settle !== undefined) {
+        const status = oneOf('as', values.as, ['succeeded', 'failed'] as const);
+        if (!status) throw new UsageError('refund --settle takes --as succeeded or --as failed');
+        const { refund, order } = await orders.refunds.settlePendingRefund(id, values.settle, status);
+        return `refund ${refund.id} of order ${id} is now ${refund.status}; ${formatCents(order.refunded)} refunded in all, the order is ${order.status}`;
+      }
+      const money = parseRefundMoney(values.money);
+      const requestKey = parseRequestKey(values.key);
+      const { refund, order, replayed } = await orders.refunds.refund(id, { money, actor: 'cli', requestKey });
+      const done = replayed ? 'was refunded before (the same --key)' : 'refunded';
+      return `order ${id}: ${formatCents(refund.money)} ${done} (${refund.id}); ${formatCents(order.refunded)} refunded in all, the order is ${order.status}`;
     }
     case 'resend': {
       const id = onlyPositional(positionals, 'event id');
@@ -277,6 +328,10 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
     }
     if (error instanceof NotFound) {
       err(`codepay-checkout: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof ApiError) {
+      err(`codepay-checkout: ${error.code}: ${error.message}`);
       return 1;
     }
     throw error;

@@ -11,6 +11,7 @@ import { QrImageCache } from '../providers/qr-cache.ts';
 import { formText } from './bodies.ts';
 import { findOrder } from './find-order.ts';
 import { registerOrderRoutes, type OrderRouteDeps } from './orders.ts';
+import { registerRefundRoutes } from './refunds.ts';
 import { logRepeatsAs } from './request-log.ts';
 
 export interface ApiDeps extends OrderRouteDeps {
@@ -35,6 +36,7 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 
   registerOrderRoutes(router, deps);
+  registerRefundRoutes(router, { orders, now: deps.now, apiSecret: deps.creation.apiSecret });
 
   router.get('/orders/:id/qr.png', async (ctx) => {
     const order = await findOrder(orders, ctx.params.id);

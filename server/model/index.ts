@@ -8,3 +8,4 @@ export {
   type PaymentRecord,
 } from './payment.ts';
 export type { Destination, EventType, NewOutboxEvent, OutboxRecord } from './outbox.ts';
+export type { NewRefund, RefundRecord, RefundSettlement } from './refund.ts';

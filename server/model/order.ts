@@ -26,6 +26,8 @@ export interface OrderRecord {
   updatedAt: number;
   expiresAt: number | null;
   paidAt: number | null;
+  /** What refunds gave back so far (succeeded ones only). */
+  refunded: Cents;
 }
 
 export interface NewOrder {

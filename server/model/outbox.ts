@@ -3,7 +3,8 @@
 /** Where events go: the merchant's webhook URL, and/or the onPaid hook of a signer run as a library. */
 export type Destination = 'webhook' | 'hook';
 
-export type EventType = 'order.paid' | 'order.paid_late' | 'order.review' | 'payment.orphan' | 'payment.extra';
+export type EventType =
+  'order.paid' | 'order.paid_late' | 'order.review' | 'order.refunded' | 'payment.orphan' | 'payment.extra';
 
 export interface NewOutboxEvent {
   id: string;

@@ -10,6 +10,7 @@ import type { PaymentResult, Store } from '../store/types.ts';
 import type { OpenOrders } from './open-orders.ts';
 import type { StatusPublisher } from './publisher.ts';
 import type { CreateOrderCommand } from './request.ts';
+import { Refunds } from './refunds.ts';
 import { settlePayment, settleReview } from './settle.ts';
 
 export interface OrderServiceOptions {
@@ -66,10 +67,13 @@ export class OrderService {
   private readonly options: OrderServiceOptions;
   private readonly now: () => number;
   private health: { at: number; answer: Promise<GatewayHealth> } | undefined;
+  /** Refunds of this shop's paid orders. */
+  readonly refunds: Refunds;
 
   constructor(options: OrderServiceOptions) {
     this.options = options;
     this.now = options.now ?? Date.now;
+    this.refunds = new Refunds({ ...options, now: this.now });
   }
 
   /**

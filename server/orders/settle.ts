@@ -7,7 +7,7 @@ export interface Settlement {
   change: OrderChange | undefined;
 }
 
-function changed(order: OrderRecord, change: Partial<OrderChange>): OrderChange {
+export function changed(order: OrderRecord, change: Partial<OrderChange>): OrderChange {
   return { status: order.status, late: order.late, paidAt: order.paidAt, errorCode: order.errorCode, ...change };
 }
 
@@ -16,7 +16,8 @@ export function settlePayment(
   payment: Pick<IncomingPayment, 'money' | 'receivedAt'>,
 ): Settlement {
   if (!order) return { outcome: 'orphan', change: undefined };
-  if (order.status === 'paid' || order.status === 'review') return { outcome: 'extra', change: undefined };
+  if (order.status === 'paid' || order.status === 'review' || order.status === 'refunded')
+    return { outcome: 'extra', change: undefined };
   // Before the gateway's answer is stored (a very fast buyer), the price is the amount asked for.
   const expected = order.money ?? order.price;
   if (payment.money !== expected)

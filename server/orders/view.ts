@@ -1,7 +1,7 @@
 /** The public view of an order: what anyone holding its id may see. */
-import type { OrderView, QrView } from '../../shared/api.ts';
+import type { OrderView, QrView, RefundView } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
-import type { OrderRecord } from '../model/index.ts';
+import type { OrderRecord, RefundRecord } from '../model/index.ts';
 
 export function qrImagePath(id: string): string {
   return `/api/orders/${id}/qr.png`;
@@ -38,6 +38,17 @@ export function toOrderView(order: OrderRecord, now: number): OrderView {
     expiresAt: order.expiresAt,
     paidAt: order.paidAt,
     late: order.late,
+    refunded: order.refunded === 0 ? null : formatCents(order.refunded),
     serverTime: now,
+  };
+}
+
+export function toRefundView(refund: RefundRecord): RefundView {
+  return {
+    id: refund.id,
+    money: formatCents(refund.money),
+    status: refund.status,
+    message: refund.message,
+    createdAt: refund.createdAt,
   };
 }

@@ -5,7 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import type { OrderView } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
-import type { Destination, EventType, NewOutboxEvent, OrderRecord, PaymentOutcome } from '../model/index.ts';
+import type {
+  Destination,
+  EventType,
+  NewOutboxEvent,
+  OrderRecord,
+  PaymentOutcome,
+  RefundRecord,
+} from '../model/index.ts';
 import { toOrderView } from '../orders/view.ts';
 
 const TYPE_OF_OUTCOME: Record<PaymentOutcome, EventType> = {
@@ -45,6 +52,18 @@ export interface MerchantEvent {
   };
 }
 
+/** A refund that gave money back (webhook only): `refunded` is the order's total given back so far. */
+export interface RefundEvent {
+  id: string;
+  type: 'order.refunded';
+  created: number;
+  livemode: boolean;
+  data: {
+    order: OrderView;
+    refund: { id: string; money: string; refunded: string; actor: string };
+  };
+}
+
 export function newEventId(): string {
   return `evt_${randomBytes(12).toString('base64url')}`;
 }
@@ -72,11 +91,37 @@ export function paymentEvent(
   };
 }
 
+export function refundEvent(
+  refund: RefundRecord,
+  order: OrderRecord,
+  { now, livemode }: { now: number; livemode: boolean },
+): RefundEvent {
+  return {
+    id: newEventId(),
+    type: 'order.refunded',
+    created: Math.floor(now / 1000),
+    livemode,
+    data: {
+      order: toOrderView(order, now),
+      refund: {
+        id: refund.id,
+        money: formatCents(refund.money),
+        refunded: formatCents(order.refunded),
+        actor: refund.actor,
+      },
+    },
+  };
+}
+
 /** The onPaid hook hears of money that settled an order; the webhook hears of everything. */
 const HOOK_TYPES: readonly EventType[] = ['order.paid', 'order.paid_late'];
 
 /** One outbox row per destination that takes this event, all with the same event id. */
-export function outboxRows(event: MerchantEvent, destinations: readonly Destination[], now: number): NewOutboxEvent[] {
+export function outboxRows(
+  event: MerchantEvent | RefundEvent,
+  destinations: readonly Destination[],
+  now: number,
+): NewOutboxEvent[] {
   const payload = JSON.stringify(event);
   const takers = destinations.filter((destination) => destination === 'webhook' || HOOK_TYPES.includes(event.type));
   return takers.map((destination) => ({

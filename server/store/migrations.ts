@@ -49,6 +49,19 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;`,
   `ALTER TABLE orders ADD COLUMN qr_link TEXT;
    ALTER TABLE orders ADD COLUMN qr_enter_amount INTEGER NOT NULL DEFAULT 0;`,
+  `ALTER TABLE orders ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE refunds (
+     id TEXT PRIMARY KEY,
+     order_id TEXT NOT NULL,
+     money INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     message TEXT,
+     actor TEXT NOT NULL,
+     request_key TEXT,
+     created_at INTEGER NOT NULL,
+     settled_at INTEGER
+   ) STRICT;
+   CREATE UNIQUE INDEX refunds_by_order_request ON refunds (order_id, request_key);`,
 ];
 
 /** The same schema for PostgreSQL; times are epoch milliseconds in BIGINT, read back as numbers. */
@@ -102,4 +115,17 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;`,
   `ALTER TABLE orders ADD COLUMN qr_link TEXT;
    ALTER TABLE orders ADD COLUMN qr_enter_amount BOOLEAN NOT NULL DEFAULT FALSE;`,
+  `ALTER TABLE orders ADD COLUMN refunded BIGINT NOT NULL DEFAULT 0;
+   CREATE TABLE refunds (
+     id TEXT PRIMARY KEY,
+     order_id TEXT NOT NULL,
+     money BIGINT NOT NULL,
+     status TEXT NOT NULL,
+     message TEXT,
+     actor TEXT NOT NULL,
+     request_key TEXT,
+     created_at BIGINT NOT NULL,
+     settled_at BIGINT
+   );
+   CREATE UNIQUE INDEX refunds_by_order_request ON refunds (order_id, request_key);`,
 ];

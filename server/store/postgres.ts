@@ -6,7 +6,16 @@
 import pg from 'pg';
 import type { IncomingPayment, NewOutboxEvent, OrderChange, OrderRecord } from '../model/index.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
-import { toOrder, toOutbox, toPayment, type OrderRow, type OutboxRow, type PaymentRow } from './rows.ts';
+import {
+  toOrder,
+  toOutbox,
+  toPayment,
+  toRefund,
+  type OrderRow,
+  type OutboxRow,
+  type PaymentRow,
+  type RefundRow,
+} from './rows.ts';
 import {
   PENDING_CHECK_WINDOW_MS,
   type DecideChange,
@@ -214,6 +223,65 @@ export async function openPostgresStore(connectionString: string): Promise<Store
         if (decision.events) await insertEvents(client, decision.events(order));
         return order;
       });
+    },
+    beginRefund(orderId, decide) {
+      return transaction(async (client) => {
+        const row = (await client.query<OrderRow>('SELECT * FROM orders WHERE id = $1 FOR UPDATE', [orderId])).rows[0];
+        if (!row) return undefined;
+        const payments = await client.query<PaymentRow>(
+          'SELECT * FROM payments WHERE order_id = $1 ORDER BY received_at',
+          [orderId],
+        );
+        const refunds = await client.query<RefundRow>(
+          'SELECT * FROM refunds WHERE order_id = $1 ORDER BY created_at, id',
+          [orderId],
+        );
+        const refund = decide(toOrder(row), payments.rows.map(toPayment), refunds.rows.map(toRefund));
+        if (!refund) return undefined;
+        const inserted = await client.query<RefundRow>(
+          `INSERT INTO refunds (id, order_id, money, status, actor, request_key, created_at)
+           VALUES ($1, $2, $3, 'pending', $4, $5, $6) RETURNING *`,
+          [refund.id, refund.orderId, refund.money, refund.actor, refund.requestKey, refund.createdAt],
+        );
+        return toRefund(inserted.rows[0]);
+      });
+    },
+    settleRefund(refundId, settlement, now, decide) {
+      return transaction(async (client) => {
+        const pending = (await client.query<RefundRow>('SELECT order_id FROM refunds WHERE id = $1', [refundId]))
+          .rows[0];
+        if (!pending) return undefined;
+        // The order's lock first, as every writer of the order takes it.
+        await client.query('SELECT 1 FROM orders WHERE id = $1 FOR UPDATE', [pending.order_id]);
+        const settled = (
+          await client.query<RefundRow>(
+            `UPDATE refunds SET status = $2, message = $3, settled_at = $4 WHERE id = $1 AND status = 'pending' RETURNING *`,
+            [refundId, settlement.status, settlement.message, now],
+          )
+        ).rows[0];
+        if (!settled) return undefined;
+        const refund = toRefund(settled);
+        const added = refund.status === 'succeeded' ? refund.money : 0;
+        const { rows } = await client.query<OrderRow>(
+          'UPDATE orders SET refunded = refunded + $2, updated_at = $3 WHERE id = $1 RETURNING *',
+          [refund.orderId, added, now],
+        );
+        let order = toOrder(rows[0]);
+        const decision = decide(order, refund);
+        if (decision.change) order = await applyChange(client, order.id, decision.change, now);
+        if (decision.events) await insertEvents(client, decision.events(order));
+        return { order, refund };
+      });
+    },
+    async listRefunds(filter) {
+      const values: unknown[] = [];
+      const where = whereClause([[filter.orderId !== undefined, 'order_id = ?', filter.orderId]], values);
+      values.push(filter.limit ?? null);
+      const { rows } = await pool.query<RefundRow>(
+        `SELECT * FROM refunds ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length}`,
+        values,
+      );
+      return rows.map(toRefund);
     },
     async getPayment(payNo) {
       const row = (await pool.query<PaymentRow>('SELECT * FROM payments WHERE pay_no = $1', [payNo])).rows[0];

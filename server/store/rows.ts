@@ -1,5 +1,5 @@
 /** Database rows and the records they make: the same columns in SQLite and PostgreSQL. */
-import type { Channel, OrderStatus } from '../../shared/api.ts';
+import type { Channel, OrderStatus, RefundStatus } from '../../shared/api.ts';
 import type {
   Destination,
   EventType,
@@ -7,6 +7,7 @@ import type {
   OutboxRecord,
   PaymentOutcome,
   PaymentRecord,
+  RefundRecord,
 } from '../model/index.ts';
 
 export interface OrderRow {
@@ -31,11 +32,12 @@ export interface OrderRow {
   updated_at: number;
   expires_at: number | null;
   paid_at: number | null;
+  refunded: number;
 }
 
 /** The orders columns, in the order orderRowOf reads them. */
 export const ORDER_COLUMNS =
-  'id, status, price, money, type, product, param, reference, gateway_order_id, qr_payload, qr_image_url, error_code, late, created_at, updated_at, expires_at, paid_at, qr_link, qr_enter_amount';
+  'id, status, price, money, type, product, param, reference, gateway_order_id, qr_payload, qr_image_url, error_code, late, created_at, updated_at, expires_at, paid_at, qr_link, qr_enter_amount, refunded';
 
 /** An order row read as an array of ORDER_COLUMNS (better-sqlite3's raw mode). */
 export function orderRowOf(values: unknown[]): OrderRow {
@@ -60,6 +62,7 @@ export function orderRowOf(values: unknown[]): OrderRow {
     paid_at: v[16],
     qr_link: v[17],
     qr_enter_amount: v[18],
+    refunded: v[19],
   };
 }
 
@@ -94,6 +97,7 @@ export function toOrder(row: OrderRow): OrderRecord {
     updatedAt: row.updated_at,
     expiresAt: row.expires_at,
     paidAt: row.paid_at,
+    refunded: row.refunded,
   };
 }
 
@@ -135,6 +139,32 @@ export function toOutbox(row: OutboxRow): OutboxRecord {
     deliveredAt: row.delivered_at,
     givenUpAt: row.given_up_at,
     lastError: row.last_error,
+  };
+}
+
+export interface RefundRow {
+  id: string;
+  order_id: string;
+  money: number;
+  status: string;
+  message: string | null;
+  actor: string;
+  request_key: string | null;
+  created_at: number;
+  settled_at: number | null;
+}
+
+export function toRefund(row: RefundRow): RefundRecord {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    money: row.money,
+    status: row.status as RefundStatus,
+    message: row.message,
+    actor: row.actor,
+    requestKey: row.request_key,
+    createdAt: row.created_at,
+    settledAt: row.settled_at,
   };
 }
 

@@ -10,6 +10,7 @@ import type {
   OrderChange,
   OrderRecord,
   PaymentOutcome,
+  RefundSettlement,
 } from '../model/index.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import {
@@ -18,15 +19,19 @@ import {
   toOrder,
   toOutbox,
   toPayment,
+  toRefund,
   where,
   type OrderRow,
   type OutboxRow,
   type PaymentRow,
+  type RefundRow,
 } from './rows.ts';
 import {
   PENDING_CHECK_WINDOW_MS,
   type DecideChange,
   type DecidePayment,
+  type DecideRefund,
+  type DecideSettledRefund,
   type OrderFilter,
   type PaymentFilter,
   type PaymentResult,
@@ -161,6 +166,18 @@ export function openSqliteStore(file: string): Store {
   );
   const requeueEvent = db.prepare(
     'UPDATE outbox SET delivered_at = NULL, given_up_at = NULL, claimed_until = NULL, next_attempt_at = ? WHERE id = ?',
+  );
+  const refundsOfOrder = db.prepare('SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, rowid');
+  const insertRefund = db.prepare(
+    `INSERT INTO refunds (id, order_id, money, status, actor, request_key, created_at)
+     VALUES (@id, @orderId, @money, 'pending', @actor, @requestKey, @createdAt) RETURNING *`,
+  );
+  const settleRefundRow = db.prepare(
+    `UPDATE refunds SET status = @status, message = @message, settled_at = @now
+     WHERE id = @id AND status = 'pending' RETURNING *`,
+  );
+  const addRefunded = orderStatement(
+    `UPDATE orders SET refunded = refunded + ?, updated_at = ? WHERE id = ? RETURNING ${ORDER_COLUMNS}`,
   );
   const orderCounts = db.prepare('SELECT status AS key, COUNT(*) AS count FROM orders GROUP BY status');
   const paymentCounts = db.prepare('SELECT outcome AS key, COUNT(*) AS count FROM payments GROUP BY outcome');
@@ -310,6 +327,42 @@ export function openSqliteStore(file: string): Store {
     return order;
   });
 
+  const beginRefund = db.transaction((orderId: string, decide: DecideRefund) => {
+    const row = selectOrder.get(orderId);
+    if (!row) return undefined;
+    const payments = (paymentsOfOrder.all(orderId) as PaymentRow[]).map(toPayment);
+    const refunds = (refundsOfOrder.all(orderId) as RefundRow[]).map(toRefund);
+    const refund = decide(toOrder(row), payments, refunds);
+    return refund && toRefund(insertRefund.get(refund) as RefundRow);
+  });
+
+  const settleRefund = db.transaction(
+    (refundId: string, settlement: RefundSettlement, now: number, decide: DecideSettledRefund) => {
+      const settled = settleRefundRow.get({ id: refundId, ...settlement, now }) as RefundRow | undefined;
+      if (!settled) return undefined;
+      const refund = toRefund(settled);
+      const added = refund.status === 'succeeded' ? refund.money : 0;
+      let order = toOrder(addRefunded.get(added, now, refund.orderId)!);
+      const decision = decide(order, refund);
+      if (decision.change) order = applyChange(order, decision.change, now);
+      if (decision.events) insertEvents(decision.events(order));
+      return { order, refund };
+    },
+  );
+
+  /** A write in a transaction of its own, synced before anyone hears of it (money moved). */
+  const durably = <T>(orderId: string, write: () => T): T => {
+    try {
+      return writes.track(() => {
+        const result = write();
+        syncLog();
+        return result;
+      });
+    } finally {
+      recentOrders.delete(orderId);
+    }
+  };
+
   const listOrders = (filter: OrderFilter) =>
     db
       .prepare(
@@ -375,15 +428,30 @@ export function openSqliteStore(file: string): Store {
       return inNextGroup(payment.payId, () => recordPayment(payment, decide), true);
     },
     async changeOrder(id, now, decide) {
-      try {
-        return writes.track(() => {
-          const order = change.immediate(id, now, decide);
-          syncLog();
-          return order;
-        });
-      } finally {
-        recentOrders.delete(id);
-      }
+      return durably(id, () => change.immediate(id, now, decide));
+    },
+    async beginRefund(orderId, decide) {
+      return durably(orderId, () => beginRefund.immediate(orderId, decide));
+    },
+    async settleRefund(refundId, settlement, now, decide) {
+      const settled = writes.track(() => {
+        const result = settleRefund.immediate(refundId, settlement, now, decide);
+        syncLog();
+        return result;
+      });
+      // Nothing else ran since the commit (all of it is synchronous), so no read saw the old order.
+      if (settled) recentOrders.delete(settled.order.id);
+      return settled;
+    },
+    async listRefunds(filter) {
+      return (
+        db
+          .prepare(
+            `SELECT * FROM refunds ${where([[filter.orderId !== undefined, 'order_id = @orderId']])}
+             ORDER BY created_at DESC, rowid DESC LIMIT @limit`,
+          )
+          .all({ orderId: filter.orderId, limit: filter.limit ?? -1 }) as RefundRow[]
+      ).map(toRefund);
     },
     async getPayment(payNo: string) {
       const row = selectPayment.get(payNo) as PaymentRow | undefined;

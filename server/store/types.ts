@@ -10,11 +10,14 @@ import type {
   IncomingPayment,
   NewOrder,
   NewOutboxEvent,
+  NewRefund,
   OrderChange,
   OrderRecord,
   OutboxRecord,
   PaymentOutcome,
   PaymentRecord,
+  RefundRecord,
+  RefundSettlement,
 } from '../model/index.ts';
 import type { WriteHealth } from './write-health.ts';
 
@@ -51,6 +54,24 @@ export interface OrderDecision {
 /** Called inside the transaction with the order under lock and its payments; undefined changes nothing. */
 export type DecideChange = (order: OrderRecord, payments: PaymentRecord[]) => OrderDecision | undefined;
 
+/**
+ * Called inside the transaction with the order under lock, its payments and its refunds: the
+ * refund to record as pending, or undefined to record nothing.
+ */
+export type DecideRefund = (
+  order: OrderRecord,
+  payments: PaymentRecord[],
+  refunds: RefundRecord[],
+) => NewRefund | undefined;
+
+/** What a settled refund does to its order (already holding the new refunded sum), as the order service decided it. */
+export interface RefundDecision {
+  change?: OrderChange;
+  events?(order: OrderRecord): NewOutboxEvent[];
+}
+
+export type DecideSettledRefund = (order: OrderRecord, refund: RefundRecord) => RefundDecision;
+
 export interface OrderFilter {
   status?: OrderStatus;
   late?: boolean;
@@ -82,6 +103,23 @@ export interface Store {
   /** Applies `decide`'s change and events to an order, in one transaction under its lock. */
   changeOrder(id: string, now: number, decide: DecideChange): Promise<OrderRecord | undefined>;
   listOrders(filter: OrderFilter): Promise<OrderRecord[]>;
+  /**
+   * Records a pending refund as `decide` makes it, under the order's lock, so that two refunds of
+   * one order are decided one after the other; undefined when there is no such order or `decide`
+   * recorded nothing.
+   */
+  beginRefund(orderId: string, decide: DecideRefund): Promise<RefundRecord | undefined>;
+  /**
+   * A pending refund's answer, in one transaction under its order's lock: its status, the order's
+   * refunded sum (when it succeeded), `decide`'s change and events. undefined when it was not pending.
+   */
+  settleRefund(
+    refundId: string,
+    settlement: RefundSettlement,
+    now: number,
+    decide: DecideSettledRefund,
+  ): Promise<{ order: OrderRecord; refund: RefundRecord } | undefined>;
+  listRefunds(filter: { orderId?: string; limit?: number }): Promise<RefundRecord[]>;
   listPayments(filter: PaymentFilter): Promise<PaymentRecord[]>;
   /**
    * Orders worth asking the gateway about: pending and expiring within `pendingWithinMs` (default

@@ -1,14 +1,12 @@
 /** The admin CLI, run as a process against the database of a running signer. */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../shared/api.ts';
+import { CLI_TIMEOUT_MS, runCli } from '../support/cli.ts';
 import { signedForm } from '../support/notify.ts';
 import { createOrder, eventually, payAtSandbox, postForm, postJson, requestJson } from '../support/http.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'whsec-test-0123456789abcdef';
 
 let stack: Stack;
@@ -17,25 +15,16 @@ let paid: OrderView;
 let review: OrderView;
 let unpaid: OrderView;
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['bin/codepay-checkout.js', ...args],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          DATA_DIR: stack.dataDir,
-          PUBLIC_URL: stack.url,
-          MERCHANT_WEBHOOK_URL: receiver.url,
-          MERCHANT_WEBHOOK_SECRET: SECRET,
-        },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (...args: string[]) =>
+  runCli(
+    {
+      DATA_DIR: stack.dataDir,
+      PUBLIC_URL: stack.url,
+      MERCHANT_WEBHOOK_URL: receiver.url,
+      MERCHANT_WEBHOOK_SECRET: SECRET,
+    },
+    ...args,
+  );
 
 const statusOf = async (id: string) => (await requestJson<OrderView>(`${stack.url}/api/orders/${id}`)).body.status;
 
@@ -72,7 +61,7 @@ afterAll(async () => {
   await receiver.close();
 });
 
-describe('codepay-checkout admin CLI', () => {
+describe('codepay-checkout admin CLI', { timeout: CLI_TIMEOUT_MS }, () => {
   it('lists orders by status, as a table or JSON', async () => {
     const table = await cli('orders', '--status', 'paid');
     expect(table.code).toBe(0);
@@ -99,7 +88,7 @@ describe('codepay-checkout admin CLI', () => {
   it('exports orders as CSV', async () => {
     const exported = await cli('export', 'orders', '--since', '2000-01-01');
     const lines = exported.stdout.trim().split('\n');
-    expect(lines[0]).toBe('id,status,price,money,type,late,product,reference,created,paid');
+    expect(lines[0]).toBe('id,status,price,money,type,late,product,reference,created,paid,refunded');
     expect(lines).toHaveLength(4);
     expect(lines.find((line) => line.startsWith(paid.id))).toMatch(/^[^,]+,paid,9\.90,/);
   });

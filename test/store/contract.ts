@@ -7,7 +7,7 @@ import type { Channel } from '../../shared/api.ts';
 import type { IncomingPayment, NewOrder } from '../../server/model/index.ts';
 import { settlePayment, settleReview } from '../../server/orders/settle.ts';
 import { outboxRows, paymentEvent } from '../../server/outbox/events.ts';
-import type { DecideChange, DecidePayment, Store } from '../../server/store/types.ts';
+import type { DecideChange, DecidePayment, DecideRefund, Store } from '../../server/store/types.ts';
 
 export interface StoreFactory {
   /** A store on a fresh, empty database. */
@@ -308,6 +308,101 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.getOrder(paidElsewhere.id))?.status).toBe('paid');
     });
 
+    /** A refund of `money` asked with `requestKey`, unless one with that key is recorded already. */
+    const refundOnce =
+      (orderId: string, money: number, requestKey: string | null): DecideRefund =>
+      (_order, _payments, refunds) =>
+        requestKey !== null && refunds.some((refund) => refund.requestKey === requestKey)
+          ? undefined
+          : { id: unique('rf'), orderId, money, actor: 'cli', requestKey, createdAt: 7_000 };
+    async function paidOrder() {
+      const order = await pendingOrder();
+      await record(store, payment(order.id, 989));
+      return order;
+    }
+
+    it('records a refund pending, then settles it once: its sum on the order, the decided change and events', async () => {
+      const order = await paidOrder();
+      const refund = await store.beginRefund(order.id, refundOnce(order.id, 300, 'key-1'));
+      expect(refund).toMatchObject({ orderId: order.id, money: 300, status: 'pending', actor: 'cli', message: null });
+      expect(await store.beginRefund('missing', refundOnce('missing', 1, null))).toBeUndefined();
+      const seen: number[] = [];
+      const settled = await store.settleRefund(refund!.id, { status: 'succeeded', message: null }, 8_000, (current) => {
+        seen.push(current.refunded);
+        return {
+          change: { status: 'refunded', late: false, paidAt: current.paidAt, errorCode: null },
+          events: (after) => [
+            {
+              id: unique('evt'),
+              destination: 'webhook',
+              type: 'order.refunded',
+              orderId: after.id,
+              payload: after.status,
+              createdAt: 8_000,
+            },
+          ],
+        };
+      });
+      expect(seen).toEqual([300]);
+      expect(settled).toMatchObject({
+        order: { status: 'refunded', refunded: 300, paidAt: 5_000 },
+        refund: { status: 'succeeded', settledAt: 8_000 },
+      });
+      expect(await store.getOrder(order.id)).toMatchObject({ status: 'refunded', refunded: 300 });
+      // Money paid again for a refunded order is a payment of its own, not the order's.
+      expect(await record(store, payment(order.id, 989))).toMatchObject({ outcome: 'extra', statusChanged: false });
+      expect(await store.getOrder(order.id)).toMatchObject({ status: 'refunded', refunded: 300 });
+      const [event] = await store
+        .listEvents({ orderId: order.id })
+        .then((events) => events.filter((e) => e.type === 'order.refunded'));
+      expect(event.payload).toBe('refunded');
+      // Settled already: a second answer changes nothing.
+      expect(
+        await store.settleRefund(refund!.id, { status: 'failed', message: 'late' }, 9_000, () => ({})),
+      ).toBeUndefined();
+      expect(await store.listRefunds({ orderId: order.id })).toEqual([settled!.refund]);
+    });
+
+    it("keeps a refused refund with the gateway's message, giving nothing back", async () => {
+      const order = await paidOrder();
+      const refund = await store.beginRefund(order.id, refundOnce(order.id, 989, null));
+      const settled = await store.settleRefund(
+        refund!.id,
+        { status: 'failed', message: '未开启退款' },
+        8_000,
+        () => ({}),
+      );
+      expect(settled).toMatchObject({
+        order: { status: 'paid', refunded: 0 },
+        refund: { status: 'failed', message: '未开启退款' },
+      });
+      expect(await store.getOrder(order.id)).toMatchObject({ status: 'paid', refunded: 0 });
+    });
+
+    it('decides refunds of one order one after the other: the same key at once is recorded once', async () => {
+      const order = await paidOrder();
+      const started = await Promise.all(
+        Array.from({ length: 8 }, () => store.beginRefund(order.id, refundOnce(order.id, 100, 'retried'))),
+      );
+      expect(started.filter(Boolean)).toHaveLength(1);
+      await store.beginRefund(order.id, refundOnce(order.id, 100, null));
+      expect(
+        (await store.listRefunds({ orderId: order.id })).map((refund) => String(refund.requestKey)).sort(),
+      ).toEqual(['null', 'retried']);
+      // The database itself refuses a key twice on one order.
+      await expect(
+        store.beginRefund(order.id, () => ({
+          id: unique('rf'),
+          orderId: order.id,
+          money: 1,
+          actor: 'api',
+          requestKey: 'retried',
+          createdAt: 1,
+        })),
+      ).rejects.toThrow();
+      expect(await store.listRefunds({ orderId: order.id })).toHaveLength(2);
+    });
+
     it('keeps everything across a reopen', async () => {
       const order = await pendingOrder();
       const paid = payment(order.id, 989);
@@ -317,6 +412,16 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(await again.getOrder(order.id)).toMatchObject({ status: 'paid' });
         expect(await again.getPayment(paid.payNo)).toMatchObject({ outcome: 'paid' });
         expect((await record(again, paid)).duplicate).toBe(true);
+        const refund = await again.beginRefund(order.id, refundOnce(order.id, 100, 'kept'));
+        expect(
+          await factory.reopen().then(async (third) => {
+            try {
+              return await third.listRefunds({ orderId: order.id });
+            } finally {
+              await third.close();
+            }
+          }),
+        ).toEqual([refund]);
         const counts = await again.counts();
         expect(counts.orders.paid).toBeGreaterThan(0);
         expect(counts.payments.paid).toBeGreaterThan(0);
