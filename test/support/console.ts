@@ -35,7 +35,8 @@ export interface ConsoleClient {
   get(path: string): Promise<JsonAnswer>;
   /** A change, with the session's CSRF token (and whatever `headers` add or override). */
   send(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<JsonAnswer>;
-  text(path: string): Promise<{ status: number; headers: Headers; text: string }>;
+  /** The answer's bytes as sent (`text` decodes them as a browser would, dropping a byte-order mark). */
+  text(path: string): Promise<{ status: number; headers: Headers; text: string; bytes: Buffer }>;
 }
 
 /** Signs in and answers a client of /admin/api; paths are relative to it ("orders?page=2"). */
@@ -57,7 +58,8 @@ export async function consoleClient(url: string): Promise<ConsoleClient> {
       }),
     text: async (path) => {
       const response = await fetch(api + path, { headers: { cookie } });
-      return { status: response.status, headers: response.headers, text: await response.text() };
+      const bytes = Buffer.from(await response.arrayBuffer());
+      return { status: response.status, headers: response.headers, text: new TextDecoder().decode(bytes), bytes };
     },
   };
 }
