@@ -166,9 +166,20 @@ export async function openPostgresStore(connectionString: string): Promise<Store
     async markPending(id, answer, now) {
       const [order] = await changeOrders(
         `UPDATE orders SET money = $2, gateway_order_id = $3, qr_payload = $4, qr_image_url = $5, expires_at = $6,
-           updated_at = $7, status = CASE status WHEN 'creating' THEN 'pending' ELSE status END
+           updated_at = $7, qr_link = $8, qr_enter_amount = $9,
+           status = CASE status WHEN 'creating' THEN 'pending' ELSE status END
          WHERE id = $1 RETURNING *`,
-        [id, answer.money, answer.gatewayOrderId, answer.qrPayload, answer.qrImageUrl, answer.expiresAt, now],
+        [
+          id,
+          answer.money,
+          answer.gatewayOrderId,
+          answer.qrPayload,
+          answer.qrImageUrl,
+          answer.expiresAt,
+          now,
+          answer.qrLink,
+          answer.qrEnterAmount,
+        ],
       );
       return order;
     },

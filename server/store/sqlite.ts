@@ -99,7 +99,8 @@ export function openSqliteStore(file: string): Store {
   const selectOrder = orderStatement(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`);
   const markPending = orderStatement(
     `UPDATE orders SET money = @money, gateway_order_id = @gatewayOrderId, qr_payload = @qrPayload,
-       qr_image_url = @qrImageUrl, expires_at = @expiresAt, updated_at = @now,
+       qr_image_url = @qrImageUrl, qr_link = @qrLink, qr_enter_amount = @qrEnterAmount, expires_at = @expiresAt,
+       updated_at = @now,
        status = CASE status WHEN 'creating' THEN 'pending' ELSE status END
      WHERE id = @id RETURNING ${ORDER_COLUMNS}`,
   );
@@ -349,7 +350,13 @@ export function openSqliteStore(file: string): Store {
       return toOrder((await inNextGroup(order.id, () => insertOrder.get(order), false)) as OrderRow);
     },
     async markPending(id: string, answer: GatewayOrder, now: number) {
-      return optional(await inNextGroup(id, () => markPending.get({ id, now, ...answer }), false));
+      return optional(
+        await inNextGroup(
+          id,
+          () => markPending.get({ id, now, ...answer, qrEnterAmount: answer.qrEnterAmount ? 1 : 0 }),
+          false,
+        ),
+      );
     },
     async markFailed(id: string, errorCode: string, now: number) {
       return optional(await inNextGroup(id, () => markFailed.get(errorCode, now, id), false));

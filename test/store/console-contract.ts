@@ -38,6 +38,8 @@ export function consoleStoreContract(name: string, open: () => Promise<Store>): 
           gatewayOrderId: `G-${id}`,
           qrPayload: 'x',
           qrImageUrl: null,
+          qrLink: null,
+          qrEnterAmount: false,
           expiresAt: createdAt + 60_000,
         },
         createdAt + 10,
