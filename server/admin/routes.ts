@@ -32,8 +32,9 @@ export interface ConsoleHealth {
   gateway: {
     kind: string;
     provider: string;
-    reachable: boolean | null;
-    checkedAt: number | null;
+    reachable: boolean;
+    checkedAt: number;
+    latencyMs: number | null;
     error: string | null;
   };
   database: 'sqlite' | 'postgres';

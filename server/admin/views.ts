@@ -50,6 +50,7 @@ export function eventViews(rows: readonly OutboxRecord[]) {
       givenUpAt: row.givenUpAt,
       nextAttemptAt: row.deliveredAt === null && row.givenUpAt === null ? row.nextAttemptAt : null,
       lastError: row.lastError,
+      lastAnswer: row.lastAnswer,
     });
   }
   return [...events.values()];

@@ -77,7 +77,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      result TEXT NOT NULL,
      detail TEXT NOT NULL
    ) STRICT;
-   CREATE INDEX console_actions_by_order ON console_actions (order_id, at);`,
+   CREATE INDEX console_actions_by_order ON console_actions (order_id, at);
+   ALTER TABLE outbox ADD COLUMN last_answer TEXT;`,
 ];
 
 /** The same schema for PostgreSQL; times are epoch milliseconds in BIGINT, read back as numbers. */
@@ -162,5 +163,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      result TEXT NOT NULL,
      detail TEXT NOT NULL
    );
-   CREATE INDEX console_actions_by_order ON console_actions (order_id, at);`,
+   CREATE INDEX console_actions_by_order ON console_actions (order_id, at);
+   ALTER TABLE outbox ADD COLUMN last_answer TEXT;`,
 ];

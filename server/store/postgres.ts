@@ -275,10 +275,10 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       );
       return rows.map(toOutbox).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     },
-    async markEventDelivered(id, destination, now) {
+    async markEventDelivered(id, destination, now, answer = null) {
       await written(
-        'UPDATE outbox SET delivered_at = $3, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = $1 AND destination = $2',
-        [id, destination, now],
+        'UPDATE outbox SET delivered_at = $3, attempts = attempts + 1, last_error = NULL, last_answer = $4, claimed_until = NULL WHERE id = $1 AND destination = $2',
+        [id, destination, now, answer],
       );
     },
     async markEventFailed(id, destination, error, nextAttemptAt, now) {

@@ -109,6 +109,7 @@ export interface OutboxRow {
   delivered_at: number | null;
   given_up_at: number | null;
   last_error: string | null;
+  last_answer: string | null;
 }
 
 export function toPayment(row: PaymentRow): PaymentRecord {
@@ -135,6 +136,7 @@ export function toOutbox(row: OutboxRow): OutboxRecord {
     deliveredAt: row.delivered_at,
     givenUpAt: row.given_up_at,
     lastError: row.last_error,
+    lastAnswer: row.last_answer,
   };
 }
 

@@ -145,7 +145,7 @@ export function openSqliteStore(file: string): Store {
      RETURNING *`,
   );
   const eventDelivered = db.prepare(
-    'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ? AND destination = ?',
+    'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, last_answer = ?, claimed_until = NULL WHERE id = ? AND destination = ?',
   );
   const eventFailed = db.prepare(
     `UPDATE outbox SET attempts = attempts + 1, last_error = @error, claimed_until = NULL,
@@ -407,8 +407,8 @@ export function openSqliteStore(file: string): Store {
       );
       return claimed.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     },
-    async markEventDelivered(id, destination, now) {
-      writes.track(() => eventDelivered.run(now, id, destination));
+    async markEventDelivered(id, destination, now, answer = null) {
+      writes.track(() => eventDelivered.run(now, answer, id, destination));
     },
     async markEventFailed(id, destination, error, nextAttemptAt, now) {
       writes.track(() => eventFailed.run({ id, destination, error: error.slice(0, 500), next: nextAttemptAt, now }));

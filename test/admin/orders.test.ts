@@ -38,6 +38,8 @@ beforeAll(async () => {
       MERCHANT_WEBHOOK_SECRET: 'whsec-console-0123456789abcdef',
       API_SECRET,
       RECONCILE_INTERVAL: '0',
+      // A failed delivery is tried again a second later: long enough to see it failed.
+      WEBHOOK_RETRY_BASE_MS: '1000',
     },
   });
   admin = await consoleClient(stack.url);
@@ -215,10 +217,32 @@ describe('an order’s page', () => {
       payload: { type: 'order.paid', data: { order: { id: created.tea.id } } },
     });
     expect(events[0].deliveries).toEqual([
-      expect.objectContaining({ destination: 'webhook', attempts: 1, lastError: null, nextAttemptAt: null }),
+      expect.objectContaining({
+        destination: 'webhook',
+        attempts: 1,
+        lastError: null,
+        lastAnswer: 'HTTP 200 ok',
+        nextAttemptAt: null,
+      }),
     ]);
     expect(events[0].deliveries[0].deliveredAt).toBeGreaterThan(0);
     expect(can).toMatchObject({ review: false, resend: true, refund: false });
+  });
+
+  it('shows what the receiver answered to a failed delivery, then to the one that went through', async () => {
+    receiver.answerWith(500);
+    const order = await createOrder(stack.url, { price: '4.40' });
+    await payAtSandbox(order.qr!.payload!);
+    const deliveryOf = async () => (await admin.get(`orders/${order.id}`)).body.events[0]?.deliveries[0];
+    const failed = await eventually(async () => ((await deliveryOf())?.attempts >= 1 ? deliveryOf() : undefined));
+    expect(failed).toMatchObject({
+      deliveredAt: null,
+      lastError: 'the webhook answered HTTP 500 not now',
+      lastAnswer: null,
+    });
+    expect(failed.nextAttemptAt).toBeGreaterThan(0);
+    const done = await eventually(async () => ((await deliveryOf())?.deliveredAt ? deliveryOf() : undefined));
+    expect(done).toMatchObject({ attempts: 2, lastError: null, lastAnswer: 'HTTP 200 ok' });
   });
 
   it('answers ORDER_NOT_FOUND for an id that names no order', async () => {
