@@ -10,6 +10,7 @@ import QRCode from 'qrcode';
 import type { ProductView } from '../../shared/api.ts';
 import { ApiError } from '../errors.ts';
 import { findOrder } from '../http/find-order.ts';
+import { productLink } from '../http/links.ts';
 import { EVENT_STREAM_HEADERS, type EventStreams } from '../http/sse.ts';
 import type { Logger } from '../log.ts';
 import type { StatusPublisher } from '../orders/publisher.ts';
@@ -189,7 +190,7 @@ function registerApi(api: Router, deps: ConsoleDeps & { passwordHash: PasswordHa
     };
   });
 
-  const linkOf = (id: string) => `${deps.publicUrl}/pay/${encodeURIComponent(id)}`;
+  const linkOf = (id: string) => productLink(deps.publicUrl, id);
   api.get('/products', (ctx) => {
     ctx.body = {
       products: deps.products.map((product) => ({
