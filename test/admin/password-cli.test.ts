@@ -39,7 +39,11 @@ function password(cwd: string, input: string): Promise<{ code: number; stdout: s
  * Runs the CLI on a terminal of its own (util-linux `script` gives it a pseudo-terminal) and types
  * each answer once its prompt is shown; answers all the terminal showed.
  */
-function passwordOnTerminal(cwd: string, answers: string[]): Promise<{ code: number; shown: string }> {
+function passwordOnTerminal(
+  cwd: string,
+  answers: string[],
+  { pasted = false } = {},
+): Promise<{ code: number; shown: string }> {
   return new Promise((resolve) => {
     const child = spawn('script', ['-qec', `${process.execPath} ${CLI} password`, '/dev/null'], { cwd });
     let shown = '';
@@ -47,6 +51,9 @@ function passwordOnTerminal(cwd: string, answers: string[]): Promise<{ code: num
     child.stdout.on('data', (chunk: Buffer) => {
       shown += chunk.toString('utf8');
       const seen = (shown.match(/password: |Once more: /g) ?? []).length;
+      // Pasted: every answer at the first prompt, in one piece.
+      if (pasted && seen > 0 && prompts === 0) child.stdin.write(answers.map((answer) => `${answer}\r`).join(''));
+      if (pasted) prompts = answers.length;
       while (prompts < seen && prompts < answers.length) child.stdin.write(`${answers[prompts++]}\r`);
     });
     child.on('close', (code) => resolve({ code: code ?? -1, shown }));
@@ -61,6 +68,14 @@ describe('npm run admin -- password', () => {
     expect(run.shown).toContain('New console password: ');
     expect(run.shown).toContain('Once more: ');
     expect(run.shown).toContain('ADMIN_PASSWORD_HASH written');
+    expect(run.shown).not.toContain(PASSWORD);
+    expect(readFileSync(join(cwd, '.env'), 'utf8')).toMatch(/^ADMIN_PASSWORD_HASH='scrypt\$/);
+  });
+
+  it('takes both answers pasted at the first prompt', async () => {
+    const cwd = folder();
+    const run = await passwordOnTerminal(cwd, [PASSWORD, PASSWORD], { pasted: true });
+    expect(run.code).toBe(0);
     expect(run.shown).not.toContain(PASSWORD);
     expect(readFileSync(join(cwd, '.env'), 'utf8')).toMatch(/^ADMIN_PASSWORD_HASH='scrypt\$/);
   });
