@@ -13,7 +13,7 @@ const SETTING = 'ADMIN_PASSWORD_HASH';
 /** What was typed past the end of the last answer (pasted lines come in one chunk), for the next question. */
 let typedAhead = '';
 
-/** One line typed on the terminal, not echoed; undefined when the user cancels (Ctrl-C). */
+/** One line typed on the terminal (in raw mode: nothing echoed); undefined when the user cancels (Ctrl-C). */
 function askHidden(prompt: string, write: (text: string) => void): Promise<string | undefined> {
   const input = process.stdin;
   return new Promise((done) => {
@@ -21,8 +21,6 @@ function askHidden(prompt: string, write: (text: string) => void): Promise<strin
     write(prompt);
     const finish = (answer: string | undefined, rest: string) => {
       typedAhead = rest;
-      input.setRawMode(false);
-      input.pause();
       input.off('data', onData);
       write('\n');
       done(answer);
@@ -43,12 +41,26 @@ function askHidden(prompt: string, write: (text: string) => void): Promise<strin
         else if (char >= ' ') typed += char;
       }
     };
-    input.setRawMode(true);
-    input.setEncoding('utf8');
     input.on('data', onData);
-    input.resume();
     if (typedAhead) onData(typedAhead);
   });
+}
+
+/**
+ * Raw mode (no echo) for the whole exchange, both questions: a terminal left in its normal mode
+ * between them would echo what is typed (or pasted) ahead.
+ */
+async function withRawTerminal<T>(work: () => Promise<T>): Promise<T> {
+  const input = process.stdin;
+  input.setRawMode(true);
+  input.setEncoding('utf8');
+  input.resume();
+  try {
+    return await work();
+  } finally {
+    input.setRawMode(false);
+    input.pause();
+  }
 }
 
 async function firstLineOfStdin(): Promise<string> {
@@ -82,8 +94,10 @@ export async function setPassword(
   const write = (text: string) => process.stderr.write(text);
   let password: string;
   if (process.stdin.isTTY) {
-    const first = await askHidden('New console password: ', write);
-    const again = first === undefined ? undefined : await askHidden('Once more: ', write);
+    const { first, again } = await withRawTerminal(async () => {
+      const first = await askHidden('New console password: ', write);
+      return { first, again: first === undefined ? undefined : await askHidden('Once more: ', write) };
+    });
     if (first === undefined || again === undefined) {
       err('codepay-checkout: cancelled; nothing was changed');
       return 130;
