@@ -8,6 +8,7 @@
  */
 import MagicString from 'magic-string';
 import { defineConfig, type Plugin } from 'vite';
+import * as retryable from './widget/retryable.ts';
 
 /** Whitespace in Lit's html`` and css`` templates is markup, not meaning: squeeze it out. */
 const squeeze: Record<string, (text: string) => string> = {
@@ -28,6 +29,7 @@ const squeeze: Record<string, (text: string) => string> = {
       .replace(/: /g, ':')
       .replace(/;}/g, '}')
       .replace(/::(before|after)/g, ':$1')
+      .replace(/='([\w-]+)'\]/g, '=$1]') // [part='base'] -> [part=base]
       .replace(/([\s:,(])0\.(\d)/g, '$1.$2') // 0.6rem -> .6rem
       .trim(),
 };
@@ -58,13 +60,58 @@ function minifyTemplates(): Plugin {
   };
 }
 
+/**
+ * The qrcode package's encoder parts (widget/qr.ts) are CommonJS, which Rolldown bundles whole, each
+ * in a lazy-init wrapper, with its interop runtime. They are plain `exports.name = …`,
+ * `module.exports = …` and `const x = require('./x')` modules: rewritten here as ES modules, what
+ * qr.ts leaves unused is shaken out (about 0.9 KB gz). Written here because @rollup/plugin-commonjs
+ * fails under Rolldown (it needs Rollup's module loading); any other CommonJS in a file stops the
+ * build rather than pass through.
+ */
+function qrcodeAsEsm(): Plugin {
+  return {
+    name: 'codepay:qrcode-esm',
+    apply: 'build',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/\/qrcode\/lib\/core\/[\w-]+\.js$/.test(id)) return null;
+      const esm = code
+        .replace(/^const (\w+) = require\('(\.\/[\w-]+)'\)\.(\w+)$/gm, "import { $3 as $1 } from '$2.js'")
+        .replace(/^const (\w+) = require\('(\.\/[\w-]+)'\)$/gm, "import * as $1 from '$2.js'")
+        .replace(/^exports\.(\w+) = /gm, 'export const $1 = ')
+        .replace(/\bexports\.(\w+)/g, '$1')
+        .replace(/^module\.exports = (\w+)$/m, 'export default $1');
+      if (/\brequire\(|\bmodule\.exports\b|\bexports\b/.test(esm)) this.error(`CommonJS left in ${id}`);
+      return { code: esm, map: null };
+    },
+  };
+}
+
+/**
+ * Modules whose exports are data computed from the shared code: the build writes their values as
+ * literals, so the widget carries the result, not what it is computed from (widget/retryable.ts).
+ */
+function inlineValues(modules: Record<string, Record<string, unknown>>): Plugin {
+  return {
+    name: 'codepay:inline-values',
+    apply: 'build',
+    load(id) {
+      const name = Object.keys(modules).find((path) => id.endsWith(path));
+      if (!name) return null;
+      return Object.entries(modules[name]!)
+        .map(([key, value]) => `export const ${key} = ${JSON.stringify(value)};`)
+        .join('\n');
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const npm = mode === 'npm';
   return {
     // The widget only: no index.html, public/ or .env files take part.
     publicDir: false,
     envDir: false,
-    plugins: [minifyTemplates()],
+    plugins: [qrcodeAsEsm(), inlineValues({ 'widget/retryable.ts': retryable }), minifyTemplates()],
     build: {
       outDir: npm ? 'dist/npm' : 'dist',
       target: 'es2022',

@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, gatewaySecrets, loadConfig } from './config.ts';
+import { SANDBOX_VMQ_KEY } from './sandbox/credentials.ts';
+import { EPAY_SANDBOX_KEY, EPAY_SANDBOX_PID } from './sandbox/epay/credentials.ts';
 
 const cwd = mkdtempSync(join(tmpdir(), 'codepay-config-'));
 const load = (env: Record<string, string>) => loadConfig(env, cwd);
@@ -58,6 +60,35 @@ describe('loadConfig', () => {
     });
   });
 
+  it('GATEWAY=vmq: VMQ_URL and VMQ_KEY, or the V免签 sandbox with its test key; Alipay and WeChat only', () => {
+    const sandbox = load({ GATEWAY: 'vmq' });
+    expect(sandbox.gateway).toEqual({ provider: 'vmq', kind: 'sandbox', merchantKey: SANDBOX_VMQ_KEY });
+    expect(sandbox.channels).toEqual([1, 3]);
+    expect(load({ GATEWAY: 'vmq', VMQ_KEY: 'my-own-key' }).gateway).toMatchObject({ merchantKey: 'my-own-key' });
+    const real = {
+      GATEWAY: 'vmq',
+      VMQ_URL: 'https://vmq.example.com/',
+      VMQ_KEY: 'vmq-key-123456',
+      PUBLIC_URL: REAL.PUBLIC_URL,
+      PRODUCTS: '{"a":{"name":"A","price":"1.00"}}',
+    };
+    expect(load(real).gateway).toEqual({
+      provider: 'vmq',
+      kind: 'remote',
+      url: 'https://vmq.example.com/',
+      merchantKey: 'vmq-key-123456',
+    });
+    expect(load({ ...real, CHANNELS: 'wechat' }).channels).toEqual([3]);
+    expect(refusal({ ...real, VMQ_KEY: '' })).toBe('VMQ_KEY: is required with a V免签 server (VMQ_URL)');
+    expect(refusal({ ...real, VMQ_KEY: 'short' })).toBe('VMQ_KEY: must be 6 to 100 characters long');
+    expect(refusal({ ...real, VMQ_URL: 'vmq.example.com' })).toBe(
+      'VMQ_URL: must be an http(s) URL, got "vmq.example.com"',
+    );
+    expect(refusal({ ...real, PUBLIC_URL: '' })).toMatch(/^PUBLIC_URL: /);
+    expect(refusal({ ...real, CHANNELS: 'alipay,qqpay' })).toBe('CHANNELS: "qqpay" is not a channel vmq takes');
+    expect(gatewaySecrets(load(real).gateway)).toContain('vmq-key-123456');
+  });
+
   it('reads products inline or from a file', () => {
     const inline = load({ PRODUCTS: '{"ebook":{"name":"E-book","price":"9.90"}}' });
     expect(inline.pricePolicy.products.get('ebook')).toEqual({ name: 'E-book', price: 990 });
@@ -90,7 +121,7 @@ describe('loadConfig', () => {
       [{ TRUST_PROXY: '11' }, /^TRUST_PROXY: /],
       [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY: /],
       [{ TRUST_PROXY: '127.0.0.1, nginx.local' }, /^TRUST_PROXY: /],
-      [{ GATEWAY: 'paypal' }, /^GATEWAY: unknown gateway "paypal" \(use codepay\)$/],
+      [{ GATEWAY: 'paypal' }, /^GATEWAY: unknown gateway "paypal" \(use codepay(, [a-z]+)*\)$/],
     ];
     for (const [env, expected] of cases) {
       const message = refusal(env);
@@ -144,5 +175,81 @@ describe('loadConfig', () => {
     expect(config.port).toBe(9000);
     expect(config.channels).toEqual([3]);
     expect(config.host).toBe('127.0.0.2');
+  });
+});
+
+const EPAY = {
+  GATEWAY: 'epay',
+  EPAY_URL: 'https://pay.example.net/',
+  EPAY_PID: '1001',
+  EPAY_KEY: '89unJUB8HZ54Hj7x4nUj56HN4nUzUJ8i',
+  PUBLIC_URL: 'https://shop.example.com',
+  PRICE_MIN: '1',
+  PRICE_MAX: '500',
+};
+
+describe('GATEWAY=epay', () => {
+  it('without EPAY_URL runs the epay sandbox with its documented test merchant', () => {
+    expect(load({ GATEWAY: 'epay' }).gateway).toEqual({
+      provider: 'epay',
+      kind: 'sandbox',
+      merchantId: EPAY_SANDBOX_PID,
+      merchantKey: EPAY_SANDBOX_KEY,
+      retrySchedule: undefined,
+    });
+    expect(load({ GATEWAY: 'EPAY', SANDBOX_RETRY_SCHEDULE: '1,2' }).gateway).toMatchObject({ retrySchedule: [1, 2] });
+    expect(load({ GATEWAY: 'epay', EPAY_PID: '77', EPAY_KEY: 'own-test-key' }).gateway).toMatchObject({
+      kind: 'sandbox',
+      merchantId: '77',
+      merchantKey: 'own-test-key',
+    });
+  });
+
+  it('with EPAY_URL talks to that site as the merchant EPAY_PID with EPAY_KEY', () => {
+    expect(load(EPAY).gateway).toEqual({
+      provider: 'epay',
+      kind: 'remote',
+      url: 'https://pay.example.net/',
+      merchantId: '1001',
+      merchantKey: EPAY.EPAY_KEY,
+    });
+    expect(load({ ...EPAY, EPAY_URL: 'https://example.net/epay' }).gateway).toMatchObject({
+      url: 'https://example.net/epay',
+    });
+  });
+
+  it('refuses an incomplete or malformed setting with one line naming it', () => {
+    const lines = [
+      refusal({ ...EPAY, EPAY_PID: '' }),
+      refusal({ ...EPAY, EPAY_KEY: '' }),
+      refusal({ ...EPAY, PUBLIC_URL: '' }),
+      refusal({ ...EPAY, EPAY_URL: 'ftp://pay.example.net/' }),
+      refusal({ ...EPAY, EPAY_URL: 'https://pay.example.net/mapi.php' }),
+      refusal({ ...EPAY, EPAY_URL: 'https://pay.example.net/?s=1' }),
+      refusal({ ...EPAY, EPAY_PID: 'abc' }),
+      refusal({ ...EPAY, EPAY_KEY: 'short' }),
+      refusal({ ...EPAY, GATEWAY: 'alipay' }),
+    ];
+    expect(lines.map((line) => line.slice(0, line.indexOf(':')))).toEqual([
+      'EPAY_PID',
+      'EPAY_KEY',
+      'PUBLIC_URL',
+      'EPAY_URL',
+      'EPAY_URL',
+      'EPAY_URL',
+      'EPAY_PID',
+      'EPAY_KEY',
+      'GATEWAY',
+    ]);
+    expect(lines[0]).toBe('EPAY_PID: is required with a real epay site (EPAY_URL)');
+    expect(lines.at(-1)).toMatch(/^GATEWAY: unknown gateway "alipay" \(use codepay, (.+, )?epay\b.*\)$/);
+    for (const line of lines) {
+      expect(line).not.toContain('\n');
+      expect(line).not.toContain(EPAY.EPAY_KEY);
+    }
+  });
+
+  it('masks EPAY_KEY in the log', () => {
+    expect(gatewaySecrets(load(EPAY).gateway)).toContain(EPAY.EPAY_KEY);
   });
 });

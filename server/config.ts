@@ -10,6 +10,8 @@ import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Ce
 import { parsePasswordHash, type PasswordHash } from './admin/password.ts';
 import type { ProxyTrust } from './http/client-address.ts';
 import { UNSAFE_TEXT, type PricePolicy, type Product } from './orders/request.ts';
+import { VMQ_CHANNELS } from './providers/vmq.ts';
+import { SANDBOX_VMQ_KEY } from './sandbox/credentials.ts';
 import {
   parseRetrySchedule,
   SANDBOX_DEMO_PRODUCTS,
@@ -17,11 +19,12 @@ import {
   SANDBOX_MERCHANT_KEY,
   SANDBOX_MERCHANT_TOKEN,
 } from './sandbox/index.ts';
+import { EPAY_SANDBOX_KEY, EPAY_SANDBOX_PID } from './sandbox/epay/credentials.ts';
 
 export class ConfigError extends Error {}
 
 /** The gateway protocols the signer speaks (GATEWAY); each is a provider with its own sandbox. */
-export const GATEWAYS = ['codepay'] as const;
+export const GATEWAYS = ['codepay', 'epay', 'vmq'] as const;
 export type GatewayName = (typeof GATEWAYS)[number];
 
 /** The CodePay merchant: CODEPAY_ID, CODEPAY_KEY, and the plain CODEPAY_TOKEN that ispay takes. */
@@ -31,11 +34,32 @@ export interface CodepayMerchant {
   merchantToken: string | null;
 }
 
+/** The 彩虹易支付 (epay) merchant: EPAY_PID (merchantId) and EPAY_KEY (merchantKey). */
+export interface EpayMerchant {
+  merchantId: string;
+  merchantKey: string;
+}
+
+type EpayGatewayConfig =
+  | (EpayMerchant & {
+      provider: 'epay';
+      kind: 'remote';
+      /** The site's base URL (EPAY_URL): mapi.php and api.php are under it. */
+      url: string;
+    })
+  | (EpayMerchant & {
+      provider: 'epay';
+      kind: 'sandbox';
+      /** Seconds between the sandbox's notify re-sends (SANDBOX_RETRY_SCHEDULE); default epay's own. */
+      retrySchedule: number[] | undefined;
+    });
+
 /**
  * The merchant's gateway: a real one (`remote`), or the provider's built-in sandbox, mounted at
  * /sandbox, whose payments are simulated.
  */
 export type GatewayConfig =
+  | EpayGatewayConfig
   | (CodepayMerchant & {
       provider: 'codepay';
       kind: 'remote';
@@ -51,7 +75,13 @@ export type GatewayConfig =
       retrySchedule: number[] | undefined;
       /** How far (cents) the sandbox may shift an amount from its price, each way (SANDBOX_MONEY_SPAN). */
       moneySpanCents: number | undefined;
-    });
+    })
+  | VmqGateway;
+
+/** V免签: the merchant's own server (VMQ_URL) and its communication key (VMQ_KEY), or its sandbox. */
+export type VmqGateway =
+  | { provider: 'vmq'; kind: 'remote'; /** The server's base URL. */ url: string; merchantKey: string }
+  | { provider: 'vmq'; kind: 'sandbox'; merchantKey: string };
 
 export interface Config {
   host: string;
@@ -162,8 +192,8 @@ const CHANNEL_WORDS: Record<string, Channel> = {
   wxpay: 3,
 };
 
-function channels(raw: string | undefined): Channel[] {
-  if (!raw) return [...CHANNELS];
+function channels(raw: string | undefined, offered: readonly Channel[], gateway: string): Channel[] {
+  if (!raw) return [...offered];
   const chosen = raw
     .split(',')
     .map((word) => word.trim().toLowerCase())
@@ -171,6 +201,7 @@ function channels(raw: string | undefined): Channel[] {
     .map((word) => {
       const channel = CHANNEL_WORDS[word];
       if (!channel) fail('CHANNELS', `unknown channel "${word}" (use alipay, qqpay, wechat or 1, 2, 3)`);
+      if (!offered.includes(channel)) fail('CHANNELS', `"${word}" is not a channel ${gateway} takes`);
       return channel;
     });
   if (chosen.length === 0) fail('CHANNELS', 'names no channel');
@@ -376,13 +407,54 @@ function adminPasswordHash(raw: string | undefined): PasswordHash | null {
   );
 }
 
+/**
+ * 彩虹易支付: a real site with EPAY_URL (its base URL, under which mapi.php and api.php live), else
+ * the epay sandbox with its documented test merchant.
+ */
+function epayGateway(env: Env): GatewayConfig {
+  const url = env.EPAY_URL ? httpUrl('EPAY_URL', env.EPAY_URL) : null;
+  if (url !== null && (/\.php$/i.test(new URL(url).pathname) || new URL(url).search !== '')) {
+    fail('EPAY_URL', `must be the epay site's base URL (like https://pay.example.com/), not a page of it: "${url}"`);
+  }
+  const required = (name: string) => fail(name, 'is required with a real epay site (EPAY_URL)');
+  const merchantId = env.EPAY_PID || (url === null ? EPAY_SANDBOX_PID : required('EPAY_PID'));
+  if (!/^\d{1,20}$/.test(merchantId)) fail('EPAY_PID', 'must be the numeric epay merchant number (pid)');
+  const merchantKey = env.EPAY_KEY || (url === null ? EPAY_SANDBOX_KEY : required('EPAY_KEY'));
+  if (merchantKey.length < 6 || merchantKey.length > 100) fail('EPAY_KEY', 'must be 6 to 100 characters long');
+  const merchant = { provider: 'epay' as const, merchantId, merchantKey };
+  if (url === null) return { ...merchant, kind: 'sandbox', retrySchedule: retrySchedule(env.SANDBOX_RETRY_SCHEDULE) };
+  return { ...merchant, kind: 'remote', url };
+}
+
+/** V免签: a server of the merchant's with VMQ_URL, else the sandbox with its documented test key. */
+function vmqGateway(env: Env): VmqGateway {
+  const url = env.VMQ_URL ? httpUrl('VMQ_URL', env.VMQ_URL) : null;
+  const merchantKey =
+    env.VMQ_KEY || (url === null ? SANDBOX_VMQ_KEY : fail('VMQ_KEY', 'is required with a V免签 server (VMQ_URL)'));
+  if (merchantKey.length < 6 || merchantKey.length > 100) fail('VMQ_KEY', 'must be 6 to 100 characters long');
+  return url === null
+    ? { provider: 'vmq', kind: 'sandbox', merchantKey }
+    : { provider: 'vmq', kind: 'remote', url, merchantKey };
+}
+
 /** The secrets of a gateway's settings, to mask in every log line. */
 export function gatewaySecrets(gateway: GatewayConfig): string[] {
-  return [gateway.merchantKey, gateway.merchantToken ?? ''];
+  return [gateway.merchantKey, ('merchantToken' in gateway && gateway.merchantToken) || ''];
 }
 
 /** Each gateway's settings; adding a provider adds its reader here. */
-const GATEWAY_SETTINGS: Record<GatewayName, (env: Env) => GatewayConfig> = { codepay: codepayGateway };
+const GATEWAY_SETTINGS: Record<GatewayName, (env: Env) => GatewayConfig> = {
+  codepay: codepayGateway,
+  epay: epayGateway,
+  vmq: vmqGateway,
+};
+
+/** The channels each gateway takes (CHANNELS chooses among them). */
+const GATEWAY_CHANNELS: Record<GatewayName, readonly Channel[]> = {
+  codepay: CHANNELS,
+  epay: CHANNELS,
+  vmq: VMQ_CHANNELS,
+};
 
 export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): Config {
   const env: Env = { ...readDotEnv(resolve(cwd, '.env')), ...processEnv };
@@ -400,7 +472,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     databaseUrl: databaseUrl(env.DATABASE_URL),
     publicUrl,
     gateway,
-    channels: channels(env.CHANNELS),
+    channels: channels(env.CHANNELS, GATEWAY_CHANNELS[gateway.provider], gateway.provider),
     pricePolicy: pricePolicy(env, sandbox, cwd),
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     apiSecret,

@@ -5,8 +5,12 @@
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { codepayProvider } from './providers/codepay.ts';
+import { epayProvider } from './providers/epay.ts';
 import type { PaymentProvider } from './providers/provider.ts';
+import { vmqProvider } from './providers/vmq.ts';
+import { createEpaySandbox } from './sandbox/epay/index.ts';
 import { createSandbox, type Sandbox } from './sandbox/index.ts';
+import { createVmqSandbox } from './sandbox/vmq/index.ts';
 
 export const SANDBOX_PATH = '/sandbox';
 
@@ -28,8 +32,19 @@ export interface GatewayPlace {
   log: Logger;
 }
 
-export function openGateway(config: Config, place: GatewayPlace): Gateway {
-  const { gateway } = config;
+type CodepayGatewayConfig = Extract<Config['gateway'], { provider: 'codepay' }>;
+type EpayGatewayConfig = Extract<Config['gateway'], { provider: 'epay' }>;
+type VmqGatewayConfig = Extract<Config['gateway'], { provider: 'vmq' }>;
+
+/** Where the gateway sends the notify and the buyer back: the same for every provider. */
+function signerUrls(config: Config, place: GatewayPlace): { notifyUrl: string; returnUrl: string | undefined } {
+  return {
+    notifyUrl: `${place.publicUrl}/api/notify`,
+    returnUrl: config.returnUrls ? `${place.publicUrl}/api/return` : undefined,
+  };
+}
+
+function openCodepay(gateway: CodepayGatewayConfig, config: Config, place: GatewayPlace): Gateway {
   const sandboxUrl = `${place.signerUrl}${SANDBOX_PATH}`;
   const sandbox =
     gateway.kind === 'sandbox' && place.mountSandbox
@@ -54,11 +69,74 @@ export function openGateway(config: Config, place: GatewayPlace): Gateway {
       merchantId: gateway.merchantId,
       merchantKey: gateway.merchantKey,
       merchantToken: gateway.merchantToken,
-      notifyUrl: `${place.publicUrl}/api/notify`,
-      returnUrl: config.returnUrls ? `${place.publicUrl}/api/return` : undefined,
+      ...signerUrls(config, place),
       timeoutMs: config.gatewayTimeoutMs,
     },
     sandbox?.inProcess(sandboxUrl),
   );
   return { provider, sandbox, livemode: gateway.kind === 'remote' };
+}
+
+function openEpay(gateway: EpayGatewayConfig, config: Config, place: GatewayPlace): Gateway {
+  const sandboxUrl = `${place.signerUrl}${SANDBOX_PATH}`;
+  const sandbox =
+    gateway.kind === 'sandbox' && place.mountSandbox
+      ? createEpaySandbox({
+          pid: gateway.merchantId,
+          key: gateway.merchantKey,
+          basePath: SANDBOX_PATH,
+          publicBaseUrl: config.publicUrl ? `${config.publicUrl}${SANDBOX_PATH}` : undefined,
+          retrySchedule: gateway.retrySchedule,
+          log: place.log.child({ component: 'sandbox' }),
+        })
+      : undefined;
+  const provider = epayProvider(
+    {
+      // The sandbox serves mapi.php and api.php at its root, as a site does.
+      url: gateway.kind === 'remote' ? gateway.url : `${sandboxUrl}/`,
+      pid: gateway.merchantId,
+      key: gateway.merchantKey,
+      ...signerUrls(config, place),
+      timeoutMs: config.gatewayTimeoutMs,
+    },
+    sandbox?.inProcess(sandboxUrl),
+  );
+  return { provider, sandbox, livemode: gateway.kind === 'remote' };
+}
+
+/** V免签: its server at VMQ_URL, or the V免签 sandbox at /sandbox (its API right under it). */
+function openVmq(gateway: VmqGatewayConfig, config: Config, place: GatewayPlace): Gateway {
+  const sandboxUrl = `${place.signerUrl}${SANDBOX_PATH}`;
+  const sandbox =
+    gateway.kind === 'sandbox' && place.mountSandbox
+      ? createVmqSandbox({
+          merchantKey: gateway.merchantKey,
+          basePath: SANDBOX_PATH,
+          publicBaseUrl: config.publicUrl ? `${config.publicUrl}${SANDBOX_PATH}` : undefined,
+          log: place.log.child({ component: 'sandbox' }),
+        })
+      : undefined;
+  const provider = vmqProvider(
+    {
+      url: gateway.kind === 'remote' ? gateway.url : sandboxUrl,
+      merchantKey: gateway.merchantKey,
+      notifyUrl: signerUrls(config, place).notifyUrl,
+      timeoutMs: config.gatewayTimeoutMs,
+    },
+    sandbox?.inProcess(sandboxUrl),
+  );
+  return { provider, sandbox, livemode: gateway.kind === 'remote' };
+}
+
+/** The provider GATEWAY names, each opened by its own small opener. */
+export function openGateway(config: Config, place: GatewayPlace): Gateway {
+  const { gateway } = config;
+  switch (gateway.provider) {
+    case 'codepay':
+      return openCodepay(gateway, config, place);
+    case 'epay':
+      return openEpay(gateway, config, place);
+    case 'vmq':
+      return openVmq(gateway, config, place);
+  }
 }

@@ -1,6 +1,6 @@
 /** `npm start`: load the configuration, start the signer, stop gracefully on SIGTERM/SIGINT. */
 import { networkInterfaces } from 'node:os';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, type Config, type GatewayName } from './config.ts';
 import { SANDBOX_PATH } from './gateway.ts';
 import { productLinks } from './http/links.ts';
 import { writeStdout } from './log.ts';
@@ -22,6 +22,12 @@ const signer = await startSigner(config).catch((error: Error & { code?: string }
   process.exit(1);
 });
 const { gateway } = config;
+/** The setting that points each provider at the merchant's real gateway. */
+const GATEWAY_URL_SETTING: Record<GatewayName, string> = {
+  codepay: 'CODEPAY_GATEWAY',
+  epay: 'EPAY_URL',
+  vmq: 'VMQ_URL',
+};
 const mode =
   gateway.kind === 'sandbox'
     ? `sandbox gateway at ${signer.publicUrl}${SANDBOX_PATH}`
@@ -33,7 +39,7 @@ if (gateway.kind === 'sandbox') {
   banner +=
     '  SANDBOX MODE: payments are simulated and take no money.\n' +
     `  Anyone who can reach ${signer.publicUrl}${SANDBOX_PATH} can mark any order paid without paying.\n` +
-    '  Do not sell anything in this mode: set CODEPAY_GATEWAY to sell for real.\n';
+    `  Do not sell anything in this mode: set ${GATEWAY_URL_SETTING[gateway.provider]} to sell for real.\n`;
   banner += phoneHint(new URL(signer.publicUrl));
 }
 

@@ -27,6 +27,7 @@ import { OpenOrders } from './orders/open-orders.ts';
 import { OrderService } from './orders/service.ts';
 import { DEFAULT_RETRY, OutboxDispatcher, type Deliver } from './outbox/dispatcher.ts';
 import type { MerchantEvent } from './outbox/events.ts';
+import type { GatewayHealth } from './providers/provider.ts';
 import { webhookSender } from './webhooks/sender.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
@@ -99,19 +100,34 @@ function configView(config: Config): ConfigView {
 }
 
 /** What the console's health page says of the gateway and the database: kinds and reachability, no address. */
-function consoleHealth(config: Config): () => Promise<ConsoleHealth> {
+function consoleHealth(config: Config, orders: OrderService): () => Promise<ConsoleHealth> {
   const { gateway } = config;
   const probe = gateway.kind === 'remote' ? reachabilityProbe(gateway.url, 5_000) : undefined;
   const database = config.databaseUrl ? 'postgres' : 'sqlite';
   return async () => {
     // The sandbox is this process: reachable whenever this answers.
     const reach = probe ? await probe() : { reachable: true, checkedAt: Date.now(), latencyMs: 0, error: null };
+    // A gateway that can tell its own health (V免签's monitor) says whether it is reachable.
+    const told = await orders.gatewayHealth();
+    const own = told && {
+      reachable: told.reachable,
+      monitor: told.monitor ?? null,
+      lastHeartbeatAt: told.lastHeartbeatAt ?? null,
+      error: told.error ?? null,
+    };
     return {
-      gateway: { kind: gateway.kind, provider: gateway.provider, ...reach },
+      gateway: { kind: gateway.kind, provider: gateway.provider, ...reach, ...own },
       database,
       sandbox: gateway.kind === 'sandbox',
     };
   };
+}
+
+/** The gateway's health with its times in ISO 8601; undefined (left out) where the gateway cannot tell. */
+function gatewayHealthView(health: GatewayHealth | undefined) {
+  if (!health) return undefined;
+  const iso = (at: number | null | undefined) => (at ? new Date(at).toISOString() : at);
+  return { ...health, lastHeartbeatAt: iso(health.lastHeartbeatAt), lastPaymentAt: iso(health.lastPaymentAt) };
 }
 
 /** `selfUrl`: where the signer itself answers (the listening address), when it is not PUBLIC_URL. */
@@ -189,7 +205,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     products: configView(config).products,
     openAmount: configView(config).openAmount,
     merchantName: config.merchantName,
-    health: consoleHealth(config),
+    health: consoleHealth(config, orders),
     kickOutbox: () => dispatcher.kick(),
     // Refunds: wired when the order service can give money back (the refunds branch).
   });
@@ -207,6 +223,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
       rateLimitPerMinute: config.rateLimitPerMinute,
     },
     clientKey: (forwardedFor, peer) => clientKey(clientAddress(forwardedFor, peer, config.trustProxy)),
+    clientAddress: (forwardedFor, peer) => clientAddress(forwardedFor, peer, config.trustProxy),
     basePath: new URL(publicUrl).pathname.replace(/\/+$/, ''),
     configView: configView(config),
     gatewayTimeoutMs: config.gatewayTimeoutMs,
@@ -214,13 +231,14 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     merchantName: config.merchantName,
     assets: { distDir: join(ROOT, 'dist'), demoDir: join(ROOT, 'widget', 'demo') },
     cors: corsPolicy,
-    health: () => ({
+    health: async () => ({
       ok: !store.writeHealth().writesFailing,
       watchers: publisher.watcherCount,
       streams: streams.size,
       sandbox: sandbox !== undefined,
       log: { droppedLines: droppedLogLines() },
       store: store.writeHealth(),
+      gateway: gatewayHealthView(await orders.gatewayHealth()),
     }),
     mounted: [...(sandbox ? [sandboxPayReadable(corsPolicy), sandbox.router] : []), adminConsole],
   });

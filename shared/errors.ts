@@ -27,6 +27,8 @@ export const ERRORS = {
   /** The gateway asked an amount further from the price than MONEY_TOLERANCE_BELOW/ABOVE allow. */
   GATEWAY_AMOUNT_MISMATCH: { status: 502, retryable: true },
   GATEWAY_UNAVAILABLE: { status: 503, retryable: true },
+  /** The gateway's payment monitor (V免签's phone) is offline: no payment could be seen, so no order is made. */
+  GATEWAY_MONITOR_OFFLINE: { status: 503, retryable: true },
   GATEWAY_TIMEOUT: { status: 504, retryable: true },
   SHUTTING_DOWN: { status: 503, retryable: true },
   /** The shop holds OPEN_ORDERS_TOTAL open orders. */

@@ -7,6 +7,9 @@ import { EPAY_VECTOR } from './support/vectors.ts';
 
 type Signed = { signed: string; sign: string; body: string };
 
+// eslint-disable-next-line no-control-regex -- PHP's trim() strips NUL and \x0B too; JavaScript's trim() keeps NUL
+const PHP_BLANK = /^[ \t\n\r\0\x0B]*$/;
+
 const { key: VECTOR_KEY, fields: VECTOR } = EPAY_VECTOR;
 
 // Values a buyer or a shop may put in a name or param: Chinese, emoji, empty, blank, quotes, `&` and `=`.
@@ -54,7 +57,12 @@ describe('the create request, against create_order.php', () => {
 
   it('our mapi.php request is the one a PHP merchant signs', () => {
     const orders = fc.sample(
-      fc.record({ name: value.filter((name) => name.trim() !== '' && name !== '0'), param: value, secret: key }),
+      // A name mapi.php takes: not "0", and not only what PHP's trim() strips.
+      fc.record({
+        name: value.filter((name) => !PHP_BLANK.test(name) && name !== '0'),
+        param: value,
+        secret: key,
+      }),
       40,
     );
     const ours = orders.map(({ name, param, secret }) => {

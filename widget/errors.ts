@@ -1,5 +1,6 @@
 /** What went wrong, as `codepay-error` tells it: a code, a message, and whether retrying can help. */
-import { ERRORS, isErrorCode, type ErrorBody, type ErrorCode } from '../shared/errors.ts';
+import type { ErrorBody, ErrorCode } from '../shared/errors.ts';
+import { RETRYABLE } from './retryable.ts';
 
 /**
  * The signer's codes, plus two for order states that are not HTTP errors: a `failed` order (the
@@ -15,7 +16,7 @@ export interface CheckoutErrorDetail {
 }
 
 export function errorDetail(code: CheckoutErrorCode, message: string): CheckoutErrorDetail {
-  return { code, message, retryable: isErrorCode(code) && ERRORS[code].retryable };
+  return { code, message, retryable: RETRYABLE.includes(code) };
 }
 
 /** Reads a failed call (api-client.ts): the signer's error answer, or a network failure. */

@@ -5,7 +5,7 @@
  * reset, and a dropped flow changes nothing.
  */
 import { adoptStyles, type ReactiveController, type ReactiveElement } from '@lit/reactive-element';
-import { html, type TemplateResult } from 'lit/html.js';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { isFinalStatus, type Channel, type CreateOrderRequest, type OrderView } from '../shared/api.ts';
 import { configOf, getConfig, request } from './api-client.ts';
 import { createOrder, getOrder } from './order-api.ts';
@@ -14,6 +14,7 @@ import { errorDetail, explain, type CheckoutErrorCode, type CheckoutErrorDetail 
 import { flowStyles } from './flow-styles.ts';
 import { emit, endpointOf, type CheckoutHost } from './host.ts';
 import { channelName, formatMoney, pickLocale, strings, type Locale } from './i18n.ts';
+import { WEB, payOptions } from './pay-options.ts';
 import { QUIET_ZONE, encodeQr, type QrShape } from './qr.ts';
 import { watchOrder, type StatusWatch } from './status-stream.ts';
 
@@ -24,6 +25,12 @@ const text = strings({
   network: ["Can't reach the payment server", '无法连接支付服务', '無法連線付款服務'],
   scan: ['Scan with {c} to pay {a}', '请用{c}扫码支付 {a}', '請用{c}掃碼支付 {a}'],
   exact: ['Please pay exactly {a}', '请准确支付 {a}', '請準確支付 {a}'],
+  enter: ['Enter exactly {a} when you pay', '付款时请准确输入 {a}', '付款時請準確輸入 {a}'],
+  onPhone: [
+    'Open this page on your phone to pay with {c}',
+    '请在手机上打开本页面，用{c}支付',
+    '請在手機上開啟本頁面，用{c}付款',
+  ],
   copy: ['Copy', '复制', '複製'],
   copied: ['Copied', '已复制', '已複製'],
   open: ['Open {c}', '打开{c}', '打開{c}'],
@@ -170,7 +177,7 @@ export class OrderFlow implements ReactiveController {
         // Once expired here, it stays so; a late payment still turns it to paid.
         if (host.status === 'pending' || host.status === 'expired') break;
         host.status = 'pending';
-        this.note = `${t(this.#lang, 'wait')}. ${this.#scanLabel(view)}`;
+        this.note = [t(this.#lang, 'wait'), this.#scanLabel(view), this.#notice(view)].filter(Boolean).join('. ');
         this.#tick();
         this.#draw(view); // after the ticker starts, so that a failure here also stops it
         break;
@@ -205,7 +212,7 @@ export class OrderFlow implements ReactiveController {
   }
 
   #draw(view: OrderView): void {
-    const payload = view.qr?.payload;
+    const payload = payOptions(view.qr, false).scan;
     try {
       if (payload) this.#qr = encodeQr(payload);
     } catch (error) {
@@ -254,9 +261,19 @@ export class OrderFlow implements ReactiveController {
     return pickLocale(this.#host);
   }
 
+  /** What the buyer is asked to do: scan the QR; with no QR, tap the open button on a phone, else take the page to one. */
   #scanLabel(view: OrderView): string {
     const lang = this.#lang;
-    return t(lang, 'scan', { c: channelName(lang, view.type), a: formatMoney(lang, view.money ?? view.price) });
+    const { scan, image, open } = payOptions(view.qr, matchMedia(PHONE).matches);
+    const key = scan || image ? 'scan' : open ? '' : 'onPhone';
+    return key && t(lang, key, { c: channelName(lang, view.type), a: formatMoney(lang, view.money ?? view.price) });
+  }
+
+  /** The amount to pay, when the buyer must mind it: it differs from the price, or the buyer types it. */
+  #notice(view: OrderView): string {
+    const money = view.money ?? view.price;
+    const key = view.qr?.enterAmount ? 'enter' : money !== view.price ? 'exact' : '';
+    return key && t(this.#lang, key, { a: formatMoney(this.#lang, money) });
   }
 
   #copy(money: string): void {
@@ -337,7 +354,7 @@ export class OrderFlow implements ReactiveController {
   #pending(view: OrderView): TemplateResult {
     const lang = this.#lang;
     const label = this.#scanLabel(view);
-    const { payload, image } = view.qr ?? {};
+    const { scan: drawn, image, open } = payOptions(view.qr, matchMedia(PHONE).matches);
     const qr = this.#qr;
     const side = qr ? qr.size + 2 * QUIET_ZONE : 0;
     const code = qr
@@ -350,33 +367,31 @@ export class OrderFlow implements ReactiveController {
         >
           <path d=${qr.path} />
         </svg>`
-      : image && !payload
+      : image
         ? html`<img part="qr" src=${endpointOf(this.#host) + image} alt=${label} />`
-        : html`<div part="skeleton"></div>`;
+        : drawn
+          ? html`<div part="skeleton"></div>`
+          : html`<p part="message">${label}</p>`; // nothing to scan: the words (a phone has the open button)
     const money = view.money ?? view.price;
-    return html`${code}
-      <span class="hint" aria-hidden="true">${label}</span>
+    const notice = this.#notice(view);
+    return html`${code} ${drawn || image ? html`<span class="hint" aria-hidden="true">${label}</span>` : ''}
       ${
-        money !== view.price
+        notice
           ? html`<p part="notice">
-              ${t(lang, 'exact', { a: formatMoney(lang, money) })}${button(
-                'copy',
-                t(lang, this.#copied ? 'copied' : 'copy'),
-                () => this.#copy(money),
-              )}
+              ${notice}${button('copy', t(lang, this.#copied ? 'copied' : 'copy'), () => this.#copy(money))}
             </p>`
           : ''
       }
       <span part="countdown" role="timer">${t(lang, 'left', { t: formatClock(this.#secondsLeft) })}</span>
       ${
-        payload && this.#sandbox
-          ? html`${button('sandbox-pay', t(lang, 'sandboxPay'), () => this.#payInSandbox(payload), this.#sandboxPaying)}
+        drawn && this.#sandbox
+          ? html`${button('sandbox-pay', t(lang, 'sandboxPay'), () => this.#payInSandbox(drawn), this.#sandboxPaying)}
             ${this.#sandboxFailure ? html`<p part="message">${this.#sandboxFailure}</p>` : ''}`
           : ''
       }
       ${
-        payload && /^https?:\/\//i.test(payload) && matchMedia(PHONE).matches
-          ? html`<a part="button open-button" href=${payload} target="_blank" rel="noopener"
+        open
+          ? html`<a part="button open-button" href=${open} target=${WEB.test(open) ? '_blank' : nothing} rel="noopener"
               >${t(lang, 'open', { c: channelName(lang, view.type) })}</a
             >`
           : ''

@@ -34,6 +34,9 @@ export interface ConsoleHealth {
     checkedAt: number;
     latencyMs: number | null;
     error: string | null;
+    /** Where the gateway tells: its payment monitor (V免签's phone) and its last heartbeat. */
+    monitor?: 'online' | 'offline' | 'unbound' | null;
+    lastHeartbeatAt?: number | null;
   };
   database: 'sqlite' | 'postgres';
   sandbox: boolean;

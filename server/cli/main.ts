@@ -24,12 +24,15 @@ const USAGE = `usage: codepay-checkout <command> [options]
   resolve   <id> --accept|--reject        settle an order in review
   resend    <event id>                    send a webhook event again
   reconcile [--hours N]                   ask the gateway about pending and lately expired orders now
+  health    [--json]                      the gateway's monitor (V免签's phone): exit 1 when it is not online
   password                                set the console's password (ADMIN_PASSWORD_HASH in .env)
 
 DATE is ISO 8601 (2026-11-25 or 2026-11-25T08:00:00Z). Configuration as for the signer (DATA_DIR, ...).`;
 
 class UsageError extends Error {}
 class NotFound extends Error {}
+/** The answer is printed, and the exit status says the gateway is not well. */
+class Unhealthy extends Error {}
 
 const STATUSES: readonly OrderStatus[] = ['creating', 'pending', 'paid', 'expired', 'failed', 'review'];
 
@@ -224,6 +227,18 @@ async function run(command: string, positionals: string[], values: Values, admin
       const found = await orders.reconcile({ horizonMs: hours * 3600_000, limit: 10_000 });
       return `reconciled: ${found} payment(s) found`;
     }
+    case 'health': {
+      const health = await orders.gatewayHealth();
+      if (!health) return 'this gateway cannot report its health (only V免签 has a monitor to ask)';
+      const view = {
+        ...health,
+        lastHeartbeatAt: isoTime(health.lastHeartbeatAt ?? null),
+        lastPaymentAt: isoTime(health.lastPaymentAt ?? null),
+      };
+      const text = values.json ? JSON.stringify(view, null, 2) : table([view]);
+      if (!health.reachable || health.monitor !== 'online') throw new Unhealthy(text);
+      return text;
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -259,6 +274,10 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
     if (error instanceof UsageError) {
       err(`codepay-checkout: ${error.message}\n${USAGE}`);
       return 2;
+    }
+    if (error instanceof Unhealthy) {
+      out(error.message);
+      return 1;
     }
     if (error instanceof NotFound) {
       err(`codepay-checkout: ${error.message}`);

@@ -5,6 +5,7 @@ import {
   canonicalString,
   createRequest,
   cutName,
+  deviceOf,
   gatewayEscape,
   gatewayUnescape,
   orderQuery,
@@ -215,6 +216,27 @@ describe("mapi.php's answer", () => {
     });
   });
 
+  it('keeps the pay page that comes with an app link, for the desktop', () => {
+    expect(
+      readCreateAnswer({ code: 1, trade_no: '1', urlscheme: 'alipays://x', payurl: 'https://pay.example/p/1' }),
+    ).toEqual({
+      ok: true,
+      tradeNo: '1',
+      pay: { kind: 'urlscheme', value: 'alipays://x', payurl: 'https://pay.example/p/1' },
+    });
+  });
+
+  it('picks the device from the User-Agent', () => {
+    const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148';
+    expect(deviceOf(`${iphone} MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI`)).toBe('wechat');
+    expect(deviceOf(`${iphone} AlipayClient/10.5.60.6000`)).toBe('alipay');
+    expect(deviceOf(`${iphone} QQ/9.0.0.611 V1_IPH_SQ_9.0.0_1_APP_A`)).toBe('qq');
+    expect(deviceOf(iphone)).toBe('mobile');
+    expect(deviceOf('Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/120.0 Mobile Safari/537.36')).toBe('mobile');
+    expect(deviceOf('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36')).toBe('pc');
+    expect(deviceOf(null)).toBe('pc');
+  });
+
   it('refuses code 1 with none or two of payurl, qrcode, urlscheme, or only an HTML form', () => {
     expect(readCreateAnswer({ code: 1, trade_no: '1' })).toMatchObject({ ok: false, code: 'GATEWAY_BAD_RESPONSE' });
     expect(readCreateAnswer({ code: 1, trade_no: '1', payurl: 'a', qrcode: 'b' })).toMatchObject({
@@ -378,6 +400,15 @@ describe('the order query and refund', () => {
       money: 100,
       name: 'a & b',
       param: '',
+      fields: {
+        trade_no: '2024',
+        out_trade_no: 'o-1',
+        type: 'alipay',
+        pid: '1001',
+        name: 'a &amp; b',
+        money: '1.00',
+        status: '1',
+      },
     });
     expect(readOrderAnswer({ ...row, status: 0, money: 0.1 })).toMatchObject({
       found: true,

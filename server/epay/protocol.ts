@@ -37,6 +37,25 @@ function signedEntries(fields: Received): [string, string][] {
     .sort(([a], [b]) => byCodePoints(a, b));
 }
 
+/**
+ * A query or form body parsed as PHP parses it ($_GET, $_POST): `+` is a space, percent escapes
+ * decoded, a repeated name keeps its last value, a bracketed name (`a[]`, `a[x]`) makes an array,
+ * which the sign leaves out. Both sides' sign checks run over what this gives.
+ */
+export function phpFields(text: string): Received {
+  const fields: Received = Object.create(null);
+  for (const [name, value] of new URLSearchParams(text)) {
+    const bracket = name.indexOf('[');
+    if (bracket > 0) {
+      const array = fields[name.slice(0, bracket)];
+      fields[name.slice(0, bracket)] = Array.isArray(array) ? [...array, value] : [value];
+    } else {
+      fields[name] = value;
+    }
+  }
+  return fields;
+}
+
 /** `a=1&b=2` with the raw (not URL-encoded) values. */
 export function canonicalString(fields: Received): string {
   return signedEntries(fields)
@@ -210,8 +229,12 @@ export function createRequest(input: CreateInput, key: string): CreateRequest {
   return { ok: true, form: signed(form, key) };
 }
 
-/** What the buyer is shown: a page to open or show as a QR, the text a QR encodes, or an app link. */
-export type PayInstruction = { kind: 'payurl' | 'qrcode' | 'urlscheme'; value: string };
+/**
+ * What the buyer is shown: a page to open or show as a QR, the text a QR encodes, or an app link
+ * (with the pay page beside it where the gateway gives one, for a QR on a desktop).
+ */
+export type PayInstruction =
+  { kind: 'payurl' | 'qrcode'; value: string } | { kind: 'urlscheme'; value: string; payurl?: string };
 
 export type GatewayFailure = {
   ok: false;
@@ -245,7 +268,7 @@ const NOT_JSON: GatewayFailure = {
 };
 
 /** A negative code: -3 is the signature (or key) check failing; any other is the gateway's refusal. */
-function refusal(answer: Record<string, unknown>, code: number): GatewayFailure {
+function refusal(answer: Record<string, unknown>, code: number, what = 'the order'): GatewayFailure {
   const message = gatewayMessage(answer);
   if (code === -3 || /签名|sign/i.test(message)) {
     return {
@@ -257,7 +280,7 @@ function refusal(answer: Record<string, unknown>, code: number): GatewayFailure 
   return {
     ok: false,
     code: 'GATEWAY_REJECTED',
-    message: `The epay gateway refused the order (code ${code}): ${message}.`,
+    message: `The epay gateway refused ${what} (code ${code}): ${message}.`,
   };
 }
 
@@ -271,6 +294,14 @@ export function readCreateAnswer(body: unknown): CreateAnswer {
     return { ok: false, code: 'GATEWAY_BAD_RESPONSE', message: 'The epay gateway answered with an unknown code.' };
   const tradeNo = textField(answer.trade_no);
   const given = PAY_KINDS.filter((kind) => typeof answer[kind] === 'string' && answer[kind] !== '');
+  // An app link may come with the pay page it stands for: the page is the desktop's QR.
+  if (tradeNo && given.length === 2 && given.includes('urlscheme') && given.includes('payurl')) {
+    return {
+      ok: true,
+      tradeNo,
+      pay: { kind: 'urlscheme', value: answer.urlscheme as string, payurl: answer.payurl as string },
+    };
+  }
   if (!tradeNo || given.length !== 1) {
     const html =
       typeof answer.html === 'string' ? ' (it gave an HTML form, which only the redirect flow can show)' : '';
@@ -281,6 +312,19 @@ export function readCreateAnswer(body: unknown): CreateAnswer {
     };
   }
   return { ok: true, tradeNo, pay: { kind: given[0], value: answer[given[0]] as string } };
+}
+
+/**
+ * mapi.php's `device` from the buyer's User-Agent: inside WeChat, QQ or Alipay the gateway can
+ * hand that app's own pay flow; on another phone a mobile page or app link; else `pc` (a QR).
+ */
+export function deviceOf(userAgent: string | null | undefined): Device {
+  const agent = userAgent ?? '';
+  if (/MicroMessenger/i.test(agent)) return 'wechat';
+  if (/AlipayClient/i.test(agent)) return 'alipay';
+  if (/\bQQ\//i.test(agent)) return 'qq';
+  if (/Mobile|Android|iPhone|iPad|iPod/i.test(agent)) return 'mobile';
+  return 'pc';
 }
 
 /** A verified payment notify. `name` and `param` are for display; `fields` are the raw strings signed. */
@@ -377,6 +421,8 @@ export type OrderAnswer =
       money: Cents | undefined;
       name: string;
       param: string;
+      /** The answer's fields as text (name and param as the gateway stores them), for evidence. */
+      fields: Params;
     }
   | { found: false; message: string }
   | GatewayFailure;
@@ -409,7 +455,33 @@ export function readOrderAnswer(body: unknown): OrderAnswer {
     money: parseAmount(answer.money),
     name: gatewayUnescape(textField(answer.name) ?? ''),
     param: gatewayUnescape(textField(answer.param) ?? ''),
+    fields: orderFields(answer),
   };
+}
+
+/** The order's own fields of act=order's answer, as text: not its code and msg. */
+const ORDER_FIELDS = [
+  'trade_no',
+  'out_trade_no',
+  'api_trade_no',
+  'type',
+  'pid',
+  'addtime',
+  'endtime',
+  'name',
+  'money',
+  'param',
+  'buyer',
+  'status',
+] as const;
+
+function orderFields(answer: Record<string, unknown>): Params {
+  const fields: Params = {};
+  for (const name of ORDER_FIELDS) {
+    const value = textField(answer[name]);
+    if (value !== undefined && value !== '') fields[name] = value;
+  }
+  return fields;
 }
 
 /** `POST {base}/api.php?act=refund`: the URL is key-free; the form body carries the key, so it is Keyed. */
@@ -435,7 +507,7 @@ export function readRefundAnswer(body: unknown): RefundAnswer {
   if (!answer) return NOT_JSON;
   const code = integerField(answer.code);
   if (code === 0) return { ok: true, money: parseAmount(answer.money) };
-  if (code !== undefined && code < 0) return refusal(answer, code);
+  if (code !== undefined && code < 0) return refusal(answer, code, 'the refund');
   return {
     ok: false,
     code: 'GATEWAY_BAD_RESPONSE',

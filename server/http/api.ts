@@ -65,6 +65,9 @@ export function apiRouter(deps: ApiDeps): Router {
     async (ctx) => answerNotify(ctx, (await orders.receiveNotify(ctx.request.body as string)).answer),
   );
 
+  // V免签 (and epay) send theirs as a GET, the signed fields in the query.
+  router.get('/notify', async (ctx) => answerNotify(ctx, (await orders.receiveNotify(ctx.querystring)).answer));
+
   return router;
 }
 

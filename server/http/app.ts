@@ -21,7 +21,7 @@ export interface SignerHttpDeps extends ApiDeps {
   /** MERCHANT_NAME, on the payment link pages; null: none. */
   merchantName: string | null;
   /** /healthz: `ok` (false: answered 503, e.g. while the store's writes fail) and facts (watchers, streams). */
-  health: () => { ok: boolean } & Record<string, unknown>;
+  health: () => Promise<{ ok: boolean } & Record<string, unknown>>;
   /** Routers served beside the signer's own, through the same chain (the sandbox at /sandbox). */
   mounted?: readonly Router[];
 }
@@ -44,9 +44,9 @@ export function withChain(log: Logger, routers: readonly Router[], inner: readon
 /** Every route of the signer (and what is mounted beside it) behind the one chain: a Koa middleware. */
 export function signerMiddleware(deps: SignerHttpDeps): Middleware {
   const allowCors = cors(deps.cors);
-  const health = new Router().get('/healthz', (ctx) => {
+  const health = new Router().get('/healthz', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    const health = deps.health();
+    const health = await deps.health();
     ctx.status = health.ok ? 200 : 503;
     ctx.body = health;
   });

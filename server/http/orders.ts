@@ -13,6 +13,7 @@ import { parseCreateOrder } from '../orders/request.ts';
 import type { OrderService } from '../orders/service.ts';
 import { toOrderView } from '../orders/view.ts';
 import type { OrderRecord } from '../model/index.ts';
+import type { Buyer } from '../providers/provider.ts';
 import { bearerAuth } from './auth.ts';
 import { jsonBody } from './bodies.ts';
 import { findOrder } from './find-order.ts';
@@ -39,6 +40,8 @@ export interface OrderRouteDeps {
    * trusted-proxy rule is the caller's).
    */
   clientKey: (forwardedFor: string | undefined, peer: string) => string;
+  /** The client's address from the same two (the trusted-proxy rule is the caller's). */
+  clientAddress: (forwardedFor: string | undefined, peer: string) => string;
   /** The path the signer's own URLs start with ('' at the root), for Location. */
   basePath: string;
 }
@@ -87,6 +90,10 @@ export function registerOrderRoutes(router: Router, deps: OrderRouteDeps): void 
   const { orders, streams, now, creation } = deps;
   const clientOf = (ctx: Context) =>
     deps.clientKey(ctx.get('x-forwarded-for') || undefined, ctx.req.socket.remoteAddress ?? '');
+  const buyerOf = (ctx: Context): Buyer => ({
+    ip: deps.clientAddress(ctx.get('x-forwarded-for') || undefined, ctx.req.socket.remoteAddress ?? ''),
+    userAgent: ctx.get('user-agent') || null,
+  });
   const isTrusted = bearerAuth(creation.apiSecret);
   const takeToken = rateLimiter({ perMinute: creation.rateLimitPerMinute });
 
@@ -111,7 +118,9 @@ export function registerOrderRoutes(router: Router, deps: OrderRouteDeps): void 
   router.post('/orders', admitOrder, jsonBody(), async (ctx) => {
     const { pricePolicy: policy, channels } = creation;
     const command = parseCreateOrder(ctx.request.body, { policy, channels, trusted: ctx.state.trusted });
-    const order = await orders.create(command, ctx.state.client);
+    // A public order's caller is the buyer; the merchant's backend is not.
+    const buyer = ctx.state.trusted ? undefined : buyerOf(ctx);
+    const order = await orders.create(command, ctx.state.client, buyer);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Location', `${deps.basePath}/api/orders/${order.id}`);

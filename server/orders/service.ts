@@ -5,7 +5,7 @@ import { ApiError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Destination, IncomingPayment, NewOutboxEvent, OrderRecord, PaymentOutcome } from '../model/index.ts';
 import { outboxRows, paymentEvent } from '../outbox/events.ts';
-import type { PaymentProvider, VerifiedPayment } from '../providers/provider.ts';
+import type { Buyer, GatewayHealth, PaymentProvider, VerifiedPayment } from '../providers/provider.ts';
 import type { PaymentResult, Store } from '../store/types.ts';
 import type { OpenOrders } from './open-orders.ts';
 import type { StatusPublisher } from './publisher.ts';
@@ -35,6 +35,9 @@ export interface OrderServiceOptions {
   now?: () => number;
 }
 
+/** How long one answer of the gateway's health serves /healthz (a load balancer may poll it every second). */
+const HEALTH_MAX_AGE_MS = 2_000;
+
 const ORDER_ID_BYTES = 18;
 /** Random bytes drawn for 256 ids at a time (like Node's own randomUUID): one call into the CSPRNG, not one an order. */
 const RANDOM_POOL = Buffer.alloc(ORDER_ID_BYTES * 256);
@@ -58,9 +61,10 @@ export type NotifyAnswer = 'success' | 'fail';
 
 /**
  * One order asked about: `found` a payment now recorded, `known` one recorded before, `not paid`,
- * `query failed`, or `no query` (the gateway has none).
+ * `not its order` (a payment that does not fit the order it names), `query failed`, or `no query`
+ * (the gateway has none).
  */
-export type GatewayCheck = 'found' | 'known' | 'not paid' | 'query failed' | 'no query';
+export type GatewayCheck = 'found' | 'known' | 'not paid' | 'not its order' | 'query failed' | 'no query';
 
 /** What the merchant's events tell of a payment, new or recorded. */
 type SettledPayment = Pick<IncomingPayment, 'payNo' | 'money' | 'fields'>;
@@ -69,6 +73,7 @@ export class OrderService {
   private readonly options: OrderServiceOptions;
   private readonly now: () => number;
   private lastNotify: number | null = null;
+  private health: { at: number; answer: Promise<GatewayHealth> } | undefined;
 
   constructor(options: OrderServiceOptions) {
     this.options = options;
@@ -77,14 +82,15 @@ export class OrderService {
 
   /**
    * Creates an order at the gateway. `client`: the public caller's key, whose open orders are
-   * counted and capped (undefined for the merchant's backend).
+   * counted and capped (undefined for the merchant's backend); `buyer`: its address and browser,
+   * handed to gateways that want them.
    */
-  async create(command: CreateOrderCommand, client?: string): Promise<OrderRecord> {
+  async create(command: CreateOrderCommand, client?: string, buyer?: Buyer): Promise<OrderRecord> {
     const id = newOrderId();
     const open = this.options.openOrders;
     if (client !== undefined) open?.hold(client, id, this.now() + this.creatingLimitMs(), this.now());
     try {
-      const order = await this.createAtGateway(id, command);
+      const order = await this.createAtGateway(id, command, buyer);
       open?.extend(id, order.expiresAt ?? 0);
       return order;
     } catch (error) {
@@ -94,7 +100,7 @@ export class OrderService {
   }
 
   /** The row is written before the gateway is called, so no notify can name an order we don't know. */
-  private async createAtGateway(id: string, command: CreateOrderCommand): Promise<OrderRecord> {
+  private async createAtGateway(id: string, command: CreateOrderCommand, buyer?: Buyer): Promise<OrderRecord> {
     const { store, provider, publisher } = this.options;
     await store.insertOrder({ id, ...command, createdAt: this.now() });
     let created;
@@ -105,6 +111,7 @@ export class OrderService {
         price: command.price,
         param: command.param,
         lifetimeSeconds: this.options.orderTtlSeconds,
+        buyer,
       });
       this.checkAmount(command.price, created.money);
     } catch (error) {
@@ -202,14 +209,32 @@ export class OrderService {
       this.options.log.repeated('refused notify', 'warn', 'notify refused: not signed by the gateway');
       return { answer: 'fail' };
     }
+    if (!(await this.fitsItsOrder(payment))) return { answer: 'fail' };
     this.lastNotify = this.now();
     return { answer: 'success', result: await this.record(payment, 'notify') };
+  }
+
+  /**
+   * A payment whose sign does not separate its fields (see VerifiedPayment.claims) is its order's
+   * only when the order is ours and has the price and channel it claims: a re-split of another
+   * payment's signed characters names an order we don't have, or other details, and is refused.
+   */
+  private async fitsItsOrder(payment: VerifiedPayment): Promise<boolean> {
+    const { claims } = payment;
+    if (!claims) return true;
+    const order = await this.options.store.getOrder(payment.orderId);
+    if (order && order.price === claims.price && order.type === claims.type) return true;
+    this.options.log.warn('payment refused: it does not match its order', {
+      orderId: payment.orderId,
+      known: order !== undefined,
+    });
+    return false;
   }
 
   /** The buyer back from the gateway (return_url) with the same signed fields: recorded like a notify. */
   async receiveReturn(query: string): Promise<PaymentResult | undefined> {
     const payment = this.options.provider.readPayment(query);
-    return payment && this.record(payment, 'return');
+    return payment && (await this.fitsItsOrder(payment)) ? this.record(payment, 'return') : undefined;
   }
 
   /**
@@ -217,10 +242,13 @@ export class OrderService {
    * answer goes the notify's way. Returns how many payments it found. `horizonMs` widens the look back.
    */
   async reconcile(options: { horizonMs?: number; recheckAfterMs?: number; limit?: number } = {}): Promise<number> {
-    const { store } = this.options;
+    const { store, provider } = this.options;
     const now = this.now();
     const horizon = options.horizonMs ?? this.options.reconcileHorizonMs ?? 15 * 60_000;
-    const orders = await store.ordersToCheck(now, horizon, now - (options.recheckAfterMs ?? 0), options.limit ?? 50);
+    // A notify sent once may be lost for good: then every pending order is worth asking about.
+    const pendingWithin = provider.notifiesOnce ? Number.MAX_SAFE_INTEGER - now : undefined;
+    const checkedBefore = now - (options.recheckAfterMs ?? 0);
+    const orders = await store.ordersToCheck(now, horizon, checkedBefore, options.limit ?? 50, pendingWithin);
     let found = 0;
     for (const order of orders) if ((await this.askGateway(order)) === 'found') found++;
     await store.markChecked(
@@ -239,6 +267,7 @@ export class OrderService {
       return 'query failed';
     }
     if (!answer.paid) return 'not paid';
+    if (!(await this.fitsItsOrder(answer.payment))) return 'not its order';
     return (await this.record(answer.payment, 'query')).duplicate ? 'known' : 'found';
   }
 
@@ -277,7 +306,29 @@ export class OrderService {
     const { store, publisher } = this.options;
     const now = this.now();
     const creatingDeadline = now - this.creatingLimitMs();
-    const changed = [...(await store.expireDue(now)), ...(await store.failStaleCreating(creatingDeadline, now))];
+    const expired = await store.expireDue(now);
+    const changed = [...expired, ...(await store.failStaleCreating(creatingDeadline, now))];
     for (const order of changed) publisher.publish(order);
+    for (const order of expired) this.closeAtGateway(order);
+  }
+
+  /** Tells the gateway an order expired here (where it can be told); a failure only costs the gateway a held amount. */
+  private closeAtGateway(order: OrderRecord): void {
+    const { provider, log } = this.options;
+    provider.closeOrder?.({ id: order.id, gatewayOrderId: order.gatewayOrderId }).then(
+      () => log.info('order closed at the gateway', { orderId: order.id }),
+      (error) => log.warn('could not close an expired order at the gateway', { orderId: order.id, error }),
+    );
+  }
+
+  /** The gateway's health, asked at most every HEALTH_MAX_AGE_MS; undefined where the gateway cannot tell. */
+  gatewayHealth(): Promise<GatewayHealth> | undefined {
+    const { provider } = this.options;
+    if (!provider.health) return undefined;
+    const now = this.now();
+    if (!this.health || now - this.health.at >= HEALTH_MAX_AGE_MS) {
+      this.health = { at: now, answer: provider.health() };
+    }
+    return this.health.answer;
   }
 }

@@ -16,7 +16,7 @@ import {
 } from '../codepay/protocol.ts';
 import { ApiError } from '../errors.ts';
 import type { PaymentProvider } from './provider.ts';
-import { httpTransport, isTimeout, parseJson, type GatewayTransport } from './transport.ts';
+import { callGateway, httpTransport, isTimeout, parseJson, type GatewayTransport } from './transport.ts';
 
 export interface CodepayOptions {
   /** The creat_order URL, e.g. https://codepay.fateqq.com:51888/creat_order/ */
@@ -39,26 +39,7 @@ function signedUrl(url: string, params: Params, key: string): string {
 }
 
 export function codepayProvider(options: CodepayOptions, transport: GatewayTransport = httpTransport): PaymentProvider {
-  /** The gateway's answer text; a refusal the buyer can read when it did not answer 2xx in time. */
-  async function call(url: string): Promise<string> {
-    try {
-      const response = await transport.get(url, options.timeoutMs);
-      if (response.status >= 200 && response.status <= 299) return response.text;
-      throw new ApiError(
-        'GATEWAY_UNAVAILABLE',
-        `The payment gateway answered HTTP ${response.status}. Please try again.`,
-      );
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      if (isTimeout(error)) {
-        throw new ApiError(
-          'GATEWAY_TIMEOUT',
-          `The payment gateway did not answer within ${options.timeoutMs} ms. Please try again.`,
-        );
-      }
-      throw new ApiError('GATEWAY_UNAVAILABLE', 'The payment gateway could not be reached. Please try again.');
-    }
-  }
+  const call = (url: string) => callGateway(transport, url, options.timeoutMs);
 
   return {
     async createOrder(order) {

@@ -8,6 +8,12 @@ import type { Cents } from '../../shared/money.ts';
 import type { GatewayFields } from '../model/index.ts';
 import type { ResolvedQr } from './qr.ts';
 
+/** Who pays, as the signer saw the request: some gateways want the buyer's address and device. */
+export interface Buyer {
+  ip: string;
+  userAgent: string | null;
+}
+
 export interface OrderToCreate {
   /** Our order id: the gateway's order number for us (CodePay's pay_id). */
   id: string;
@@ -16,6 +22,8 @@ export interface OrderToCreate {
   param: string | null;
   /** How long the QR code should stay payable. */
   lifetimeSeconds: number;
+  /** The buyer behind a public order; absent when the merchant's backend created it (no buyer at hand). */
+  buyer?: Buyer;
 }
 
 export interface CreatedOrder {
@@ -35,6 +43,12 @@ export interface VerifiedPayment {
   money: Cents | null;
   /** The gateway's fields as received, without the signature: kept as the payment's evidence. */
   fields: GatewayFields;
+  /**
+   * What the payment says of its order besides id and money, where the gateway's sign cannot tell
+   * its fields apart (V免签 signs them joined with no separator): the order service pays the order
+   * only when they are the stored order's, and refuses the payment otherwise.
+   */
+  claims?: { price: Cents; type: Channel };
 }
 
 /** What the gateway's order query said: paid (with the payment), not paid, or an error. */
@@ -46,9 +60,32 @@ export interface PaymentDetails {
   param: string | null;
 }
 
-export type RefundAnswer = { ok: true } | { ok: false; message: string };
+/** The gateway's own state, for /healthz and the admin CLI: never a secret in it. */
+export interface GatewayHealth {
+  /** The gateway answered the question. */
+  reachable: boolean;
+  /** Its payment monitor (V免签's phone): online, offline, or never bound to the server. */
+  monitor?: 'online' | 'offline' | 'unbound';
+  /** Epoch ms of the monitor's last heartbeat and of the last payment it saw; null: never. */
+  lastHeartbeatAt?: number | null;
+  lastPaymentAt?: number | null;
+  /** Why it could not be asked. */
+  error?: string;
+}
+
+/**
+ * ok: the money went back. Not ok: nothing went back (`message`: the gateway's reason, no secret);
+ * with `outcomeUnknown`, no answer came (a timeout, a lost connection) and the gateway may have
+ * given the money back or not: the order service keeps that refund pending.
+ */
+export type RefundAnswer = { ok: true } | { ok: false; message: string; outcomeUnknown?: boolean };
 
 export interface PaymentProvider {
+  /**
+   * The gateway sends its notify once and never again (V免签): reconciliation asks about every
+   * pending order, not only those about to expire.
+   */
+  readonly notifiesOnce?: boolean;
   /** Creates the order at the gateway; rejects with an ApiError (GATEWAY_*) it can show the buyer. */
   createOrder(order: OrderToCreate): Promise<CreatedOrder>;
   /** A notify (or the buyer's return) as received, read into a payment; undefined when the gateway did not sign it. */
@@ -57,5 +94,9 @@ export interface PaymentProvider {
   queryOrder(order: { id: string; gatewayOrderId: string | null }): Promise<OrderQuery | undefined>;
   details(fields: GatewayFields): PaymentDetails;
   /** Gives (part of) a paid order's money back; absent where the gateway cannot (CodePay). */
+  /** Closes an order the shop expired, so the gateway stops waiting for its payment (V免签 frees its amount). */
+  closeOrder?(order: { id: string; gatewayOrderId: string | null }): Promise<void>;
+  /** Asks the gateway how it is (V免签: its monitor phone); absent where the gateway cannot tell. */
+  health?(): Promise<GatewayHealth>;
   refund?(order: { id: string; gatewayOrderId: string | null }, money: Cents): Promise<RefundAnswer>;
 }

@@ -46,6 +46,8 @@ export function inProcessTransport(runtime: Runtime, callerBase: string): Gatewa
       if (route === '/ispay') return { status: 200, text: isPaid(query, runtime).body };
       return httpTransport.get(url, timeoutMs);
     },
+    // CodePay's API is GET only: a POST is for some other URL.
+    post: httpTransport.post,
     async readQr(qrcode, gatewayUrl, timeoutMs) {
       const imageUrl = absoluteQrUrl(qrcode, gatewayUrl);
       const orderId = imageUrl && pathOf(imageUrl)?.match(QR_IMAGE)?.[1];

@@ -1,7 +1,8 @@
 /**
  * `npm run sandbox`: the sandbox gateway alone, on SANDBOX_HOST:SANDBOX_PORT (default 127.0.0.1:8788).
  * GATEWAY picks which: `codepay` (default) for the merchant CODEPAY_ID / CODEPAY_KEY / CODEPAY_TOKEN,
- * `epay` for EPAY_PID / EPAY_KEY (default: each sandbox's documented test credentials).
+ * `epay` for EPAY_PID / EPAY_KEY, `vmq` (V免签) for VMQ_KEY (default: each sandbox's documented test
+ * credentials).
  */
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -9,9 +10,10 @@ import { parseAmount } from '../../shared/money.ts';
 import { createApp, withChain } from '../http/app.ts';
 import { createHttpServer } from '../http/server.ts';
 import { createLogger } from '../log.ts';
-import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './credentials.ts';
+import { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN, SANDBOX_VMQ_KEY } from './credentials.ts';
 import { createEpaySandbox, EPAY_SANDBOX_KEY, EPAY_SANDBOX_PID } from './epay/index.ts';
 import { createSandbox, parseRetrySchedule } from './index.ts';
+import { createVmqSandbox } from './vmq/index.ts';
 
 function fail(message: string): never {
   console.error(`sandbox: ${message}`);
@@ -51,8 +53,8 @@ function span(text: string): number {
   return cents;
 }
 
-function gatewayName(text: string): 'codepay' | 'epay' {
-  if (text !== 'codepay' && text !== 'epay') throw new TypeError('expected codepay or epay');
+function gatewayName(text: string): 'codepay' | 'epay' | 'vmq' {
+  if (text !== 'codepay' && text !== 'epay' && text !== 'vmq') throw new TypeError('expected codepay, epay or vmq');
   return text;
 }
 
@@ -72,6 +74,17 @@ function open() {
       sandbox: createEpaySandbox({ pid, key, publicBaseUrl, retrySchedule, log }),
       title: 'epay (彩虹易支付) sandbox gateway',
       api: (base: string) => `  mapi.php: ${base}/mapi.php   (pid ${pid}; api.php, submit.php beside it)`,
+    };
+  }
+  if (gateway === 'vmq') {
+    const merchantKey = setting('VMQ_KEY', String, SANDBOX_VMQ_KEY);
+    const log = createLogger({ secrets: [merchantKey] });
+    const defaultNotifyUrl = setting<string | undefined>('SANDBOX_NOTIFY_URL', httpUrl, undefined);
+    return {
+      log,
+      sandbox: createVmqSandbox({ merchantKey, publicBaseUrl, defaultNotifyUrl, log }),
+      title: 'V免签 sandbox',
+      api: (base: string) => `  a signer uses it with GATEWAY=vmq VMQ_URL=${base} and this VMQ_KEY`,
     };
   }
   const merchantId = setting('CODEPAY_ID', digits, SANDBOX_MERCHANT_ID);

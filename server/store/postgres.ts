@@ -8,7 +8,13 @@ import type { IncomingPayment, NewOutboxEvent, OrderChange, OrderRecord } from '
 import { consoleStore, POSTGRES_DIALECT } from './console.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { toOrder, toOutbox, toPayment, type OrderRow, type OutboxRow, type PaymentRow } from './rows.ts';
-import type { DecideChange, DecidePayment, PaymentResult, Store } from './types.ts';
+import {
+  PENDING_CHECK_WINDOW_MS,
+  type DecideChange,
+  type DecidePayment,
+  type PaymentResult,
+  type Store,
+} from './types.ts';
 import { WriteTracker } from './write-health.ts';
 
 const CHANNEL = 'codepay_orders';
@@ -250,13 +256,13 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       );
       return rows.map(toPayment);
     },
-    async ordersToCheck(now, horizonMs, checkedBefore, limit) {
+    async ordersToCheck(now, horizonMs, checkedBefore, limit, pendingWithinMs = PENDING_CHECK_WINDOW_MS) {
       const { rows } = await pool.query<OrderRow>(
         `SELECT * FROM orders
          WHERE ((status = 'pending' AND expires_at <= $1) OR (status = 'expired' AND expires_at >= $2))
            AND (checked_at IS NULL OR checked_at < $3)
          ORDER BY checked_at NULLS FIRST, expires_at LIMIT $4`,
-        [now + 30_000, now - horizonMs, checkedBefore, limit],
+        [now + pendingWithinMs, now - horizonMs, checkedBefore, limit],
       );
       return rows.map(toOrder);
     },

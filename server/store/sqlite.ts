@@ -24,7 +24,15 @@ import {
   type OutboxRow,
   type PaymentRow,
 } from './rows.ts';
-import type { DecideChange, DecidePayment, OrderFilter, PaymentFilter, PaymentResult, Store } from './types.ts';
+import {
+  PENDING_CHECK_WINDOW_MS,
+  type DecideChange,
+  type DecidePayment,
+  type OrderFilter,
+  type PaymentFilter,
+  type PaymentResult,
+  type Store,
+} from './types.ts';
 import { WriteTracker } from './write-health.ts';
 
 function migrate(db: Database.Database): void {
@@ -388,10 +396,9 @@ export function openSqliteStore(file: string): Store {
     async listPayments(filter) {
       return listPayments(filter).map(toPayment);
     },
-    async ordersToCheck(now, horizonMs, checkedBefore, limit) {
-      // Pending orders are worth a look from shortly before they expire.
+    async ordersToCheck(now, horizonMs, checkedBefore, limit, pendingWithinMs = PENDING_CHECK_WINDOW_MS) {
       const rows = ordersToCheck.all({
-        soon: now + 30_000,
+        soon: now + pendingWithinMs,
         horizon: now - horizonMs,
         checkedBefore,
         limit,

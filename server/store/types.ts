@@ -19,6 +19,9 @@ import type {
 import type { ConsoleStore } from './console.ts';
 import type { WriteHealth } from './write-health.ts';
 
+/** Pending orders are worth a look from shortly before they expire (a gateway that re-sends its notify). */
+export const PENDING_CHECK_WINDOW_MS = 30_000;
+
 export interface PaymentResult {
   /** This pay_no was recorded before: nothing changed. */
   duplicate: boolean;
@@ -81,8 +84,17 @@ export interface Store {
   changeOrder(id: string, now: number, decide: DecideChange): Promise<OrderRecord | undefined>;
   listOrders(filter: OrderFilter): Promise<OrderRecord[]>;
   listPayments(filter: PaymentFilter): Promise<PaymentRecord[]>;
-  /** Orders worth asking the gateway about: pending near expiry, or expired within `horizonMs`, not checked since `checkedBefore`. */
-  ordersToCheck(now: number, horizonMs: number, checkedBefore: number, limit: number): Promise<OrderRecord[]>;
+  /**
+   * Orders worth asking the gateway about: pending and expiring within `pendingWithinMs` (default
+   * 30 s), or expired within `horizonMs`, not checked since `checkedBefore`.
+   */
+  ordersToCheck(
+    now: number,
+    horizonMs: number,
+    checkedBefore: number,
+    limit: number,
+    pendingWithinMs?: number,
+  ): Promise<OrderRecord[]>;
   markChecked(ids: string[], now: number): Promise<void>;
   /**
    * Claims undelivered events whose time has come, oldest first, for `leaseMs`: another claim

@@ -95,7 +95,7 @@ describe('createOrder', () => {
   it('turns a stopped phone, a bad sign and other refusals into clear errors', () => {
     expect(readCreateOrderAnswer({ code: -1, msg: '监控端状态异常，请检查', data: null })).toMatchObject({
       ok: false,
-      code: 'GATEWAY_UNAVAILABLE',
+      code: 'GATEWAY_MONITOR_OFFLINE',
       message: expect.stringContaining('phone is offline'),
     });
     expect(readCreateOrderAnswer({ code: -1, msg: '签名错误', data: null })).toMatchObject({

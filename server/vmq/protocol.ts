@@ -96,7 +96,12 @@ export interface VmqOrder {
 
 export type GatewayFailure = {
   ok: false;
-  code: 'GATEWAY_SIGN_FAIL' | 'GATEWAY_REJECTED' | 'GATEWAY_UNAVAILABLE' | 'GATEWAY_BAD_RESPONSE';
+  code:
+    | 'GATEWAY_SIGN_FAIL'
+    | 'GATEWAY_REJECTED'
+    | 'GATEWAY_UNAVAILABLE'
+    | 'GATEWAY_MONITOR_OFFLINE'
+    | 'GATEWAY_BAD_RESPONSE';
   message: string;
 };
 
@@ -122,7 +127,7 @@ function refusal(answer: Record<string, unknown>): GatewayFailure {
   if (/监控端/.test(message)) {
     return {
       ok: false,
-      code: 'GATEWAY_UNAVAILABLE',
+      code: 'GATEWAY_MONITOR_OFFLINE',
       message: `The V免签 monitor phone is offline (${message}): payments cannot be seen until it is back.`,
     };
   }

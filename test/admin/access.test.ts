@@ -1,5 +1,6 @@
 /** The console's door: sign-in, the cookie, lockout, CSRF, sign-out, and the console off. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewaySecrets } from '../../server/config.ts';
 import { requestJson } from '../support/http.ts';
 import { ADMIN_PASSWORD, adminPasswordHash, consoleClient, signIn, startConsoleStack } from '../support/console.ts';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -207,8 +208,8 @@ describe('health', () => {
     });
     expect(typeof health.body.watchers).toBe('number');
     const text = JSON.stringify(health.body);
-    const { merchantKey, merchantToken } = stack.config.gateway;
-    for (const secret of [merchantKey, merchantToken, ADMIN_PASSWORD, await adminPasswordHash(), client.csrf]) {
+    const secrets = [...gatewaySecrets(stack.config.gateway), ADMIN_PASSWORD, await adminPasswordHash(), client.csrf];
+    for (const secret of secrets) {
       if (secret) expect(text).not.toContain(secret);
     }
     expect(text).not.toContain(stack.dataDir);

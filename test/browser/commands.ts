@@ -3,25 +3,32 @@
  * control and payment routes (no CORS there), and cut the network the way a proxy would.
  */
 import type {} from '@vitest/browser-playwright'; // types `context.page` as Playwright's Page
+import type { CDPSession, Page } from 'playwright-core';
 import type { BrowserCommand } from 'vitest/node';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 
 interface NodeResponse {
   status: number;
   body: string;
 }
 
+interface NodeRequest {
+  method?: string;
+  body?: string;
+  accept?: string;
+  /** The body's type; default JSON (a page's form posts `application/x-www-form-urlencoded`). */
+  type?: string;
+}
+
 /** fetch() from Node. */
-const nodeFetch: BrowserCommand<[url: string, init?: { method?: string; body?: string; accept?: string }]> = async (
-  _context,
-  url,
-  init = {},
-) => {
+const nodeFetch: BrowserCommand<[url: string, init?: NodeRequest]> = async (_context, url, init = {}) => {
   const response = await fetch(url, {
     method: init.method ?? 'GET',
     body: init.body,
     headers: {
       accept: init.accept ?? 'application/json',
-      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...(init.body ? { 'content-type': init.type ?? 'application/json' } : {}),
     },
   });
   return { status: response.status, body: await response.text() } satisfies NodeResponse;
@@ -39,12 +46,31 @@ const colorScheme: BrowserCommand<[scheme: 'light' | 'dark']> = async (context, 
   await context.page.emulateMedia({ colorScheme: scheme });
 };
 
+/** Each tab's open session of touch emulation: Chromium drops the emulation when its session detaches. */
+const touchSessions = new WeakMap<Page, CDPSession>();
+
+/**
+ * Emulates a phone's touch screen, as Chromium's device mode does: the page's `(pointer: coarse)`
+ * matches, as on a phone. `false` gives the desktop's mouse back.
+ */
+const touchScreen: BrowserCommand<[on: boolean]> = async ({ page }, on) => {
+  await touchSessions.get(page)?.detach();
+  touchSessions.delete(page);
+  if (!on) return;
+  const session = await page.context().newCDPSession(page);
+  touchSessions.set(page, session);
+  await session.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+};
+
 interface DemoRun {
   csp: string | null;
   /** Console errors and uncaught exceptions (a CSP violation is reported as a console error). */
   errors: string[];
   statuses: string[];
   donationAmount: string;
+  /** What the donation's QR code, as drawn by the built bundle, reads as; and the order's payload. */
+  qrRead: string | null;
+  payload: string;
   events: string[];
 }
 
@@ -77,7 +103,10 @@ const runDemo: BrowserCommand<[signerUrl: string, screenshot: string]> = async (
     await donation.locator('[part~=pay-button]').click();
     await tab.locator('#donation[status=pending] >> [part=qr]').waitFor();
     const donationAmount = (await donation.locator('[part=amount]').textContent()) ?? '';
-    await fetch((await order).qr.payload, { method: 'POST' });
+    const image = PNG.sync.read(await donation.locator('[part=qr]').screenshot());
+    const qrRead = jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data ?? null;
+    const { payload } = (await order).qr;
+    await fetch(payload, { method: 'POST' });
     await tab.locator('#donation[status=paid]').waitFor();
     await tab.screenshot({ path: screenshot, fullPage: true });
     return {
@@ -85,6 +114,8 @@ const runDemo: BrowserCommand<[signerUrl: string, screenshot: string]> = async (
       errors,
       statuses: await checkouts.evaluateAll((els) => els.map((el) => el.getAttribute('status') ?? '')),
       donationAmount,
+      qrRead,
+      payload,
       events: (await tab.locator('#log').textContent())?.trim().split('\n') ?? [],
     } satisfies DemoRun;
   } finally {
@@ -92,13 +123,14 @@ const runDemo: BrowserCommand<[signerUrl: string, screenshot: string]> = async (
   }
 };
 
-export const commands = { nodeFetch, blockRequests, colorScheme, runDemo };
+export const commands = { nodeFetch, blockRequests, colorScheme, touchScreen, runDemo };
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
-    nodeFetch(url: string, init?: { method?: string; body?: string; accept?: string }): Promise<NodeResponse>;
+    nodeFetch(url: string, init?: NodeRequest): Promise<NodeResponse>;
     blockRequests(pattern: string | null): Promise<void>;
     colorScheme(scheme: 'light' | 'dark'): Promise<void>;
+    touchScreen(on: boolean): Promise<void>;
     runDemo(signerUrl: string, screenshot: string): Promise<DemoRun>;
   }
 }

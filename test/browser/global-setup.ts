@@ -29,6 +29,10 @@ declare module 'vitest' {
     shortSignerUrl: string;
     /** A signer whose gateway is a remote one (not sandbox mode). */
     gatewaySignerUrl: string;
+    /** A signer with GATEWAY=vmq: the V免签 sandbox at /sandbox. */
+    vmqSignerUrl: string;
+    /** A signer with GATEWAY=epay: the epay sandbox at /sandbox. */
+    epaySignerUrl: string;
   }
 }
 
@@ -42,6 +46,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const short = await startStack({ env: { ...env, ORDER_TTL: '3' } });
   stacks.push(short);
   const remote = await startStackOnGateway(env);
+  const vmq = await startStack({ env: { ...env, GATEWAY: 'vmq' } });
+  stacks.push(vmq);
+  project.provide('vmqSignerUrl', vmq.url);
+  const epay = await startStack({ env: { ...env, GATEWAY: 'epay' } });
+  stacks.push(epay);
+  project.provide('epaySignerUrl', epay.url);
   project.provide('signerUrl', main.url);
   project.provide('signerDataDir', main.dataDir);
   project.provide('shortSignerUrl', short.url);

@@ -1,5 +1,6 @@
 /** Mounting a checkout against the test signer, reading its shadow DOM, paying through the sandbox. */
 import axe from 'axe-core';
+import jsQR from 'jsqr';
 import { expect, inject } from 'vitest';
 import { commands, page } from 'vitest/browser';
 import type { OrderView } from '../../shared/api.ts';
@@ -61,6 +62,19 @@ export async function fault(faults: Record<string, unknown>, signer = inject('si
   const path = Object.keys(faults).length ? '/sandbox/_control/faults' : '/sandbox/_control/reset';
   const response = await commands.nodeFetch(signer + path, { method: 'POST', body: JSON.stringify(faults) });
   expect(response.status, response.body).toBe(200);
+}
+
+/** What a phone's camera reads from the element's QR code: a screenshot of it, decoded by jsQR. */
+export async function readQr(el: CodepayCheckout): Promise<string | null> {
+  const png = await page.screenshot({ element: part(el, 'qr')!, save: false });
+  const image = new Image();
+  image.src = `data:image/png;base64,${png}`;
+  await image.decode();
+  const canvas = new OffscreenCanvas(image.width, image.height);
+  const context = canvas.getContext('2d')!;
+  context.drawImage(image, 0, 0);
+  const { data, width, height } = context.getImageData(0, 0, image.width, image.height);
+  return jsQR(data, width, height)?.data ?? null;
 }
 
 /** axe-core finds nothing in the element; `state` names it in the failure. */

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import jsQR from 'jsqr';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import type { OrderView } from '../../shared/api.ts';
 import { ensureWidgetBuilt } from '../../scripts/widget-build.ts';
 import { startStack, type Stack } from './stack.ts';
 
@@ -76,6 +77,19 @@ export function heard(page: Page): Promise<Heard[]> {
 /** The checkout on the page once its `status` attribute says so. */
 export function checkout(page: Page, status: string) {
   return page.locator(`codepay-checkout[status=${status}]`);
+}
+
+/**
+ * The buyer presses pay on the shop's page: the QR the widget then draws, read from a screenshot,
+ * and the order the page heard (`codepay-order`).
+ */
+export async function payButtonToQr(page: Page): Promise<{ qrText: string | undefined; order: OrderView }> {
+  await checkout(page, 'idle').locator('[part~=pay-button]').click();
+  const qr = checkout(page, 'pending').locator('[part=qr]');
+  await qr.waitFor();
+  const qrText = readQr(await qr.screenshot());
+  const order = (await heard(page)).find((event) => event.type === 'codepay-order')!.detail as OrderView;
+  return { qrText, order };
 }
 
 export interface ShopHarness {
