@@ -11,6 +11,8 @@ import type { Middleware } from 'koa';
 import Router from '@koa/router';
 import type { ConfigView } from '../shared/api.ts';
 import { formatCents } from '../shared/money.ts';
+import { reachabilityProbe } from './admin/reachability.ts';
+import { consoleRouter, type ConsoleHealth } from './admin/routes.ts';
 import { ConfigError, gatewaySecrets, type Config } from './config.ts';
 import { openGateway, SANDBOX_PATH } from './gateway.ts';
 import { createApp, signerMiddleware } from './http/app.ts';
@@ -97,6 +99,30 @@ function configView(config: Config): ConfigView {
   };
 }
 
+/** What the console's health page says of the gateway and the database: kinds and reachability, no address. */
+function consoleHealth(config: Config, orders: OrderService): () => Promise<ConsoleHealth> {
+  const { gateway } = config;
+  const probe = gateway.kind === 'remote' ? reachabilityProbe(gateway.url, 5_000) : undefined;
+  const database = config.databaseUrl ? 'postgres' : 'sqlite';
+  return async () => {
+    // The sandbox is this process: reachable whenever this answers.
+    const reach = probe ? await probe() : { reachable: true, checkedAt: Date.now(), latencyMs: 0, error: null };
+    // A gateway that can tell its own health (V免签's monitor) says whether it is reachable.
+    const told = await orders.gatewayHealth();
+    const own = told && {
+      reachable: told.reachable,
+      monitor: told.monitor ?? null,
+      lastHeartbeatAt: told.lastHeartbeatAt ?? null,
+      error: told.error ?? null,
+    };
+    return {
+      gateway: { kind: gateway.kind, provider: gateway.provider, ...reach, ...own },
+      database,
+      sandbox: gateway.kind === 'sandbox',
+    };
+  };
+}
+
 /** The gateway's health with its times in ISO 8601; undefined (left out) where the gateway cannot tell. */
 function gatewayHealthView(health: GatewayHealth | undefined) {
   if (!health) return undefined;
@@ -164,6 +190,25 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     onEventsWritten: () => dispatcher.kick(),
     now,
   });
+  const adminConsole = consoleRouter({
+    passwordHash: config.adminPasswordHash,
+    store,
+    orders,
+    publisher,
+    streams,
+    log: log.child({ component: 'console' }),
+    now,
+    clientKey: (forwardedFor, peer) => clientKey(clientAddress(forwardedFor, peer, config.trustProxy)),
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    basePath: new URL(publicUrl).pathname.replace(/\/+$/, ''),
+    consoleDir: join(ROOT, 'dist', 'console'),
+    products: configView(config).products,
+    openAmount: configView(config).openAmount,
+    merchantName: config.merchantName,
+    health: consoleHealth(config, orders),
+    kickOutbox: () => dispatcher.kick(),
+    // Refunds: wired when the order service can give money back (the refunds branch).
+  });
   const corsPolicy = { selfOrigin: () => new URL(publicUrl).origin, allowedOrigins: config.allowedOrigins };
   const middleware = signerMiddleware({
     orders,
@@ -195,7 +240,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
       store: store.writeHealth(),
       gateway: gatewayHealthView(await orders.gatewayHealth()),
     }),
-    mounted: sandbox ? [sandboxPayReadable(corsPolicy), sandbox.router] : [],
+    mounted: [...(sandbox ? [sandboxPayReadable(corsPolicy), sandbox.router] : []), adminConsole],
   });
 
   const sweeper = setInterval(() => {

@@ -60,12 +60,20 @@ export function newOrderId(): string {
 
 export type NotifyAnswer = 'success' | 'fail';
 
+/**
+ * One order asked about: `found` a payment now recorded, `known` one recorded before, `not paid`,
+ * `not its order` (a payment that does not fit the order it names), `query failed`, or `no query`
+ * (the gateway has none).
+ */
+export type GatewayCheck = 'found' | 'known' | 'not paid' | 'not its order' | 'query failed' | 'no query';
+
 /** What the merchant's events tell of a payment, new or recorded. */
 type SettledPayment = Pick<IncomingPayment, 'payNo' | 'money' | 'fields'>;
 
 export class OrderService {
   private readonly options: OrderServiceOptions;
   private readonly now: () => number;
+  private lastNotify: number | null = null;
   private health: { at: number; answer: Promise<GatewayHealth> } | undefined;
   /** Refunds of this shop's paid orders. */
   readonly refunds: Refunds;
@@ -206,6 +214,7 @@ export class OrderService {
       return { answer: 'fail' };
     }
     if (!(await this.fitsItsOrder(payment))) return { answer: 'fail' };
+    this.lastNotify = this.now();
     return { answer: 'success', result: await this.record(payment, 'notify') };
   }
 
@@ -245,21 +254,39 @@ export class OrderService {
     const checkedBefore = now - (options.recheckAfterMs ?? 0);
     const orders = await store.ordersToCheck(now, horizon, checkedBefore, options.limit ?? 50, pendingWithin);
     let found = 0;
-    for (const order of orders) {
-      const answer = await provider.queryOrder({ id: order.id, gatewayOrderId: order.gatewayOrderId });
-      if (!answer || 'error' in answer) {
-        if (answer) this.options.log.warn('reconcile: query failed', { orderId: order.id, error: answer.error });
-        continue;
-      }
-      if (!answer.paid || !(await this.fitsItsOrder(answer.payment))) continue;
-      const result = await this.record(answer.payment, 'query');
-      if (!result.duplicate) found++;
-    }
+    for (const order of orders) if ((await this.askGateway(order)) === 'found') found++;
     await store.markChecked(
       orders.map((order) => order.id),
       now,
     );
     return found;
+  }
+
+  /** What the gateway's order query says of one order: a new payment recorded, or why not. */
+  private async askGateway(order: OrderRecord): Promise<GatewayCheck> {
+    const answer = await this.options.provider.queryOrder({ id: order.id, gatewayOrderId: order.gatewayOrderId });
+    if (!answer) return 'no query';
+    if ('error' in answer) {
+      this.options.log.warn('reconcile: query failed', { orderId: order.id, error: answer.error });
+      return 'query failed';
+    }
+    if (!answer.paid) return 'not paid';
+    if (!(await this.fitsItsOrder(answer.payment))) return 'not its order';
+    return (await this.record(answer.payment, 'query')).duplicate ? 'known' : 'found';
+  }
+
+  /** Asks the gateway about one order now (the merchant's console); undefined: no such order. */
+  async reconcileOrder(id: string): Promise<{ order: OrderRecord; check: GatewayCheck } | undefined> {
+    const order = await this.options.store.getOrder(id);
+    if (!order) return undefined;
+    const check = await this.askGateway(order);
+    await this.options.store.markChecked([id], this.now());
+    return { order: (await this.options.store.getOrder(id)) ?? order, check };
+  }
+
+  /** When this process last received a notify the gateway signed; null: not since it started. */
+  get lastNotifyAt(): number | null {
+    return this.lastNotify;
   }
 
   /** The merchant looked at a payment in review: accept it (paid, with its events) or reject it. */

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import type { IncomingPayment, NewOutboxEvent, OrderChange, OrderRecord } from '../model/index.ts';
+import { consoleStore, POSTGRES_DIALECT } from './console.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import {
   toOrder,
@@ -348,10 +349,10 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       );
       return rows.map(toOutbox).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     },
-    async markEventDelivered(id, destination, now) {
+    async markEventDelivered(id, destination, now, answer = null) {
       await written(
-        'UPDATE outbox SET delivered_at = $3, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = $1 AND destination = $2',
-        [id, destination, now],
+        'UPDATE outbox SET delivered_at = $3, attempts = attempts + 1, last_error = NULL, last_answer = $4, claimed_until = NULL WHERE id = $1 AND destination = $2',
+        [id, destination, now, answer],
       );
     },
     async markEventFailed(id, destination, error, nextAttemptAt, now) {
@@ -398,6 +399,13 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       );
     },
     writeHealth: () => writes.view(),
+    console: consoleStore(async (sql, values) => {
+      let n = 0;
+      // The console's SQL has no '?' but its placeholders.
+      const numbered = sql.replace(/\?/g, () => `$${++n}`);
+      const query = sql.trimStart().startsWith('INSERT') ? written : pool.query.bind(pool);
+      return (await query(numbered, values)).rows;
+    }, POSTGRES_DIALECT),
     async counts() {
       const tally = (rows: { key: string; count: number }[]) =>
         Object.fromEntries(rows.map(({ key, count }) => [key, count]));

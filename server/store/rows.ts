@@ -113,6 +113,7 @@ export interface OutboxRow {
   delivered_at: number | null;
   given_up_at: number | null;
   last_error: string | null;
+  last_answer: string | null;
 }
 
 export function toPayment(row: PaymentRow): PaymentRecord {
@@ -139,6 +140,7 @@ export function toOutbox(row: OutboxRow): OutboxRecord {
     deliveredAt: row.delivered_at,
     givenUpAt: row.given_up_at,
     lastError: row.last_error,
+    lastAnswer: row.last_answer,
   };
 }
 

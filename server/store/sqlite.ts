@@ -12,6 +12,7 @@ import type {
   PaymentOutcome,
   RefundSettlement,
 } from '../model/index.ts';
+import { consoleStore, SQLITE_DIALECT } from './console.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import {
   ORDER_COLUMNS,
@@ -157,7 +158,7 @@ export function openSqliteStore(file: string): Store {
      RETURNING *`,
   );
   const eventDelivered = db.prepare(
-    'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ? AND destination = ?',
+    'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, last_answer = ?, claimed_until = NULL WHERE id = ? AND destination = ?',
   );
   const eventFailed = db.prepare(
     `UPDATE outbox SET attempts = attempts + 1, last_error = @error, claimed_until = NULL,
@@ -481,8 +482,8 @@ export function openSqliteStore(file: string): Store {
       );
       return claimed.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     },
-    async markEventDelivered(id, destination, now) {
-      writes.track(() => eventDelivered.run(now, id, destination));
+    async markEventDelivered(id, destination, now, answer = null) {
+      writes.track(() => eventDelivered.run(now, answer, id, destination));
     },
     async markEventFailed(id, destination, error, nextAttemptAt, now) {
       writes.track(() => eventFailed.run({ id, destination, error: error.slice(0, 500), next: nextAttemptAt, now }));
@@ -503,6 +504,12 @@ export function openSqliteStore(file: string): Store {
       return { orders: tally(orderCounts.all()), payments: tally(paymentCounts.all()) };
     },
     writeHealth: () => writes.view(),
+    console: consoleStore(async (sql, values) => {
+      const statement = db.prepare(sql);
+      if (statement.reader) return statement.all(...values) as Record<string, unknown>[];
+      writes.track(() => statement.run(...values));
+      return [];
+    }, SQLITE_DIALECT),
     async close() {
       if (logFd !== undefined) closeSync(logFd);
       db.close();

@@ -19,6 +19,7 @@ import type {
   RefundRecord,
   RefundSettlement,
 } from '../model/index.ts';
+import type { ConsoleStore } from './console.ts';
 import type { WriteHealth } from './write-health.ts';
 
 /** Pending orders are worth a look from shortly before they expire (a gateway that re-sends its notify). */
@@ -138,7 +139,8 @@ export interface Store {
    * (another pass, another instance) skips them until they are marked or the lease runs out.
    */
   claimDueEvents(now: number, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
-  markEventDelivered(id: string, destination: Destination, now: number): Promise<void>;
+  /** `answer`: what the receiver said, when the destination tells (a webhook's status and the start of its body). */
+  markEventDelivered(id: string, destination: Destination, now: number, answer?: string | null): Promise<void>;
   /** A failed attempt: try again at `nextAttemptAt`, or give up when it is null. */
   markEventFailed(
     id: string,
@@ -164,5 +166,7 @@ export interface Store {
    * only one process can use the database.
    */
   watchChanges?(listener: { changed(orderId: string): void; resync(): void }): Promise<() => Promise<void>>;
+  /** What the merchant's console reads and records. */
+  console: ConsoleStore;
   close(): Promise<void>;
 }
