@@ -27,6 +27,7 @@ import { OpenOrders } from './orders/open-orders.ts';
 import { OrderService } from './orders/service.ts';
 import { DEFAULT_RETRY, OutboxDispatcher, type Deliver } from './outbox/dispatcher.ts';
 import type { MerchantEvent } from './outbox/events.ts';
+import { parseRefundMoney } from './orders/refund-rules.ts';
 import type { GatewayHealth } from './providers/provider.ts';
 import { webhookSender } from './webhooks/sender.ts';
 import { openStore } from './store/index.ts';
@@ -207,7 +208,13 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     merchantName: config.merchantName,
     health: consoleHealth(config, orders),
     kickOutbox: () => dispatcher.kick(),
-    // Refunds: wired when the order service can give money back (the refunds branch).
+    // Where the gateway can give money back; elsewhere the console offers no refund.
+    refunds: provider.refund
+      ? {
+          refund: (orderId, money, actor) =>
+            orders.refunds.refund(orderId, { money: parseRefundMoney(money), actor: `console:${actor}` }),
+        }
+      : undefined,
   });
   const corsPolicy = { selfOrigin: () => new URL(publicUrl).origin, allowedOrigins: config.allowedOrigins };
   const middleware = signerMiddleware({

@@ -15,8 +15,6 @@ export const CONSOLE_ERRORS = {
   EVENT_NOT_FOUND: { status: 404, retryable: false },
   /** A review decision on an order that is not in review. */
   NOT_IN_REVIEW: { status: 409, retryable: false },
-  /** The merchant's gateway cannot give money back. */
-  REFUND_NOT_SUPPORTED: { status: 422, retryable: false },
   /** Sign-in after too many wrong passwords (Retry-After says how long). */
   LOCKED_OUT: { status: 429, retryable: true },
 } as const;
