@@ -7,6 +7,7 @@ import { BlockList, isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
+import { parsePasswordHash, type PasswordHash } from './admin/password.ts';
 import type { ProxyTrust } from './http/client-address.ts';
 import type { PricePolicy, Product } from './orders/request.ts';
 import {
@@ -89,6 +90,8 @@ export interface Config {
   streams: { perClient: number; total: number; maxAgeSeconds: number };
   /** Seconds a client may take to send a request's headers and body. */
   requestTimeoutSeconds: number;
+  /** The merchant's console at /admin: its password's hash (ADMIN_PASSWORD_HASH); null: the console is off. */
+  adminPasswordHash: PasswordHash | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -347,6 +350,18 @@ function codepayGateway(env: Env): GatewayConfig {
   return { ...merchant, kind: 'remote', url, ispayUrl: ispayUrl(env, url), merchantToken: env.CODEPAY_TOKEN || null };
 }
 
+/** The hash never appears in the message: it is as good as the password to an offline guess. */
+function adminPasswordHash(raw: string | undefined): PasswordHash | null {
+  if (!raw) return null;
+  return (
+    parsePasswordHash(raw) ??
+    fail(
+      'ADMIN_PASSWORD_HASH',
+      'is not a scrypt hash as `npm run admin -- password` writes it (scrypt$N$r$p$salt$hash)',
+    )
+  );
+}
+
 /** The secrets of a gateway's settings, to mask in every log line. */
 export function gatewaySecrets(gateway: GatewayConfig): string[] {
   return [gateway.merchantKey, gateway.merchantToken ?? ''];
@@ -397,5 +412,6 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
       maxAgeSeconds: integer(env, 'SSE_MAX_AGE', 900, 1, 86_400),
     },
     requestTimeoutSeconds: integer(env, 'REQUEST_TIMEOUT', 60, 1, 3_600),
+    adminPasswordHash: adminPasswordHash(env.ADMIN_PASSWORD_HASH),
   };
 }

@@ -11,6 +11,8 @@ import type { Middleware } from 'koa';
 import Router from '@koa/router';
 import type { ConfigView } from '../shared/api.ts';
 import { formatCents } from '../shared/money.ts';
+import { reachabilityProbe } from './admin/reachability.ts';
+import { consoleRouter, type ConsoleHealth } from './admin/routes.ts';
 import { ConfigError, gatewaySecrets, type Config } from './config.ts';
 import { openGateway, SANDBOX_PATH } from './gateway.ts';
 import { createApp, signerMiddleware } from './http/app.ts';
@@ -96,6 +98,22 @@ function configView(config: Config): ConfigView {
   };
 }
 
+/** What the console's health page says of the gateway and the database: kinds and reachability, no address. */
+function consoleHealth(config: Config): () => Promise<ConsoleHealth> {
+  const { gateway } = config;
+  const probe = gateway.kind === 'remote' ? reachabilityProbe(gateway.url, 5_000) : undefined;
+  const database = config.databaseUrl ? 'postgres' : 'sqlite';
+  return async () => {
+    // The sandbox is this process: reachable whenever this answers.
+    const reach = probe ? await probe() : { reachable: true, checkedAt: Date.now(), error: null };
+    return {
+      gateway: { kind: gateway.kind, provider: gateway.provider, ...reach },
+      database,
+      sandbox: gateway.kind === 'sandbox',
+    };
+  };
+}
+
 /** `selfUrl`: where the signer itself answers (the listening address), when it is not PUBLIC_URL. */
 async function assemble(config: Config, options: SignerOptions, selfUrl: string): Promise<Assembly> {
   const log = options.log ?? createLogger({ secrets: [...gatewaySecrets(config.gateway), config.apiSecret ?? ''] });
@@ -156,6 +174,25 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     onEventsWritten: () => dispatcher.kick(),
     now,
   });
+  const adminConsole = consoleRouter({
+    passwordHash: config.adminPasswordHash,
+    store,
+    orders,
+    publisher,
+    streams,
+    log: log.child({ component: 'console' }),
+    now,
+    clientKey: (forwardedFor, peer) => clientKey(clientAddress(forwardedFor, peer, config.trustProxy)),
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    basePath: new URL(publicUrl).pathname.replace(/\/+$/, ''),
+    consoleDir: join(ROOT, 'dist', 'console'),
+    products: configView(config).products,
+    openAmount: configView(config).openAmount,
+    merchantName: null,
+    health: consoleHealth(config),
+    kickOutbox: () => dispatcher.kick(),
+    // Refunds: wired when the order service can give money back (the refunds branch).
+  });
   const corsPolicy = { selfOrigin: () => new URL(publicUrl).origin, allowedOrigins: config.allowedOrigins };
   const middleware = signerMiddleware({
     orders,
@@ -184,7 +221,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
       log: { droppedLines: droppedLogLines() },
       store: store.writeHealth(),
     }),
-    mounted: sandbox ? [sandboxPayReadable(corsPolicy), sandbox.router] : [],
+    mounted: [...(sandbox ? [sandboxPayReadable(corsPolicy), sandbox.router] : []), adminConsole],
   });
 
   const sweeper = setInterval(() => {

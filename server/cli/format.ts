@@ -1,4 +1,6 @@
 /** Plain-text tables for people, CSV for spreadsheets. */
+import { csvCell } from '../admin/csv.ts';
+
 export type Row = Record<string, string | number | boolean | null>;
 
 export function table(rows: Row[]): string {
@@ -16,17 +18,10 @@ export function table(rows: Row[]): string {
     .join('\n');
 }
 
-function csvCell(value: Row[string]): string {
-  const text = value === null ? '' : String(value);
-  // A leading = + - @ would be run as a formula by spreadsheet programs.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function csv(rows: Row[], columns: string[]): string {
   return [
     columns.join(','),
-    ...rows.map((row) => columns.map((column) => csvCell(row[column] ?? null)).join(',')),
+    ...rows.map((row) => columns.map((column) => csvCell(String(row[column] ?? ''))).join(',')),
   ].join('\n');
 }
 

@@ -11,6 +11,7 @@ import { toOrderView } from '../orders/view.ts';
 import type { OrderFilter, PaymentFilter } from '../store/types.ts';
 import { openAdmin, type Admin } from './admin.ts';
 import { csv, isoTime, table, type Row } from './format.ts';
+import { setPassword } from './password.ts';
 
 const USAGE = `usage: codepay-checkout <command> [options]
 
@@ -21,6 +22,7 @@ const USAGE = `usage: codepay-checkout <command> [options]
   resolve   <id> --accept|--reject        settle an order in review
   resend    <event id>                    send a webhook event again
   reconcile [--hours N]                   ask the gateway about pending and lately expired orders now
+  password                                set the console's password (ADMIN_PASSWORD_HASH in .env)
 
 DATE is ISO 8601 (2026-11-25 or 2026-11-25T08:00:00Z). Configuration as for the signer (DATA_DIR, ...).`;
 
@@ -216,6 +218,8 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
     out(USAGE);
     return command || parsed.values.help ? 0 : 2;
   }
+  // Before the configuration is read: setting the password must work while the old one is damaged.
+  if (command === 'password') return setPassword(process.cwd(), out, err);
   let admin: Admin;
   try {
     admin = await openAdmin(loadConfig(), (line) => err(line));

@@ -19,7 +19,7 @@ interface Asset {
 }
 
 /** Files are read once, then served from memory with an ETag. */
-function assetCache() {
+export function assetCache() {
   const cache = new Map<string, Promise<Asset | undefined>>();
   return (path: string) => {
     let asset = cache.get(path);

@@ -37,6 +37,15 @@ const SIMPLIFIED: Messages = {
   SHUTTING_DOWN: '服务正在重启，请稍后再试。',
   SHOP_BUSY: '当前下单人数过多，请稍后再试。',
   SERVER_BUSY: '服务器繁忙，请稍后再试。',
+  INVALID_FILTER: '查询条件不正确。',
+  NOT_SIGNED_IN: '请先登录。',
+  WRONG_PASSWORD: '密码错误。',
+  CSRF_REFUSED: '请求被拒绝（缺少或错误的安全令牌），请刷新页面后重试。',
+  CONSOLE_OFF: '管理后台未开启：运行 npm run admin -- password 设置密码后重启。',
+  EVENT_NOT_FOUND: '通知事件不存在。',
+  NOT_IN_REVIEW: '该订单不在待审核状态。',
+  REFUND_NOT_SUPPORTED: '当前支付网关不支持退款。',
+  LOCKED_OUT: '密码错误次数过多，请稍后再试。',
 };
 
 const TRADITIONAL: Messages = {
@@ -69,6 +78,15 @@ const TRADITIONAL: Messages = {
   SHUTTING_DOWN: '服務正在重新啟動，請稍後再試。',
   SHOP_BUSY: '目前下單人數過多，請稍後再試。',
   SERVER_BUSY: '伺服器忙碌中，請稍後再試。',
+  INVALID_FILTER: '查詢條件不正確。',
+  NOT_SIGNED_IN: '請先登入。',
+  WRONG_PASSWORD: '密碼錯誤。',
+  CSRF_REFUSED: '請求被拒絕（缺少或錯誤的安全權杖），請重新整理頁面後重試。',
+  CONSOLE_OFF: '管理後台未開啟：執行 npm run admin -- password 設定密碼後重新啟動。',
+  EVENT_NOT_FOUND: '通知事件不存在。',
+  NOT_IN_REVIEW: '該訂單不在待審核狀態。',
+  REFUND_NOT_SUPPORTED: '目前的支付閘道不支援退款。',
+  LOCKED_OUT: '密碼錯誤次數過多，請稍後再試。',
 };
 
 /** The messages for the first language the header names that we speak; undefined for English. */

@@ -31,6 +31,7 @@ export function setSecurityHeaders(ctx: Context): void {
 /** On an HTML answer, once it is made. */
 export function setPageHeaders(ctx: Context): void {
   if (!isHtml(ctx) || ctx.headerSent) return;
-  ctx.set('Content-Security-Policy', PAGE_POLICY);
+  // A page with a policy of its own (the console's, stricter) keeps it.
+  if (!ctx.response.get('Content-Security-Policy')) ctx.set('Content-Security-Policy', PAGE_POLICY);
   ctx.set('X-Frame-Options', 'DENY');
 }

@@ -8,6 +8,8 @@ export type Watcher = (order: OrderRecord) => void;
 
 export class StatusPublisher {
   private readonly watchers = new Map<string, Set<Watcher>>();
+  /** Watchers of every order (the console's live table). */
+  private readonly everyOrder = new Set<Watcher>();
 
   /** Returns the function that stops watching. */
   watch(orderId: string, watcher: Watcher): () => void {
@@ -20,12 +22,19 @@ export class StatusPublisher {
     };
   }
 
+  /** Every order's changes; returns the function that stops watching. */
+  watchAll(watcher: Watcher): () => void {
+    this.everyOrder.add(watcher);
+    return () => this.everyOrder.delete(watcher);
+  }
+
   publish(order: OrderRecord): void {
     for (const watcher of this.watchers.get(order.id) ?? []) watcher(order);
+    for (const watcher of this.everyOrder) watcher(order);
   }
 
   isWatched(orderId: string): boolean {
-    return this.watchers.has(orderId);
+    return this.watchers.has(orderId) || this.everyOrder.size > 0;
   }
 
   /** The orders someone is watching, to re-read after changes may have been missed. */
@@ -35,7 +44,7 @@ export class StatusPublisher {
 
   /** How many watchers are held: 0 when every stream has been closed. */
   get watcherCount(): number {
-    let count = 0;
+    let count = this.everyOrder.size;
     for (const set of this.watchers.values()) count += set.size;
     return count;
   }

@@ -56,12 +56,19 @@ export function newOrderId(): string {
 
 export type NotifyAnswer = 'success' | 'fail';
 
+/**
+ * One order asked about: `found` a payment now recorded, `known` one recorded before, `not paid`,
+ * `query failed`, or `no query` (the gateway has none).
+ */
+export type GatewayCheck = 'found' | 'known' | 'not paid' | 'query failed' | 'no query';
+
 /** What the merchant's events tell of a payment, new or recorded. */
 type SettledPayment = Pick<IncomingPayment, 'payNo' | 'money' | 'fields'>;
 
 export class OrderService {
   private readonly options: OrderServiceOptions;
   private readonly now: () => number;
+  private lastNotify: number | null = null;
 
   constructor(options: OrderServiceOptions) {
     this.options = options;
@@ -187,6 +194,7 @@ export class OrderService {
       this.options.log.repeated('refused notify', 'warn', 'notify refused: not signed by the gateway');
       return { answer: 'fail' };
     }
+    this.lastNotify = this.now();
     return { answer: 'success', result: await this.record(payment, 'notify') };
   }
 
@@ -201,26 +209,43 @@ export class OrderService {
    * answer goes the notify's way. Returns how many payments it found. `horizonMs` widens the look back.
    */
   async reconcile(options: { horizonMs?: number; recheckAfterMs?: number; limit?: number } = {}): Promise<number> {
-    const { store, provider } = this.options;
+    const { store } = this.options;
     const now = this.now();
     const horizon = options.horizonMs ?? this.options.reconcileHorizonMs ?? 15 * 60_000;
     const orders = await store.ordersToCheck(now, horizon, now - (options.recheckAfterMs ?? 0), options.limit ?? 50);
     let found = 0;
-    for (const order of orders) {
-      const answer = await provider.queryOrder({ id: order.id, gatewayOrderId: order.gatewayOrderId });
-      if (!answer || 'error' in answer) {
-        if (answer) this.options.log.warn('reconcile: query failed', { orderId: order.id, error: answer.error });
-        continue;
-      }
-      if (!answer.paid) continue;
-      const result = await this.record(answer.payment, 'query');
-      if (!result.duplicate) found++;
-    }
+    for (const order of orders) if ((await this.askGateway(order)) === 'found') found++;
     await store.markChecked(
       orders.map((order) => order.id),
       now,
     );
     return found;
+  }
+
+  /** What the gateway's order query says of one order: a new payment recorded, or why not. */
+  private async askGateway(order: OrderRecord): Promise<GatewayCheck> {
+    const answer = await this.options.provider.queryOrder({ id: order.id, gatewayOrderId: order.gatewayOrderId });
+    if (!answer) return 'no query';
+    if ('error' in answer) {
+      this.options.log.warn('reconcile: query failed', { orderId: order.id, error: answer.error });
+      return 'query failed';
+    }
+    if (!answer.paid) return 'not paid';
+    return (await this.record(answer.payment, 'query')).duplicate ? 'known' : 'found';
+  }
+
+  /** Asks the gateway about one order now (the merchant's console); undefined: no such order. */
+  async reconcileOrder(id: string): Promise<{ order: OrderRecord; check: GatewayCheck } | undefined> {
+    const order = await this.options.store.getOrder(id);
+    if (!order) return undefined;
+    const check = await this.askGateway(order);
+    await this.options.store.markChecked([id], this.now());
+    return { order: (await this.options.store.getOrder(id)) ?? order, check };
+  }
+
+  /** When this process last received a notify the gateway signed; null: not since it started. */
+  get lastNotifyAt(): number | null {
+    return this.lastNotify;
   }
 
   /** The merchant looked at a payment in review: accept it (paid, with its events) or reject it. */

@@ -47,6 +47,35 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;
    ALTER TABLE orders ADD COLUMN checked_at INTEGER;`,
   `ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;`,
+  // The console: every status change of an order (written by triggers, so no write path can miss
+  // one; orders from before start with their status then), and the actions taken from the console.
+  `CREATE TABLE order_changes (
+     seq INTEGER PRIMARY KEY,
+     order_id TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     from_status TEXT,
+     to_status TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX order_changes_by_order ON order_changes (order_id, at);
+   INSERT INTO order_changes (order_id, at, from_status, to_status) SELECT id, updated_at, NULL, status FROM orders;
+   CREATE TRIGGER order_created AFTER INSERT ON orders BEGIN
+     INSERT INTO order_changes (order_id, at, from_status, to_status) VALUES (NEW.id, NEW.created_at, NULL, NEW.status);
+   END;
+   CREATE TRIGGER order_status_changed AFTER UPDATE OF status ON orders WHEN OLD.status IS NOT NEW.status BEGIN
+     INSERT INTO order_changes (order_id, at, from_status, to_status) VALUES (NEW.id, NEW.updated_at, OLD.status, NEW.status);
+   END;
+   CREATE INDEX orders_by_status_paid ON orders (status, paid_at);
+   CREATE TABLE console_actions (
+     id TEXT PRIMARY KEY,
+     at INTEGER NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     order_id TEXT,
+     target TEXT,
+     result TEXT NOT NULL,
+     detail TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX console_actions_by_order ON console_actions (order_id, at);`,
 ];
 
 /** The same schema for PostgreSQL; times are epoch milliseconds in BIGINT, read back as numbers. */
@@ -98,4 +127,36 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (id, destination)
    );
    CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;`,
+  `CREATE TABLE order_changes (
+     seq BIGSERIAL PRIMARY KEY,
+     order_id TEXT NOT NULL,
+     at BIGINT NOT NULL,
+     from_status TEXT,
+     to_status TEXT NOT NULL
+   );
+   CREATE INDEX order_changes_by_order ON order_changes (order_id, at);
+   INSERT INTO order_changes (order_id, at, from_status, to_status) SELECT id, updated_at, NULL, status FROM orders;
+   CREATE FUNCTION codepay_order_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF TG_OP = 'INSERT' THEN
+       INSERT INTO order_changes (order_id, at, from_status, to_status) VALUES (NEW.id, NEW.created_at, NULL, NEW.status);
+     ELSIF OLD.status IS DISTINCT FROM NEW.status THEN
+       INSERT INTO order_changes (order_id, at, from_status, to_status) VALUES (NEW.id, NEW.updated_at, OLD.status, NEW.status);
+     END IF;
+     RETURN NULL;
+   END $$;
+   CREATE TRIGGER order_changed AFTER INSERT OR UPDATE OF status ON orders
+     FOR EACH ROW EXECUTE FUNCTION codepay_order_changed();
+   CREATE INDEX orders_by_status_paid ON orders (status, paid_at);
+   CREATE TABLE console_actions (
+     id TEXT PRIMARY KEY,
+     at BIGINT NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     order_id TEXT,
+     target TEXT,
+     result TEXT NOT NULL,
+     detail TEXT NOT NULL
+   );
+   CREATE INDEX console_actions_by_order ON console_actions (order_id, at);`,
 ];

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import type { IncomingPayment, NewOutboxEvent, OrderChange, OrderRecord } from '../model/index.ts';
+import { consoleStore, POSTGRES_DIALECT } from './console.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { toOrder, toOutbox, toPayment, type OrderRow, type OutboxRow, type PaymentRow } from './rows.ts';
 import type { DecideChange, DecidePayment, PaymentResult, Store } from './types.ts';
@@ -313,6 +314,13 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       );
     },
     writeHealth: () => writes.view(),
+    console: consoleStore(async (sql, values) => {
+      let n = 0;
+      // The console's SQL has no '?' but its placeholders.
+      const numbered = sql.replace(/\?/g, () => `$${++n}`);
+      const query = sql.trimStart().startsWith('INSERT') ? written : pool.query.bind(pool);
+      return (await query(numbered, values)).rows;
+    }, POSTGRES_DIALECT),
     async counts() {
       const tally = (rows: { key: string; count: number }[]) =>
         Object.fromEntries(rows.map(({ key, count }) => [key, count]));

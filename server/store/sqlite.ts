@@ -11,6 +11,7 @@ import type {
   OrderRecord,
   PaymentOutcome,
 } from '../model/index.ts';
+import { consoleStore, SQLITE_DIALECT } from './console.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import {
   ORDER_COLUMNS,
@@ -421,6 +422,12 @@ export function openSqliteStore(file: string): Store {
       return { orders: tally(orderCounts.all()), payments: tally(paymentCounts.all()) };
     },
     writeHealth: () => writes.view(),
+    console: consoleStore(async (sql, values) => {
+      const statement = db.prepare(sql);
+      if (statement.reader) return statement.all(...values) as Record<string, unknown>[];
+      writes.track(() => statement.run(...values));
+      return [];
+    }, SQLITE_DIALECT),
     async close() {
       if (logFd !== undefined) closeSync(logFd);
       db.close();

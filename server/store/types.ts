@@ -16,6 +16,7 @@ import type {
   PaymentOutcome,
   PaymentRecord,
 } from '../model/index.ts';
+import type { ConsoleStore } from './console.ts';
 import type { WriteHealth } from './write-health.ts';
 
 export interface PaymentResult {
@@ -114,5 +115,7 @@ export interface Store {
    * only one process can use the database.
    */
   watchChanges?(listener: { changed(orderId: string): void; resync(): void }): Promise<() => Promise<void>>;
+  /** What the merchant's console reads and records. */
+  console: ConsoleStore;
   close(): Promise<void>;
 }

@@ -26,7 +26,7 @@ const ASSEMBLY = [
   // `npm run sandbox`: the sandbox alone, behind the signer's middleware chain.
   './server/sandbox/main.ts',
 ];
-const SERVER_TOP = ['./server/http', './server/cli', ...ASSEMBLY];
+const SERVER_TOP = ['./server/http', './server/admin', './server/cli', ...ASSEMBLY];
 const SERVICES = ['./server/orders', './server/outbox', './server/webhooks'];
 const PROTOCOLS = ['./server/protocols', './server/codepay', './server/epay', './server/vmq'];
 const GATEWAYS = ['./server/providers', './server/sandbox'];
@@ -61,7 +61,11 @@ const layers = [
     'The store stores: it imports no orders logic, no provider.',
   ),
   zone(SERVICES, SERVER_TOP, 'The order service, outbox and webhooks sit below HTTP, the CLI and the assembly.'),
-  zone(['./server/http', './server/cli/format.ts'], ASSEMBLY, 'Only the assembly reads Config and wires things.'),
+  zone(
+    ['./server/http', './server/admin', './server/cli/format.ts', './server/cli/password.ts'],
+    ASSEMBLY,
+    'Only the assembly reads Config and wires things.',
+  ),
 ];
 
 export default defineConfig(
