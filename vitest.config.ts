@@ -1,6 +1,7 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { commands } from './test/browser/commands.ts';
+import { consoleCommands } from './test/browser/console-commands.ts';
 
 export default defineConfig({
   test: {
@@ -40,7 +41,7 @@ export default defineConfig({
             }),
             instances: [{ browser: 'chromium' }],
             viewport: { width: 480, height: 720 },
-            commands,
+            commands: { ...commands, ...consoleCommands },
             // Failure screenshots with the others, in the git-ignored test/output/.
             screenshotDirectory: 'test/output/failures',
           },

@@ -53,6 +53,18 @@ class ConfirmDialog extends LitElement {
     return new Promise((resolve) => (this.#answer = resolve));
   }
 
+  /**
+   * Tab and Shift+Tab go round the dialog's buttons: a modal dialog makes the page inert, but
+   * Chromium would still move the focus out of the dialog, to the browser's own controls.
+   */
+  #trap(event: KeyboardEvent): void {
+    if (event.key !== 'Tab') return;
+    const buttons = [...this.renderRoot.querySelectorAll('button')];
+    const at = buttons.indexOf(this.shadowRoot!.activeElement as HTMLButtonElement);
+    event.preventDefault();
+    buttons.at((at + (event.shiftKey ? -1 : 1)) % buttons.length)!.focus();
+  }
+
   #close(confirmed: boolean): void {
     this.renderRoot.querySelector('dialog')?.close();
     this.#answer?.(confirmed);
@@ -62,7 +74,7 @@ class ConfirmDialog extends LitElement {
 
   protected override render() {
     const q = this.question;
-    return html`<dialog aria-labelledby="message" @cancel=${() => this.#close(false)}>
+    return html`<dialog aria-labelledby="message" @cancel=${() => this.#close(false)} @keydown=${this.#trap}>
       <p id="message">${q?.message}</p>
       <div class="buttons">
         <button class="cancel" @click=${() => this.#close(false)}>${q ? t(q.locale, 'cancel') : ''}</button>

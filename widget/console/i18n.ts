@@ -49,7 +49,7 @@ const TABLE = {
   today: ['Today', '今日', '今日'],
   thisMonth: ['This month', '本月', '本月'],
   takings: ['Takings', '收入', '收入'],
-  paidOrders: ['{n} paid orders', '{n} 笔已支付订单', '{n} 筆已付款訂單'],
+  paidOrders: ['Paid orders: {n}', '{n} 笔已支付订单', '{n} 筆已付款訂單'],
   byStatus: ['Orders by status', '各状态订单', '各狀態訂單'],
   perDay: ['Takings per day, last 30 days', '近 30 天每日收入', '近 30 天每日收入'],
   chartSummary: [
@@ -61,7 +61,7 @@ const TABLE = {
   day: ['Day', '日期', '日期'],
   count: ['Orders', '订单数', '訂單數'],
   needsLook: ['Needs a look', '需要处理', '需要處理'],
-  needsLookCount: ['{n} payments need a look', '{n} 笔付款需要处理', '{n} 筆付款需要處理'],
+  needsLookCount: ['Payments that need a look: {n}', '{n} 笔付款需要处理', '{n} 筆付款需要處理'],
   nothingNeedsLook: ['Nothing needs a look.', '没有需要处理的付款。', '沒有需要處理的付款。'],
   kind: ['Kind', '类型', '類型'],
   kindReview: ['Amount differs (review)', '金额不符（待审核）', '金額不符（待審核）'],
