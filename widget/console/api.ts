@@ -75,7 +75,8 @@ export interface Delivery {
   givenUpAt: number | null;
   nextAttemptAt: number | null;
   lastError: string | null;
-  lastAnswer: string | null;
+  /** The receiver's answer to the last attempt, where the signer records it. */
+  lastAnswer?: string | null;
 }
 
 export interface OrderDetail {
@@ -93,7 +94,7 @@ export interface Health {
     provider: string;
     reachable: boolean;
     checkedAt: number | null;
-    latencyMs: number | null;
+    latencyMs?: number | null;
     error: string | null;
   };
   lastNotifyAt: number | null;

@@ -99,6 +99,8 @@ export const baseStyles = css`
   }
   input,
   select {
+    box-sizing: border-box;
+    min-height: 2.3rem;
     font: inherit;
     color: inherit;
     background: var(--surface);

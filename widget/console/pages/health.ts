@@ -39,7 +39,7 @@ class HealthPage extends Page<Health> {
               >${this.tr(gateway.reachable ? 'reachable' : 'unreachable')}</span
             >
             ${gateway.provider} (${gateway.kind})
-            ${gateway.latencyMs !== null ? this.tr('latency', { n: gateway.latencyMs }) : ''}
+            ${gateway.latencyMs != null ? this.tr('latency', { n: gateway.latencyMs }) : ''}
             ${gateway.error ? html`<span class="error">${gateway.error}</span>` : ''}
             <br /><span class="muted">${this.tr('checked')}: ${time(gateway.checkedAt)}</span>
           </dd>

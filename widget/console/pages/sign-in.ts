@@ -4,6 +4,9 @@ import { api, ApiFailure, type Session } from '../api.ts';
 import { t, type Key, type Locale } from '../i18n.ts';
 import { baseStyles } from '../styles.ts';
 
+/** A message with `command` parts shown as code. */
+const withCode = (text: string) => text.split('`').map((part, i) => (i % 2 ? html`<code>${part}</code>` : part));
+
 /** Fired with the new session once the password is accepted. */
 export const SIGNED_IN = 'console-signed-in';
 
@@ -70,8 +73,8 @@ class SignIn extends LitElement {
     const tr = (key: Key) => t(this.locale, key);
     return html`<form @submit=${this.#submit} novalidate>
       <h1>${tr('signIn')}</h1>
-      <p class="muted">${tr('signInIntro')}</p>
-      ${this.notice ? html`<p role="status">${tr(this.notice)}</p>` : ''}
+      <p class="muted">${withCode(tr('signInIntro'))}</p>
+      ${this.notice ? html`<p role="status">${withCode(tr(this.notice))}</p>` : ''}
       <label
         >${tr('password')}
         <input
@@ -82,7 +85,7 @@ class SignIn extends LitElement {
           aria-describedby="failure"
           aria-invalid=${this.failure ? 'true' : 'false'}
       /></label>
-      <p id="failure" class="error" role="alert">${this.failure ?? ''}</p>
+      <p id="failure" class="error" role="alert">${withCode(this.failure ?? '')}</p>
       <button class="primary" type="submit" ?disabled=${this.busy}>${tr('signIn')}</button>
     </form>`;
   }
