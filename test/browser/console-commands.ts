@@ -5,8 +5,6 @@
  * since the console runs on the signer's origin, not on the test page's.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -294,18 +292,27 @@ const forgedPost: BrowserCommand<[id: number, target: string, fields: Record<str
     .join('');
   const html = `<!doctype html><form method="post" action="${target}" enctype="text/plain">${inputs}</form>
     <script>document.forms[0].submit()</script>`;
-  const evil: Server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
-  await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+  const { startSite } = await import('../support/browser.ts');
+  const evil = await startSite(() => html);
   const page = await tabOf(id).context.newPage();
   try {
     const answered = page.waitForResponse((response) => response.url() === target);
-    await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
+    await page.goto(evil.url);
     const response = await answered;
     return { status: response.status(), body: await response.text() };
   } finally {
     await page.close();
-    await new Promise((resolve) => evil.close(resolve));
+    await evil.close();
   }
+};
+
+/** What each QR code matching `selector` holds, read back from a screenshot of it. */
+const tabQrCodes: BrowserCommand<[id: number, selector: string]> = async (_context, id, selector) => {
+  const { readQr } = await import('../support/browser.ts');
+  const codes = tabOf(id).page.locator(selector);
+  const texts: (string | undefined)[] = [];
+  for (const code of await codes.all()) texts.push(readQr(await code.screenshot()));
+  return texts;
 };
 
 export const consoleCommands = {
@@ -332,6 +339,7 @@ export const consoleCommands = {
   tabErrors,
   tabShot,
   forgedPost,
+  tabQrCodes,
 };
 
 interface StoredOrder {
@@ -372,5 +380,6 @@ declare module 'vitest/browser' {
     tabErrors(id: number): Promise<string[]>;
     tabShot(id: number, name: string): Promise<string>;
     forgedPost(id: number, target: string, fields: Record<string, string>): Promise<{ status: number; body: string }>;
+    tabQrCodes(id: number, selector: string): Promise<(string | undefined)[]>;
   }
 }
