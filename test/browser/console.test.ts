@@ -294,6 +294,14 @@ describe.each([
       expect(await c.tabAxe(tab), page.name).toEqual([]);
       await shot(page.name);
     }
+    // The confirm dialog, over the order's page.
+    await c.tabGoto(tab, `${admin}#/orders/${review.id}`);
+    await c.tabClick(tab, 'console-order [data-action=accept]');
+    await c.tabWait(tab, 'console-confirm dialog[open]');
+    expect(await c.tabAxe(tab), 'dialog').toEqual([]);
+    await shot('dialog');
+    await c.tabPress(tab, 'Escape');
+    await c.tabWait(tab, 'console-confirm dialog', 'hidden');
     expect(await c.tabAttributes(tab, 'html', 'lang')).toEqual([locale === 'zh-CN' ? 'zh-CN' : 'en']);
     expect(await c.tabAttributes(tab, 'html', 'data-theme')).toEqual([colorScheme]);
     // The first look at the session is a 401 (not signed in yet), which Chromium logs; nothing else.

@@ -82,6 +82,7 @@ const TABLE = {
   order: ['Order', '订单', '訂單'],
   price: ['Price', '价格', '價格'],
   money: ['Paid amount', '实付金额', '實付金額'],
+  toPay: ['Amount to pay', '应付金额', '應付金額'],
   product: ['Product', '商品', '商品'],
   reference: ['Reference', '商户单号', '商戶單號'],
   param: ['Param', '参数', '參數'],

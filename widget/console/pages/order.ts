@@ -89,7 +89,7 @@ class OrderPage extends Page<OrderDetail> {
           </dd>
           <dt>${this.tr('price')}</dt>
           <dd>${money(order.price)}</dd>
-          <dt>${this.tr('money')}</dt>
+          <dt>${this.tr('toPay')}</dt>
           <dd>${money(order.money)}</dd>
           <dt>${this.tr('channel')}</dt>
           <dd>${channelName(this.locale, order.type)}</dd>

@@ -121,7 +121,7 @@ class OrdersPage extends Page<OrderPage> {
               <th scope="col">${this.tr('order')}</th>
               <th scope="col">${this.tr('status')}</th>
               <th scope="col" class="num">${this.tr('price')}</th>
-              <th scope="col" class="num">${this.tr('money')}</th>
+              <th scope="col" class="num">${this.tr('toPay')}</th>
               <th scope="col">${this.tr('channel')}</th>
               <th scope="col">${this.tr('product')}</th>
               <th scope="col">${this.tr('reference')}</th>
