@@ -105,7 +105,7 @@ function consoleHealth(config: Config): () => Promise<ConsoleHealth> {
   const database = config.databaseUrl ? 'postgres' : 'sqlite';
   return async () => {
     // The sandbox is this process: reachable whenever this answers.
-    const reach = probe ? await probe() : { reachable: true, checkedAt: Date.now(), error: null };
+    const reach = probe ? await probe() : { reachable: true, checkedAt: Date.now(), latencyMs: 0, error: null };
     return {
       gateway: { kind: gateway.kind, provider: gateway.provider, ...reach },
       database,

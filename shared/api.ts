@@ -25,6 +25,10 @@ export interface QrView {
   payload?: string;
   /** A same-origin image URL on the signer, when the payload could not be read. */
   image?: string;
+  /** A URL a phone opens to pay: the gateway's pay page, or an app's URL scheme (`alipays://…`). */
+  link?: string;
+  /** The QR carries no amount: the buyer types the order's `money` exactly when paying. */
+  enterAmount?: boolean;
 }
 
 /** What anyone holding the order id may see. Times are Unix epoch milliseconds. */

@@ -4,34 +4,18 @@ export const ERRORS = {
   INVALID_PRICE: { status: 400, retryable: false },
   INVALID_CHANNEL: { status: 400, retryable: false },
   INVALID_PARAM: { status: 400, retryable: false },
-  /** A console query parameter (status, dates, page, tz, …) is not one it takes. */
-  INVALID_FILTER: { status: 400, retryable: false },
   UNAUTHORIZED: { status: 401, retryable: false },
-  /** The console: no live session cookie. */
-  NOT_SIGNED_IN: { status: 401, retryable: false },
-  WRONG_PASSWORD: { status: 401, retryable: false },
-  /** The console: a change without the session's X-CSRF-Token, or from another origin. */
-  CSRF_REFUSED: { status: 403, retryable: false },
   FORBIDDEN_ORIGIN: { status: 403, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
   ORDER_NOT_FOUND: { status: 404, retryable: false },
   QR_NOT_AVAILABLE: { status: 404, retryable: false },
-  /** The console is off: ADMIN_PASSWORD_HASH is not set. */
-  CONSOLE_OFF: { status: 404, retryable: false },
-  EVENT_NOT_FOUND: { status: 404, retryable: false },
   METHOD_NOT_ALLOWED: { status: 405, retryable: false },
-  /** A review decision on an order that is not in review. */
-  NOT_IN_REVIEW: { status: 409, retryable: false },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   PRICE_NOT_ALLOWED: { status: 422, retryable: false },
   UNKNOWN_PRODUCT: { status: 422, retryable: false },
   CHANNEL_NOT_ENABLED: { status: 422, retryable: false },
-  /** The merchant's gateway cannot give money back. */
-  REFUND_NOT_SUPPORTED: { status: 422, retryable: false },
   RATE_LIMITED: { status: 429, retryable: true },
-  /** The console's sign-in, after too many wrong passwords (Retry-After says how long). */
-  LOCKED_OUT: { status: 429, retryable: true },
   /** This client address holds OPEN_ORDERS_PER_CLIENT orders not yet paid or expired. */
   TOO_MANY_OPEN_ORDERS: { status: 429, retryable: true },
   TOO_MANY_STREAMS: { status: 429, retryable: true },

@@ -28,6 +28,8 @@ async function seed(question: Question) {
         gatewayOrderId: `seed-${n}`,
         qrPayload: `${signer.url}/sandbox/pay/seed-${n}`,
         qrImageUrl: null,
+        qrLink: null,
+        qrEnterAmount: false,
         expiresAt: now + 3_600_000,
       },
       now,

@@ -5,6 +5,8 @@
 export interface Reachability {
   reachable: boolean;
   checkedAt: number;
+  /** How long the answer took; null without one. */
+  latencyMs: number | null;
   /** Why not, in words that name no URL (the address may hold a merchant token). */
   error: string | null;
 }
@@ -16,6 +18,7 @@ export function reachabilityProbe(url: string, timeoutMs: number, now: () => num
   let lastAt = 0;
   const ask = async (): Promise<Reachability> => {
     const checkedAt = now();
+    const started = performance.now();
     try {
       const answer = await fetch(new URL(url).origin, {
         method: 'HEAD',
@@ -23,10 +26,10 @@ export function reachabilityProbe(url: string, timeoutMs: number, now: () => num
         signal: AbortSignal.timeout(timeoutMs),
       });
       await answer.body?.cancel();
-      return { reachable: true, checkedAt, error: null };
+      return { reachable: true, checkedAt, latencyMs: Math.round(performance.now() - started), error: null };
     } catch (error) {
       const name = error instanceof Error && error.name === 'TimeoutError' ? 'no answer in time' : 'could not connect';
-      return { reachable: false, checkedAt, error: name };
+      return { reachable: false, checkedAt, latencyMs: null, error: name };
     }
   };
   return (): Promise<Reachability> => {

@@ -32,8 +32,9 @@ export interface ConsoleHealth {
   gateway: {
     kind: string;
     provider: string;
-    reachable: boolean | null;
-    checkedAt: number | null;
+    reachable: boolean;
+    checkedAt: number;
+    latencyMs: number | null;
     error: string | null;
   };
   database: 'sqlite' | 'postgres';
@@ -82,18 +83,20 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   router.use(consoleHeaders);
   registerShellRoutes(router, deps.consoleDir, deps.passwordHash !== null, deps.basePath);
 
+  const { passwordHash } = deps;
+  if (!passwordHash) {
+    router.all(['/api', '/api/{*rest}'], () => {
+      const message = 'The console is off: set its password with `npm run admin -- password`, then restart.';
+      throw new ApiError('CONSOLE_OFF', message);
+    });
+    return router;
+  }
   const api = new Router();
   api.use((ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
-    if (!deps.passwordHash) {
-      throw new ApiError(
-        'CONSOLE_OFF',
-        'The console is off: set its password with `npm run admin -- password`, then restart.',
-      );
-    }
     return next();
   });
-  if (deps.passwordHash) registerApi(api, { ...deps, passwordHash: deps.passwordHash });
+  registerApi(api, { ...deps, passwordHash });
   router.use('/api', api.routes(), api.allowedMethods());
   return router;
 }

@@ -1,46 +1,18 @@
 /** What the console shows of the store's records: money as "9.90", times as epoch ms, no secret. */
-import { CHANNEL_NAMES, type Channel, type OrderStatus } from '../../shared/api.ts';
+import { CHANNEL_NAMES, type OrderView } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
 import type { OrderRecord, OutboxRecord, PaymentRecord } from '../model/index.ts';
+import { toOrderView } from '../orders/view.ts';
 
-export interface AdminOrderRow {
-  id: string;
-  status: OrderStatus;
-  price: string;
-  money: string | null;
-  type: Channel;
-  product: string | null;
-  reference: string | null;
-  param: string | null;
-  late: boolean;
-  createdAt: number;
-  paidAt: number | null;
-  expiresAt: number | null;
-  errorCode: string | null;
-  refunded: string | null;
+/** An order as the console's table, its stream and its CSV show it: the public view, less the QR, plus why it failed. */
+export type AdminOrderRow = Omit<OrderView, 'qr' | 'serverTime'> & { errorCode: string | null };
+
+export function orderRow(order: OrderRecord): AdminOrderRow {
+  const { qr: _qr, serverTime: _serverTime, ...view } = toOrderView(order, 0);
+  return { ...view, errorCode: order.errorCode };
 }
 
 const money = (cents: number | null) => (cents === null ? null : formatCents(cents));
-
-export function orderRow(order: OrderRecord): AdminOrderRow {
-  const refunded = (order as { refunded?: number }).refunded;
-  return {
-    id: order.id,
-    status: order.status,
-    price: formatCents(order.price),
-    money: money(order.money),
-    type: order.type,
-    product: order.product,
-    reference: order.reference,
-    param: order.param,
-    late: order.late,
-    createdAt: order.createdAt,
-    paidAt: order.paidAt,
-    expiresAt: order.expiresAt,
-    errorCode: order.errorCode,
-    refunded: refunded ? formatCents(refunded) : null,
-  };
-}
 
 export function paymentView(payment: PaymentRecord) {
   return {
@@ -78,6 +50,7 @@ export function eventViews(rows: readonly OutboxRecord[]) {
       givenUpAt: row.givenUpAt,
       nextAttemptAt: row.deliveredAt === null && row.givenUpAt === null ? row.nextAttemptAt : null,
       lastError: row.lastError,
+      lastAnswer: row.lastAnswer,
     });
   }
   return [...events.values()];

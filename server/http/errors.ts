@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { ApiError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { localizedMessage } from './localize.ts';
-import type { ErrorBody, ErrorCode } from '../../shared/errors.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
 
 /** zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR) and brotli's (ERR__ERROR_FORMAT_…): a body not encoded as it claims. */
 const DECOMPRESSION_ERROR = /^(Z_|ERR__ERROR_)/;
@@ -53,7 +53,7 @@ export function sendError(ctx: Context, error: ApiError): void {
   ctx.status = error.status;
   ctx.vary('Accept-Language');
   const message = localizedMessage(error.code, error.message, ctx.get('accept-language') || undefined);
-  const body: ErrorBody = { error: { code: error.code, message } };
+  const body = { error: { code: error.code, message } };
   ctx.body = body;
   // Refused before the whole body arrived (too large, not decompressible): what is left of it would
   // be read as the next request on this connection, so the connection ends with this answer.

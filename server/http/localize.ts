@@ -3,9 +3,9 @@
  * refusal answers in Chinese when the browser asks for it (Accept-Language); anything else, and
  * the merchant's backend, gets the detailed English message.
  */
-import type { ErrorCode } from '../../shared/errors.ts';
+import type { ServerErrorCode } from '../errors.ts';
 
-type Messages = Partial<Record<ErrorCode, string>>;
+type Messages = Partial<Record<ServerErrorCode, string>>;
 
 const SIMPLIFIED: Messages = {
   BAD_REQUEST: '请求格式不正确。',
@@ -112,6 +112,10 @@ function messagesFor(acceptLanguage: string): Messages | undefined {
   return undefined;
 }
 
-export function localizedMessage(code: ErrorCode, englishMessage: string, acceptLanguage: string | undefined): string {
+export function localizedMessage(
+  code: ServerErrorCode,
+  englishMessage: string,
+  acceptLanguage: string | undefined,
+): string {
   return (acceptLanguage && messagesFor(acceptLanguage)?.[code]) || englishMessage;
 }

@@ -16,6 +16,10 @@ export interface OrderRecord {
   qrPayload: string | null;
   /** The gateway's QR image URL (absolute), kept to proxy it when it could not be decoded. */
   qrImageUrl: string | null;
+  /** A URL a phone opens to pay, where the gateway gave one. */
+  qrLink: string | null;
+  /** The QR carries no amount: the buyer types it. */
+  qrEnterAmount: boolean;
   errorCode: string | null;
   late: boolean;
   createdAt: number;
@@ -40,6 +44,8 @@ export interface GatewayOrder {
   gatewayOrderId: string;
   qrPayload: string | null;
   qrImageUrl: string | null;
+  qrLink: string | null;
+  qrEnterAmount: boolean;
   expiresAt: number;
 }
 

@@ -20,4 +20,6 @@ export interface OutboxRecord extends NewOutboxEvent {
   deliveredAt: number | null;
   givenUpAt: number | null;
   lastError: string | null;
+  /** What the receiver answered at the delivery ("HTTP 200 ok"), where the destination tells. */
+  lastAnswer: string | null;
 }

@@ -121,7 +121,15 @@ export class OrderService {
     const { money, gatewayOrderId } = created;
     const order = await store.markPending(
       id,
-      { money, gatewayOrderId, qrPayload: qr.payload, qrImageUrl: qr.imageUrl, expiresAt },
+      {
+        money,
+        gatewayOrderId,
+        qrPayload: qr.payload,
+        qrImageUrl: qr.imageUrl,
+        qrLink: qr.link ?? null,
+        qrEnterAmount: qr.enterAmount ?? false,
+        expiresAt,
+      },
       now,
     );
     if (!order) throw new ApiError('INTERNAL', 'The order disappeared while it was being created.');

@@ -1,5 +1,5 @@
 /** The public view of an order: what anyone holding its id may see. */
-import type { OrderView } from '../../shared/api.ts';
+import type { OrderView, QrView } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
 import type { OrderRecord } from '../model/index.ts';
 
@@ -7,8 +7,23 @@ export function qrImagePath(id: string): string {
   return `/api/orders/${id}/qr.png`;
 }
 
+/** What the widget draws (the payload, else the proxied image) and opens on a phone; null before the gateway answered. */
+function qrView(order: OrderRecord): QrView | null {
+  const drawn =
+    order.qrPayload !== null
+      ? { payload: order.qrPayload }
+      : order.qrImageUrl !== null
+        ? { image: qrImagePath(order.id) }
+        : {};
+  const qr: QrView = {
+    ...drawn,
+    ...(order.qrLink !== null && { link: order.qrLink }),
+    ...(order.qrEnterAmount && { enterAmount: true }),
+  };
+  return Object.keys(qr).length > 0 ? qr : null;
+}
+
 export function toOrderView(order: OrderRecord, now: number): OrderView {
-  const hasQr = order.qrPayload !== null || order.qrImageUrl !== null;
   return {
     id: order.id,
     status: order.status,
@@ -18,7 +33,7 @@ export function toOrderView(order: OrderRecord, now: number): OrderView {
     product: order.product,
     param: order.param,
     reference: order.reference,
-    qr: hasQr ? (order.qrPayload !== null ? { payload: order.qrPayload } : { image: qrImagePath(order.id) }) : null,
+    qr: qrView(order),
     createdAt: order.createdAt,
     expiresAt: order.expiresAt,
     paidAt: order.paidAt,

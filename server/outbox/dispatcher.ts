@@ -7,8 +7,8 @@ import type { Logger } from '../log.ts';
 import type { Destination, OutboxRecord } from '../model/index.ts';
 import type { Store } from '../store/types.ts';
 
-/** Delivers one event's JSON body; throws when it was not accepted. */
-export type Deliver = (event: OutboxRecord) => Promise<void>;
+/** Delivers one event's JSON body; throws when it was not accepted. May answer what the receiver said ("HTTP 200 ok"). */
+export type Deliver = (event: OutboxRecord) => Promise<string | void>;
 
 /** Longer than one delivery may take (the webhook's timeout), so a claim outlives its attempt. */
 const CLAIM_LEASE_MS = 60_000;
@@ -95,8 +95,8 @@ export class OutboxDispatcher {
     const deliver = this.options.deliver[event.destination];
     try {
       if (!deliver) throw new Error(`no ${event.destination} is configured any more`);
-      await deliver(event);
-      await store.markEventDelivered(event.id, event.destination, this.now());
+      const answer = await deliver(event);
+      await store.markEventDelivered(event.id, event.destination, this.now(), answer ?? null);
       log.info('event delivered', { eventId: event.id, destination: event.destination, type: event.type });
     } catch (error) {
       const now = this.now();

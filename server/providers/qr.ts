@@ -50,6 +50,10 @@ export function decodeQrPng(png: Buffer): string | undefined {
 export interface ResolvedQr {
   imageUrl: string | null;
   payload: string | null;
+  /** A URL a phone opens to pay (the gateway's pay page or an app's URL scheme); none when absent. */
+  link?: string | null;
+  /** The QR carries no amount: the buyer must type it (V免签's isAuto). */
+  enterAmount?: boolean;
 }
 
 /** The QR's payload when it can be read; the image URL is kept either way for the proxy. */

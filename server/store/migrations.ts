@@ -47,6 +47,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;
    ALTER TABLE orders ADD COLUMN checked_at INTEGER;`,
   `ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;`,
+  `ALTER TABLE orders ADD COLUMN qr_link TEXT;
+   ALTER TABLE orders ADD COLUMN qr_enter_amount INTEGER NOT NULL DEFAULT 0;`,
   // The console: every status change of an order (written by triggers, so no write path can miss
   // one; orders from before start with their status then), and the actions taken from the console.
   `CREATE TABLE order_changes (
@@ -75,7 +77,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      result TEXT NOT NULL,
      detail TEXT NOT NULL
    ) STRICT;
-   CREATE INDEX console_actions_by_order ON console_actions (order_id, at);`,
+   CREATE INDEX console_actions_by_order ON console_actions (order_id, at);
+   ALTER TABLE outbox ADD COLUMN last_answer TEXT;`,
 ];
 
 /** The same schema for PostgreSQL; times are epoch milliseconds in BIGINT, read back as numbers. */
@@ -127,6 +130,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (id, destination)
    );
    CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;`,
+  `ALTER TABLE orders ADD COLUMN qr_link TEXT;
+   ALTER TABLE orders ADD COLUMN qr_enter_amount BOOLEAN NOT NULL DEFAULT FALSE;`,
   `CREATE TABLE order_changes (
      seq BIGSERIAL PRIMARY KEY,
      order_id TEXT NOT NULL,
@@ -158,5 +163,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      result TEXT NOT NULL,
      detail TEXT NOT NULL
    );
-   CREATE INDEX console_actions_by_order ON console_actions (order_id, at);`,
+   CREATE INDEX console_actions_by_order ON console_actions (order_id, at);
+   ALTER TABLE outbox ADD COLUMN last_answer TEXT;`,
 ];

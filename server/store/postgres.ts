@@ -166,9 +166,20 @@ export async function openPostgresStore(connectionString: string): Promise<Store
     async markPending(id, answer, now) {
       const [order] = await changeOrders(
         `UPDATE orders SET money = $2, gateway_order_id = $3, qr_payload = $4, qr_image_url = $5, expires_at = $6,
-           updated_at = $7, status = CASE status WHEN 'creating' THEN 'pending' ELSE status END
+           updated_at = $7, qr_link = $8, qr_enter_amount = $9,
+           status = CASE status WHEN 'creating' THEN 'pending' ELSE status END
          WHERE id = $1 RETURNING *`,
-        [id, answer.money, answer.gatewayOrderId, answer.qrPayload, answer.qrImageUrl, answer.expiresAt, now],
+        [
+          id,
+          answer.money,
+          answer.gatewayOrderId,
+          answer.qrPayload,
+          answer.qrImageUrl,
+          answer.expiresAt,
+          now,
+          answer.qrLink,
+          answer.qrEnterAmount,
+        ],
       );
       return order;
     },
@@ -264,10 +275,10 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       );
       return rows.map(toOutbox).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     },
-    async markEventDelivered(id, destination, now) {
+    async markEventDelivered(id, destination, now, answer = null) {
       await written(
-        'UPDATE outbox SET delivered_at = $3, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = $1 AND destination = $2',
-        [id, destination, now],
+        'UPDATE outbox SET delivered_at = $3, attempts = attempts + 1, last_error = NULL, last_answer = $4, claimed_until = NULL WHERE id = $1 AND destination = $2',
+        [id, destination, now, answer],
       );
     },
     async markEventFailed(id, destination, error, nextAttemptAt, now) {

@@ -21,6 +21,9 @@ export interface OrderRow {
   gateway_order_id: string | null;
   qr_payload: string | null;
   qr_image_url: string | null;
+  qr_link: string | null;
+  /** 0/1 in SQLite, a boolean in PostgreSQL. */
+  qr_enter_amount: number | boolean;
   error_code: string | null;
   /** 0/1 in SQLite, a boolean in PostgreSQL. */
   late: number | boolean;
@@ -32,7 +35,7 @@ export interface OrderRow {
 
 /** The orders columns, in the order orderRowOf reads them. */
 export const ORDER_COLUMNS =
-  'id, status, price, money, type, product, param, reference, gateway_order_id, qr_payload, qr_image_url, error_code, late, created_at, updated_at, expires_at, paid_at';
+  'id, status, price, money, type, product, param, reference, gateway_order_id, qr_payload, qr_image_url, error_code, late, created_at, updated_at, expires_at, paid_at, qr_link, qr_enter_amount';
 
 /** An order row read as an array of ORDER_COLUMNS (better-sqlite3's raw mode). */
 export function orderRowOf(values: unknown[]): OrderRow {
@@ -55,6 +58,8 @@ export function orderRowOf(values: unknown[]): OrderRow {
     updated_at: v[14],
     expires_at: v[15],
     paid_at: v[16],
+    qr_link: v[17],
+    qr_enter_amount: v[18],
   };
 }
 
@@ -81,6 +86,8 @@ export function toOrder(row: OrderRow): OrderRecord {
     gatewayOrderId: row.gateway_order_id,
     qrPayload: row.qr_payload,
     qrImageUrl: row.qr_image_url,
+    qrLink: row.qr_link,
+    qrEnterAmount: row.qr_enter_amount === 1 || row.qr_enter_amount === true,
     errorCode: row.error_code,
     late: row.late === 1 || row.late === true,
     createdAt: row.created_at,
@@ -102,6 +109,7 @@ export interface OutboxRow {
   delivered_at: number | null;
   given_up_at: number | null;
   last_error: string | null;
+  last_answer: string | null;
 }
 
 export function toPayment(row: PaymentRow): PaymentRecord {
@@ -128,6 +136,7 @@ export function toOutbox(row: OutboxRow): OutboxRecord {
     deliveredAt: row.delivered_at,
     givenUpAt: row.given_up_at,
     lastError: row.last_error,
+    lastAnswer: row.last_answer,
   };
 }
 

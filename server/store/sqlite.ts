@@ -99,7 +99,8 @@ export function openSqliteStore(file: string): Store {
   const selectOrder = orderStatement(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`);
   const markPending = orderStatement(
     `UPDATE orders SET money = @money, gateway_order_id = @gatewayOrderId, qr_payload = @qrPayload,
-       qr_image_url = @qrImageUrl, expires_at = @expiresAt, updated_at = @now,
+       qr_image_url = @qrImageUrl, qr_link = @qrLink, qr_enter_amount = @qrEnterAmount, expires_at = @expiresAt,
+       updated_at = @now,
        status = CASE status WHEN 'creating' THEN 'pending' ELSE status END
      WHERE id = @id RETURNING ${ORDER_COLUMNS}`,
   );
@@ -144,7 +145,7 @@ export function openSqliteStore(file: string): Store {
      RETURNING *`,
   );
   const eventDelivered = db.prepare(
-    'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ? AND destination = ?',
+    'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, last_answer = ?, claimed_until = NULL WHERE id = ? AND destination = ?',
   );
   const eventFailed = db.prepare(
     `UPDATE outbox SET attempts = attempts + 1, last_error = @error, claimed_until = NULL,
@@ -349,7 +350,13 @@ export function openSqliteStore(file: string): Store {
       return toOrder((await inNextGroup(order.id, () => insertOrder.get(order), false)) as OrderRow);
     },
     async markPending(id: string, answer: GatewayOrder, now: number) {
-      return optional(await inNextGroup(id, () => markPending.get({ id, now, ...answer }), false));
+      return optional(
+        await inNextGroup(
+          id,
+          () => markPending.get({ id, now, ...answer, qrEnterAmount: answer.qrEnterAmount ? 1 : 0 }),
+          false,
+        ),
+      );
     },
     async markFailed(id: string, errorCode: string, now: number) {
       return optional(await inNextGroup(id, () => markFailed.get(errorCode, now, id), false));
@@ -400,8 +407,8 @@ export function openSqliteStore(file: string): Store {
       );
       return claimed.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     },
-    async markEventDelivered(id, destination, now) {
-      writes.track(() => eventDelivered.run(now, id, destination));
+    async markEventDelivered(id, destination, now, answer = null) {
+      writes.track(() => eventDelivered.run(now, answer, id, destination));
     },
     async markEventFailed(id, destination, error, nextAttemptAt, now) {
       writes.track(() => eventFailed.run({ id, destination, error: error.slice(0, 500), next: nextAttemptAt, now }));

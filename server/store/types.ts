@@ -89,7 +89,8 @@ export interface Store {
    * (another pass, another instance) skips them until they are marked or the lease runs out.
    */
   claimDueEvents(now: number, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
-  markEventDelivered(id: string, destination: Destination, now: number): Promise<void>;
+  /** `answer`: what the receiver said, when the destination tells (a webhook's status and the start of its body). */
+  markEventDelivered(id: string, destination: Destination, now: number, answer?: string | null): Promise<void>;
   /** A failed attempt: try again at `nextAttemptAt`, or give up when it is null. */
   markEventFailed(
     id: string,

@@ -86,6 +86,8 @@ const gatewayAnswer = {
   gatewayOrderId: 'G1',
   qrPayload: 'https://pay/1',
   qrImageUrl: 'https://qr/1.png',
+  qrLink: null,
+  qrEnterAmount: false,
   expiresAt: 10_000,
 };
 
@@ -122,6 +124,17 @@ export function storeContract(name: string, factory: StoreFactory): void {
       });
       expect(await store.getOrder(inserted.id)).toEqual(pending);
       expect(await store.getOrder('missing')).toBeUndefined();
+    });
+
+    it('keeps the link a phone opens and whether the buyer types the amount', async () => {
+      const order = await store.insertOrder(newOrder());
+      const answer = { ...gatewayAnswer, qrLink: 'alipays://platformapi/startapp?x=1', qrEnterAmount: true };
+      await store.markPending(order.id, answer, 2_000);
+      expect(await store.getOrder(order.id)).toMatchObject({
+        qrLink: 'alipays://platformapi/startapp?x=1',
+        qrEnterAmount: true,
+      });
+      expect((await pendingOrder()).qrEnterAmount).toBe(false);
     });
 
     it('fails only orders still creating', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { openPostgresStore } from '../../server/store/postgres.ts';
 import { startPostgres, type Postgres } from '../support/postgres.ts';
+import { consoleStoreContract } from './console-contract.ts';
 import { storeContract } from './contract.ts';
 
 let server: Postgres;
@@ -17,3 +18,5 @@ storeContract('PostgreSQL', {
   },
   reopen: () => openPostgresStore(url),
 });
+
+consoleStoreContract('PostgreSQL', async () => openPostgresStore(await server.createDatabase()));

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../server/store/sqlite.ts';
+import { consoleStoreContract } from './console-contract.ts';
 import { storeContract } from './contract.ts';
 
 let file = '';
@@ -14,3 +15,7 @@ storeContract('SQLite', {
     return openSqliteStore(file);
   },
 });
+
+consoleStoreContract('SQLite', async () =>
+  openSqliteStore(join(mkdtempSync(join(tmpdir(), 'codepay-store-')), 'codepay.sqlite')),
+);
