@@ -9,7 +9,7 @@ import { CHANNELS, type Channel } from '../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount, MIN_CENTS, MAX_CENTS, type Cents } from '../shared/money.ts';
 import { parsePasswordHash, type PasswordHash } from './admin/password.ts';
 import type { ProxyTrust } from './http/client-address.ts';
-import type { PricePolicy, Product } from './orders/request.ts';
+import { UNSAFE_TEXT, type PricePolicy, type Product } from './orders/request.ts';
 import {
   parseRetrySchedule,
   SANDBOX_DEMO_PRODUCTS,
@@ -86,6 +86,8 @@ export interface Config {
   reconcileIntervalSeconds: number;
   /** Where the buyer lands after paying (the gateway's return_url goes through /api/return). */
   returnUrls: { success: string; failure: string } | null;
+  /** The shop's name on the payment link pages (MERCHANT_NAME); null: they show none. */
+  merchantName: string | null;
   /** Event streams: how many one client address and the process may hold, and for how long (seconds). */
   streams: { perClient: number; total: number; maxAgeSeconds: number };
   /** Seconds a client may take to send a request's headers and body. */
@@ -318,6 +320,18 @@ function returnUrls(env: Env): Config['returnUrls'] {
   return { success, failure: env.RETURN_FAILURE_URL ? httpUrl('RETURN_FAILURE_URL', env.RETURN_FAILURE_URL) : success };
 }
 
+const MERCHANT_NAME_LENGTH = 64;
+
+/** Shown to buyers as it is written (escaped): one line of visible text, not too long for a phone. */
+function merchantName(raw: string | undefined): string | null {
+  const name = raw?.trim();
+  if (!name) return null;
+  if (UNSAFE_TEXT.test(name)) fail('MERCHANT_NAME', 'must be one line of text, without control characters');
+  if ([...name].length > MERCHANT_NAME_LENGTH)
+    fail('MERCHANT_NAME', `must be at most ${MERCHANT_NAME_LENGTH} characters long`);
+  return name;
+}
+
 function gatewayName(raw: string | undefined): GatewayName {
   const name = (raw || 'codepay').trim().toLowerCase();
   if (!GATEWAYS.includes(name as GatewayName)) fail('GATEWAY', `unknown gateway "${raw}" (use ${GATEWAYS.join(', ')})`);
@@ -406,6 +420,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1, 3_600_000),
     reconcileIntervalSeconds: integer(env, 'RECONCILE_INTERVAL', 30, 0, 86_400),
     returnUrls: returnUrls(env),
+    merchantName: merchantName(env.MERCHANT_NAME),
     streams: {
       perClient: integer(env, 'SSE_MAX_PER_CLIENT', 100, 1, 1_000_000),
       total: integer(env, 'SSE_MAX_STREAMS', 10_000, 1, 1_000_000),

@@ -2,6 +2,7 @@
 import { networkInterfaces } from 'node:os';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { SANDBOX_PATH } from './gateway.ts';
+import { productLinks } from './http/links.ts';
 import { writeStdout } from './log.ts';
 import { startSigner } from './signer.ts';
 
@@ -26,6 +27,7 @@ const mode =
     ? `sandbox gateway at ${signer.publicUrl}${SANDBOX_PATH}`
     : `gateway ${new URL(gateway.url).host}`;
 let banner = `\n  codepay-checkout signer: ${signer.publicUrl}/  (${mode})\n`;
+banner += linksHint(signer.publicUrl);
 if (gateway.kind === 'sandbox') {
   // A shop that went live in this mode would give its goods away: say so in words.
   banner +=
@@ -33,6 +35,22 @@ if (gateway.kind === 'sandbox') {
     `  Anyone who can reach ${signer.publicUrl}${SANDBOX_PATH} can mark any order paid without paying.\n` +
     '  Do not sell anything in this mode: set CODEPAY_GATEWAY to sell for real.\n';
   banner += phoneHint(new URL(signer.publicUrl));
+}
+
+/** A few products' payment links, to share in a chat; the admin CLI lists them all. */
+function linksHint(publicUrl: string): string {
+  const SHOWN = 3;
+  const links = productLinks(publicUrl, config.pricePolicy.products);
+  if (links.length === 0) return '';
+  const more = links.length > SHOWN ? `    … ${links.length - SHOWN} more: npm run admin -- links\n` : '';
+  return (
+    '  Payment links:\n' +
+    links
+      .slice(0, SHOWN)
+      .map((link) => `    ${link.url}  (${link.name}, ¥${link.price})\n`)
+      .join('') +
+    more
+  );
 }
 
 /**

@@ -211,6 +211,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     configView: configView(config),
     gatewayTimeoutMs: config.gatewayTimeoutMs,
     returnUrls: config.returnUrls,
+    merchantName: config.merchantName,
     assets: { distDir: join(ROOT, 'dist'), demoDir: join(ROOT, 'widget', 'demo') },
     cors: corsPolicy,
     health: () => ({

@@ -8,8 +8,9 @@ import { formatCents } from '../../shared/money.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { PAYMENT_OUTCOMES, type OrderRecord, type PaymentRecord } from '../model/index.ts';
 import { toOrderView } from '../orders/view.ts';
+import { amountLink, productLinks } from '../http/links.ts';
 import type { OrderFilter, PaymentFilter } from '../store/types.ts';
-import { openAdmin, type Admin } from './admin.ts';
+import { openAdmin, signerUrlOf, type Admin } from './admin.ts';
 import { csv, isoTime, table, type Row } from './format.ts';
 import { setPassword } from './password.ts';
 
@@ -19,6 +20,7 @@ const USAGE = `usage: codepay-checkout <command> [options]
   order     <id> [--json]                 one order with its payments and events
   payments  [--orphan] [--outcome O] [--order ID] [--since DATE] [--until DATE] [--limit N] [--json]
   export    orders|payments [the same filters]    CSV on standard output
+  links     [--json]                      each product's payment link, to share in a chat
   resolve   <id> --accept|--reject        settle an order in review
   resend    <event id>                    send a webhook event again
   reconcile [--hours N]                   ask the gateway about pending and lately expired orders now
@@ -126,9 +128,31 @@ function onlyPositional(positionals: string[], what: string): string {
   return positionals[0];
 }
 
+/** The payment links, from the configuration. */
+function links(config: Admin['config'], values: Values): string {
+  const baseUrl = signerUrlOf(config);
+  const found = productLinks(baseUrl, config.pricePolicy.products);
+  if (values.json) return JSON.stringify(found, null, 2);
+  const lines = [table(found.map(({ id, name, price, url }) => ({ product: id, name, price, link: url })))];
+  const open = config.pricePolicy.openAmount;
+  if (open) {
+    const range = `${formatCents(open.min)} to ${formatCents(open.max)}`;
+    lines.push(
+      '',
+      `open amounts, ${range}: ${amountLink(baseUrl, formatCents(open.min))} (put the amount after price=)`,
+    );
+  }
+  if (config.publicUrl === null) {
+    lines.push('', 'PUBLIC_URL is not set: these use the listening address; set PUBLIC_URL to the one buyers reach.');
+  }
+  return lines.join('\n');
+}
+
 async function run(command: string, positionals: string[], values: Values, admin: Admin): Promise<string> {
   const { store, orders } = admin;
   switch (command) {
+    case 'links':
+      return links(admin.config, values);
     case 'orders': {
       const found = await store.listOrders(orderFilter(values));
       return print(

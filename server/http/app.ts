@@ -12,11 +12,14 @@ import { apiRouter, type ApiDeps } from './api.ts';
 import { assetRouter, type AssetDirs } from './assets.ts';
 import { answerChain } from './chain.ts';
 import { cors, type CorsPolicy } from './cors.ts';
+import { payPageRouter } from './pay-page.ts';
 
 export interface SignerHttpDeps extends ApiDeps {
   log: Logger;
   assets: AssetDirs;
   cors: CorsPolicy;
+  /** MERCHANT_NAME, on the payment link pages; null: none. */
+  merchantName: string | null;
   /** /healthz: `ok` (false: answered 503, e.g. while the store's writes fail) and facts (watchers, streams). */
   health: () => { ok: boolean } & Record<string, unknown>;
   /** Routers served beside the signer's own, through the same chain (the sandbox at /sandbox). */
@@ -49,7 +52,14 @@ export function signerMiddleware(deps: SignerHttpDeps): Middleware {
   });
   const corsOnApi: Middleware = (ctx, next) =>
     CORS_PATH.test(ctx.path) && !NOTIFY_PATH.test(ctx.path) ? allowCors(ctx, next) : next();
-  return withChain(deps.log, [apiRouter(deps), health, assetRouter(deps.assets), ...(deps.mounted ?? [])], [corsOnApi]);
+  const payPages = payPageRouter({
+    pricePolicy: deps.creation.pricePolicy,
+    channels: deps.creation.channels,
+    merchantName: deps.merchantName,
+    basePath: deps.basePath,
+  });
+  const routers = [apiRouter(deps), health, assetRouter(deps.assets), payPages, ...(deps.mounted ?? [])];
+  return withChain(deps.log, routers, [corsOnApi]);
 }
 
 export interface AppOptions {

@@ -89,9 +89,12 @@ const TRADITIONAL: Messages = {
   LOCKED_OUT: '密碼錯誤次數過多，請稍後再試。',
 };
 
-/** The messages for the first language the header names that we speak; undefined for English. */
-function messagesFor(acceptLanguage: string): Messages | undefined {
-  const tags = acceptLanguage
+/** The languages the signer's pages and messages speak. */
+export type PageLocale = 'en' | 'zh-CN' | 'zh-TW';
+
+/** The first language of an Accept-Language header that we speak; English when it names none. */
+export function preferredLocale(acceptLanguage: string | undefined): PageLocale {
+  const tags = (acceptLanguage ?? '')
     .split(',')
     .map((part, index) => {
       const [tag, ...parameters] = part.trim().split(';');
@@ -106,16 +109,18 @@ function messagesFor(acceptLanguage: string): Messages | undefined {
     .filter(({ q }) => q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index);
   for (const { tag } of tags) {
-    if (tag === 'en' || tag.startsWith('en-')) return undefined;
-    if (tag === 'zh' || tag.startsWith('zh-')) return /^zh-(tw|hk|mo|hant)/.test(tag) ? TRADITIONAL : SIMPLIFIED;
+    if (tag === 'en' || tag.startsWith('en-')) return 'en';
+    if (tag === 'zh' || tag.startsWith('zh-')) return /^zh-(tw|hk|mo|hant)/.test(tag) ? 'zh-TW' : 'zh-CN';
   }
-  return undefined;
+  return 'en';
 }
+
+const MESSAGES: Record<PageLocale, Messages | undefined> = { en: undefined, 'zh-CN': SIMPLIFIED, 'zh-TW': TRADITIONAL };
 
 export function localizedMessage(
   code: ServerErrorCode,
   englishMessage: string,
   acceptLanguage: string | undefined,
 ): string {
-  return (acceptLanguage && messagesFor(acceptLanguage)?.[code]) || englishMessage;
+  return MESSAGES[preferredLocale(acceptLanguage)]?.[code] || englishMessage;
 }

@@ -25,9 +25,10 @@ export interface CreateOrderCommand {
 }
 
 const FIELDS = new Set(['price', 'product', 'type', 'param', 'reference']);
-// Control characters and lone surrogates would not survive the gateway's round trip unchanged.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE_TEXT = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Control characters and lone surrogates would not survive the gateway's round trip unchanged. */
+export const UNSAFE_TEXT =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function optionalText(
   body: Record<string, unknown>,

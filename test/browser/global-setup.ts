@@ -16,11 +16,15 @@ const env = {
     notebook: { name: 'Notebook', price: '39.00' },
   }),
   GATEWAY_TIMEOUT_MS: '1500',
+  // On the payment link pages (test/browser/links.test.ts).
+  MERCHANT_NAME: '山间茶铺 Mountain Tea',
 };
 
 declare module 'vitest' {
   export interface ProvidedContext {
     signerUrl: string;
+    /** The main signer's DATA_DIR, for the admin CLI. */
+    signerDataDir: string;
     /** A signer whose orders live 3 s (ORDER_TTL), for expiry. */
     shortSignerUrl: string;
     /** A signer whose gateway is a remote one (not sandbox mode). */
@@ -39,6 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   stacks.push(short);
   const remote = await startStackOnGateway(env);
   project.provide('signerUrl', main.url);
+  project.provide('signerDataDir', main.dataDir);
   project.provide('shortSignerUrl', short.url);
   project.provide('gatewaySignerUrl', remote.stack.url);
   return async () => {

@@ -71,6 +71,12 @@ it('serves the widget it built', async () => {
   expect(body).toContain('codepay-checkout');
 });
 
+it('serves a payment link page, with what it needs at run time kept by the prune', async () => {
+  const response = await fetch(`${url}/pay/tea`);
+  expect(response.status).toBe(200);
+  expect(await response.text()).toContain('<codepay-checkout product="tea"');
+});
+
 it('runs the admin CLI from the build', async () => {
   const { stdout } = await run(process.execPath, ['bin/codepay-checkout.js', 'orders', '--json'], {
     cwd: app,
