@@ -4,10 +4,9 @@
  * a browser context of its own: its own cookies, language and colour scheme) driven by Playwright,
  * since the console runs on the signer's origin, not on the test page's.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
 import type {} from '@vitest/browser-playwright';
 import type { BrowserCommand } from 'vitest/node';
@@ -16,12 +15,11 @@ import { formatCents } from '../../shared/money.ts';
 import { createOrder, eventually, payAtSandbox, postJson } from '../support/http.ts';
 import type { Receiver } from '../support/receiver.ts';
 import type { Stack } from '../support/stack.ts';
+import { axeScript } from './link-commands.ts';
 
 export const CONSOLE_PASSWORD = 'console-test-password';
 /** Where the screenshots go (outside the repository: they are looked at, not kept). */
 export const SHOTS_DIR = join(tmpdir(), 'codepay-console-shots');
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 interface ConsoleStack {
   stack: Stack;
@@ -255,7 +253,7 @@ const tabFetch: BrowserCommand<
 /** axe-core run in the tab (evaluated through the DevTools protocol, so the page's CSP stays as it is). */
 const tabAxe: BrowserCommand<[id: number]> = async (_context, id) => {
   const { page } = tabOf(id);
-  await page.evaluate(AXE_SOURCE);
+  await page.evaluate(axeScript());
   return page.evaluate(async () => {
     // @ts-expect-error: axe is the global the script above defined
     const results = await window.axe.run(document, { resultTypes: ['violations'] });

@@ -205,6 +205,24 @@ test('live: a row turns paid the moment it is paid, without a reload', async () 
   await c.tabClose(tab);
 });
 
+test("a product's payment link, paid with the sandbox's desktop action, turns paid in the console", async () => {
+  const tab = await signedIn();
+  await c.tabGoto(tab, `${admin}#/orders`);
+  await c.tabWait(tab, 'console-orders table[data-orders]');
+  const buyer = await c.tabOpen(`${url}/pay/notebook`);
+  await c.tabClick(buyer, 'codepay-checkout [part~=pay-button]');
+  await c.tabClick(buyer, 'codepay-checkout [part~=sandbox-pay-button]');
+  await c.tabWait(buyer, 'codepay-checkout[status=paid]');
+  const paidNotebooks = async () =>
+    (await c.storedOrders(url)).filter((order) => order.status === 'paid' && order.price === '39.00');
+  await poll(async () => (await paidNotebooks()).length).toBe(1);
+  // The console's table, open all along, got the new order and its payment live.
+  const [order] = await paidNotebooks();
+  await c.tabWait(tab, `console-orders tr[data-id="${order!.id}"][data-status=paid]`);
+  await c.tabClose(buyer);
+  await c.tabClose(tab);
+});
+
 test('filters narrow the table, and the CSV export holds exactly the rows of the table', async () => {
   const tab = await signedIn();
   await c.tabGoto(tab, `${admin}#/orders`);

@@ -49,7 +49,9 @@ export function takingsChart(locale: Locale, days: DaySum[]): TemplateResult {
       }
     </svg>
     <figcaption>
-      <span id="chart-title">${t(locale, 'perDay')}${locale === 'en' ? ':' : '：'}</span>${' '}<span id="chart-summary">${summary}</span>
+      <span id="chart-title">${t(locale, 'perDay')}${locale === 'en' ? ':' : '：'}</span>${' '}<span id="chart-summary"
+        >${summary}</span
+      >
     </figcaption>
     <details>
       <summary>${t(locale, 'showTable')}</summary>

@@ -93,7 +93,11 @@ const TABLE = {
   previous: ['Previous', '上一页', '上一頁'],
   next: ['Next', '下一页', '下一頁'],
   pagination: ['Pages', '分页', '分頁'],
-  live: ['Live: rows update as orders are paid.', '实时：订单支付后自动更新。', '即時：訂單付款後自動更新。'],
+  live: [
+    'Live: new orders and payments show as they happen.',
+    '实时：新订单和付款会自动显示。',
+    '即時：新訂單與付款會自動顯示。',
+  ],
   late: ['late', '逾期支付', '逾期付款'],
   // One order
   back: ['All orders', '全部订单', '全部訂單'],

@@ -1,7 +1,7 @@
 /**
  * The orders table: filters kept in the page's address (#/orders?status=paid&page=2, so a view can
  * be bookmarked and the back button works), pagination, the CSV of the same filter, and live rows:
- * the admin stream's status changes patch the rows shown.
+ * the admin stream's changes patch the rows shown, and new orders join an unfiltered first page.
  */
 import { css, html, type PropertyValues } from 'lit';
 import { CHANNELS } from '../../../shared/api.ts';
@@ -62,11 +62,19 @@ class OrdersPage extends Page<OrderPage> {
     if (changed.has('query') && changed.get('query') !== undefined) void this.reload();
   }
 
-  /** A status change from the stream: the row shown takes it (new orders wait for a reload). */
+  /**
+   * A change from the stream: the row shown takes it; a new order is put on top of the first page
+   * when no filter is set (with one, which rows match is the signer's to say: the next load shows it).
+   */
   #patch(row: AdminOrderRow): void {
-    if (!this.data?.orders.some((order) => order.id === row.id)) return;
-    const orders = this.data.orders.map((order) => (order.id === row.id ? row : order));
-    this.data = { ...this.data, orders };
+    if (!this.data) return;
+    const shown = this.data.orders.some((order) => order.id === row.id);
+    if (shown) {
+      this.data = { ...this.data, orders: this.data.orders.map((order) => (order.id === row.id ? row : order)) };
+    } else if (this.data.page === 1 && !FILTERS.some((name) => this.query[name])) {
+      const orders = [row, ...this.data.orders].slice(0, this.data.pageSize);
+      this.data = { ...this.data, orders, total: this.data.total + 1 };
+    }
   }
 
   #apply(event: SubmitEvent): void {
@@ -74,7 +82,10 @@ class OrdersPage extends Page<OrderPage> {
     const form = new FormData(event.target as HTMLFormElement);
     const query: OrderQuery = {};
     for (const name of FILTERS) query[name] = String(form.get(name) ?? '').trim();
-    location.hash = ordersHash(query);
+    const hash = ordersHash(query);
+    // The same filters again: no new address, so load the table anew here (new orders show).
+    if (location.hash === hash) void this.reload();
+    else location.hash = hash;
   }
 
   protected override renderData(data: OrderPage) {
