@@ -164,14 +164,18 @@ test("a webhook re-sent from an order's page reaches the receiver again", async 
   const sent = async () =>
     (await c.webhooksReceived(url)).filter((hook) => hook.orderId === paid.id && hook.type === 'order.paid');
   await poll(async () => (await sent()).length).toBe(1);
+  const [first] = await sent();
   const tab = await signedIn();
   await c.tabGoto(tab, `${admin}#/orders/${paid.id}`);
   await c.tabWait(tab, 'console-order [data-action=resend]');
+  // The receiver's answer to the first delivery, as the signer recorded it.
+  const [answer] = await c.tabTexts(tab, `console-order tr[data-event="${first!.id}"] td:nth-child(5)`);
+  expect(answer).toMatch(/^HTTP 200\b/);
   await c.tabClick(tab, 'console-order [data-action=resend]');
   await confirmDialog(tab);
   await poll(() => c.tabTexts(tab, 'console-order [data-notice]')).toEqual(['Queued to be sent again.']);
   await poll(async () => (await sent()).length).toBe(2);
-  const [first, again] = await sent();
+  const [, again] = await sent();
   expect(again!.id).toBe(first!.id);
   await c.tabClose(tab);
 });

@@ -37,11 +37,11 @@ class HealthPage extends Page<Health> {
           <dd data-health="gateway">
             <span class="badge ${gateway.reachable ? 'ok' : 'failed'}"
               >${this.tr(gateway.reachable ? 'reachable' : 'unreachable')}</span
-            >
-            ${gateway.provider} (${gateway.kind})
+            >${' '} ${gateway.provider} (${gateway.kind})
             ${gateway.latencyMs != null ? this.tr('latency', { n: gateway.latencyMs }) : ''}
-            ${gateway.error ? html`<span class="error">${gateway.error}</span>` : ''}
-            <br /><span class="muted">${this.tr('checked')}: ${time(gateway.checkedAt)}</span>
+            ${gateway.error ? html`<span class="error">${gateway.error}</span>` : ''} <br /><span class="muted"
+              >${this.tr('checked')}: ${time(gateway.checkedAt)}</span
+            >
           </dd>
           <dt>${this.tr('mode')}</dt>
           <dd>${this.tr(health.sandbox ? 'sandbox' : 'live_')}</dd>

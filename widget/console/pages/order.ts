@@ -83,8 +83,7 @@ class OrderPage extends Page<OrderDetail> {
           <dd>
             <span class="badge ${order.status}" data-status=${order.status}
               >${statusName(this.locale, order.status)}</span
-            >
-            ${order.late ? html`<span class="muted">${this.tr('late')}</span>` : ''}
+            >${' '} ${order.late ? html`<span class="muted">${this.tr('late')}</span>` : ''}
             ${order.errorCode ? html`<code>${order.errorCode}</code>` : ''}
           </dd>
           <dt>${this.tr('price')}</dt>

@@ -173,7 +173,7 @@ class OrdersPage extends Page<OrderPage> {
     return html`<tr data-id=${order.id} data-status=${order.status}>
       <td><a class="mono" href="#/orders/${encodeURIComponent(order.id)}">${order.id}</a></td>
       <td>
-        <span class="badge ${order.status}">${statusName(this.locale, order.status)}</span>
+        <span class="badge ${order.status}">${statusName(this.locale, order.status)}</span>${' '}
         ${order.late ? html`<span class="muted">${this.tr('late')}</span>` : ''}
       </td>
       <td class="num">${money(order.price)}</td>

@@ -97,7 +97,7 @@ class OverviewPage extends Page<Overview> {
             (status) =>
               html`<li>
                 <a href="#/orders?status=${status}" data-status=${status}
-                  ><span class="badge ${status}">${statusName(this.locale, status)}</span>
+                  ><span class="badge ${status}">${statusName(this.locale, status)}</span>${' '}
                   <strong>${data.byStatus[status] ?? 0}</strong></a
                 >
               </li>`,
