@@ -188,7 +188,7 @@ async function assemble(config: Config, options: SignerOptions, selfUrl: string)
     consoleDir: join(ROOT, 'dist', 'console'),
     products: configView(config).products,
     openAmount: configView(config).openAmount,
-    merchantName: null,
+    merchantName: config.merchantName,
     health: consoleHealth(config),
     kickOutbox: () => dispatcher.kick(),
     // Refunds: wired when the order service can give money back (the refunds branch).

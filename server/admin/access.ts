@@ -103,6 +103,9 @@ export function registerSessionRoutes(router: Router, deps: AccessDeps): void {
       throw new ApiError('WRONG_PASSWORD', 'That is not the console’s password.');
     }
     deps.lockout.succeeded(client);
+    // A new sign-in from this browser ends the session its old cookie named.
+    const previous = cookieOf(ctx);
+    if (previous) deps.sessions.close(previous);
     const { token, session } = deps.sessions.open(`admin@${client}`);
     ctx.state.session = session;
     await deps.record(ctx, 'signin', 'ok', 'signed in');

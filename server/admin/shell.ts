@@ -44,6 +44,8 @@ const OFF_PAGE = `<!doctype html>
 <p>It writes ADMIN_PASSWORD_HASH (a scrypt hash, never the password) to .env.</p>
 <h1 lang="zh-CN">管理后台未开启</h1>
 <p lang="zh-CN">在签名服务器上运行 <code>npm run admin -- password</code> 设置密码（.env 中只保存其 scrypt 哈希），然后重启服务。</p>
+<h1 lang="zh-TW">管理後台未開啟</h1>
+<p lang="zh-TW">在簽名伺服器上執行 <code>npm run admin -- password</code> 設定密碼（.env 中只保存其 scrypt 雜湊），然後重新啟動服務。</p>
 </main></body></html>
 `;
 

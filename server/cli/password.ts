@@ -10,32 +10,44 @@ import { hashPassword } from '../admin/password.ts';
 export const MIN_PASSWORD_LENGTH = 10;
 const SETTING = 'ADMIN_PASSWORD_HASH';
 
-/** One line typed on the terminal, not echoed. */
-function askHidden(prompt: string, write: (text: string) => void): Promise<string> {
+/** What was typed past the end of the last answer (pasted lines come in one chunk), for the next question. */
+let typedAhead = '';
+
+/** One line typed on the terminal, not echoed; undefined when the user cancels (Ctrl-C). */
+function askHidden(prompt: string, write: (text: string) => void): Promise<string | undefined> {
   const input = process.stdin;
-  return new Promise((done, fail) => {
+  return new Promise((done) => {
     let typed = '';
     write(prompt);
-    input.setRawMode(true);
-    input.resume();
-    input.setEncoding('utf8');
-    const finish = (error?: Error) => {
+    const finish = (answer: string | undefined, rest: string) => {
+      typedAhead = rest;
       input.setRawMode(false);
       input.pause();
       input.off('data', onData);
       write('\n');
-      if (error) fail(error);
-      else done(typed);
+      done(answer);
     };
     const onData = (chunk: string) => {
-      for (const char of chunk) {
-        if (char === '\r' || char === '\n') return finish();
-        if (char === '\u0003') return finish(new Error('cancelled'));
+      const chars = [...chunk];
+      for (const [index, char] of chars.entries()) {
+        if (char === '\r' || char === '\n')
+          return finish(
+            typed,
+            chars
+              .slice(index + 1)
+              .join('')
+              .replace(/^\n/, ''),
+          );
+        if (char === '\u0003') return finish(undefined, '');
         if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
         else if (char >= ' ') typed += char;
       }
     };
+    input.setRawMode(true);
+    input.setEncoding('utf8');
     input.on('data', onData);
+    input.resume();
+    if (typedAhead) onData(typedAhead);
   });
 }
 
@@ -70,11 +82,17 @@ export async function setPassword(
   const write = (text: string) => process.stderr.write(text);
   let password: string;
   if (process.stdin.isTTY) {
-    password = await askHidden('New console password: ', write);
-    if ((await askHidden('Once more: ', write)) !== password) {
+    const first = await askHidden('New console password: ', write);
+    const again = first === undefined ? undefined : await askHidden('Once more: ', write);
+    if (first === undefined || again === undefined) {
+      err('codepay-checkout: cancelled; nothing was changed');
+      return 130;
+    }
+    if (again !== first) {
       err('codepay-checkout: the two passwords differ; nothing was changed');
       return 1;
     }
+    password = first;
   } else password = await firstLineOfStdin();
   if (password.length < MIN_PASSWORD_LENGTH) {
     err(`codepay-checkout: the password must be at least ${MIN_PASSWORD_LENGTH} characters; nothing was changed`);

@@ -128,6 +128,15 @@ describe('sign-out', () => {
     expect((await client.get('session')).status).toBe(401);
   });
 
+  it('a new sign-in from the same browser ends its old session', async () => {
+    const client = await consoleClient(stack.url);
+    const again = await signIn(stack.url, ADMIN_PASSWORD, { cookie: client.cookie });
+    expect(again.status).toBe(200);
+    expect((await client.get('session')).status).toBe(401);
+    const fresh = again.headers.get('set-cookie')!.split(';')[0];
+    expect((await requestJson(`${stack.url}/admin/api/session`, { headers: { cookie: fresh } })).status).toBe(200);
+  });
+
   it('needs the CSRF token too', async () => {
     const client = await consoleClient(stack.url);
     expect((await client.send('DELETE', 'session', undefined, { 'x-csrf-token': 'nope' })).status).toBe(403);

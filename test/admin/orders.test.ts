@@ -38,6 +38,7 @@ beforeAll(async () => {
       MERCHANT_WEBHOOK_SECRET: 'whsec-console-0123456789abcdef',
       API_SECRET,
       RECONCILE_INTERVAL: '0',
+      MERCHANT_NAME: '小店 Tea House',
       // A failed delivery is tried again a second later: long enough to see it failed.
       WEBHOOK_RETRY_BASE_MS: '1000',
     },
@@ -341,6 +342,7 @@ describe('products', () => {
   it('lists each product with its payment link and a QR code of it', async () => {
     const answer = await admin.get('products');
     expect(answer.status).toBe(200);
+    expect(answer.body.merchantName).toBe('小店 Tea House');
     const [first] = answer.body.products;
     expect(first.link).toBe(`${stack.url}/pay/${first.id}`);
     const qr = await admin.text(first.qr.replace(/^api\//, ''));

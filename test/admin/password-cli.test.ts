@@ -2,7 +2,7 @@
  * `npm run admin -- password` as a merchant runs it: the password on standard input, the hash in
  * .env (0600), and a signer started from that .env lets the password in.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,59 @@ function password(cwd: string, input: string): Promise<{ code: number; stdout: s
   });
 }
 
+/**
+ * Runs the CLI on a terminal of its own (util-linux `script` gives it a pseudo-terminal) and types
+ * each answer once its prompt is shown; answers all the terminal showed.
+ */
+function passwordOnTerminal(
+  cwd: string,
+  answers: string[],
+  { pasted = false } = {},
+): Promise<{ code: number; shown: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-qec', `${process.execPath} ${CLI} password`, '/dev/null'], { cwd });
+    let shown = '';
+    let prompts = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      shown += chunk.toString('utf8');
+      const seen = (shown.match(/password: |Once more: /g) ?? []).length;
+      // Pasted: every answer at the first prompt, in one piece.
+      if (pasted && seen > 0 && prompts === 0) child.stdin.write(answers.map((answer) => `${answer}\r`).join(''));
+      if (pasted) prompts = answers.length;
+      while (prompts < seen && prompts < answers.length) child.stdin.write(`${answers[prompts++]}\r`);
+    });
+    child.on('close', (code) => resolve({ code: code ?? -1, shown }));
+  });
+}
+
 describe('npm run admin -- password', () => {
+  it('asks twice on a terminal without showing what is typed', async () => {
+    const cwd = folder();
+    const run = await passwordOnTerminal(cwd, [PASSWORD, PASSWORD]);
+    expect(run.code).toBe(0);
+    expect(run.shown).toContain('New console password: ');
+    expect(run.shown).toContain('Once more: ');
+    expect(run.shown).toContain('ADMIN_PASSWORD_HASH written');
+    expect(run.shown).not.toContain(PASSWORD);
+    expect(readFileSync(join(cwd, '.env'), 'utf8')).toMatch(/^ADMIN_PASSWORD_HASH='scrypt\$/);
+  });
+
+  it('takes both answers pasted at the first prompt', async () => {
+    const cwd = folder();
+    const run = await passwordOnTerminal(cwd, [PASSWORD, PASSWORD], { pasted: true });
+    expect(run.code).toBe(0);
+    expect(run.shown).not.toContain(PASSWORD);
+    expect(readFileSync(join(cwd, '.env'), 'utf8')).toMatch(/^ADMIN_PASSWORD_HASH='scrypt\$/);
+  });
+
+  it('changes nothing when the two typed on a terminal differ', async () => {
+    const cwd = folder();
+    const run = await passwordOnTerminal(cwd, [PASSWORD, `${PASSWORD}!`]);
+    expect(run.code).toBe(1);
+    expect(run.shown).toContain('the two passwords differ');
+    expect(() => statSync(join(cwd, '.env'))).toThrow();
+  });
+
   it('writes only the scrypt hash to .env, mode 0600, and says so without the password', async () => {
     const cwd = folder();
     const run = await password(cwd, `${PASSWORD}\n`);
