@@ -267,6 +267,7 @@ test('the products page shows each link and its QR code, drawn on the page', asy
   await c.tabGoto(tab, `${admin}#/products`);
   await c.tabWait(tab, 'console-products [data-product=tea] svg.qr path');
   expect(await c.tabTexts(tab, 'console-products [data-link]')).toEqual([`${url}/pay/tea`, `${url}/pay/notebook`]);
+  expect(await c.tabTexts(tab, 'console-products [data-product=tea] p:first-of-type')).toEqual(['¥9.90 · Tea House']);
   expect(await c.tabQrCodes(tab, 'console-products svg.qr')).toEqual([`${url}/pay/tea`, `${url}/pay/notebook`]);
   expect(await c.tabAttributes(tab, 'console-products svg.qr', 'aria-label')).toEqual([
     'QR code of the link to Green tea',
