@@ -5,13 +5,12 @@
  * QR code, and whoever opens it later must not read signed payment fields there.
  */
 import type { Context } from 'koa';
-import { PNG } from 'pngjs';
 import type Router from '@koa/router';
 import { formatCents } from '../../shared/money.ts';
 import { signedQuery } from '../codepay/protocol.ts';
-import { notifyFields } from './notifier.ts';
+import { notifyFields } from './codepay-notify.ts';
 import { payPage } from './pages.ts';
-import { qrPng } from './qr-png.ts';
+import { qrImage } from './qr-png.ts';
 import { payUrl, sandboxUrl, type Runtime } from './runtime.ts';
 import type { Order, Payment } from './state.ts';
 
@@ -47,23 +46,12 @@ function paymentView(payment: Payment, duplicate: boolean, returnTo: string) {
   };
 }
 
-const PNG_SIDE = 200;
-
-/** A white square: a valid PNG with no code in it. */
-function blankPng(side: number): Buffer {
-  const png = new PNG({ width: side, height: side });
-  png.data.fill(255);
-  return PNG.sync.write(png);
-}
-
-async function qrImage(ctx: Context, runtime: Runtime): Promise<void> {
+async function serveQr(ctx: Context, runtime: Runtime): Promise<void> {
   const order = findOrder(ctx, runtime);
   if (!order) return;
   ctx.type = 'image/png';
   ctx.set('cache-control', 'no-store');
-  ctx.body = runtime.faults.for(order.payId).unreadableQr
-    ? blankPng(PNG_SIDE)
-    : qrPng(payUrl(sandboxUrl(ctx, runtime), order.orderId), { margin: 2, scale: 6 });
+  ctx.body = qrImage(payUrl(sandboxUrl(ctx, runtime), order.orderId), runtime.faults.for(order.payId).unreadableQr);
 }
 
 function showPage(ctx: Context, runtime: Runtime): void {
@@ -96,7 +84,7 @@ function pay(ctx: Context, runtime: Runtime): void {
 }
 
 export function registerCashierRoutes(router: Router, runtime: Runtime): void {
-  router.get('/qr/:orderId.png', (ctx) => qrImage(ctx, runtime));
+  router.get('/qr/:orderId.png', (ctx) => serveQr(ctx, runtime));
   router.get('/pay/:orderId', (ctx) => showPage(ctx, runtime));
   router.post('/pay/:orderId', (ctx) => pay(ctx, runtime));
 }

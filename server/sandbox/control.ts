@@ -1,30 +1,27 @@
 /**
- * `_control/*`: what tests and developers use to look inside the sandbox and switch faults.
+ * `_control/*`, for every sandbox: what tests and developers use to look inside it and switch faults.
  * JSON in and out; never the merchant key. Served to this machine only (see refusalOf): the
  * listings hold every order id, and a switch or a reset reaches every buyer.
  */
 import type { Context } from 'koa';
 import type Router from '@koa/router';
-import { formatCents } from '../../shared/money.ts';
-import { parseFaultRequest } from './faults.ts';
-import type { Runtime } from './runtime.ts';
-import type { Order, Payment } from './state.ts';
+import { readText } from './body.ts';
+import { parseFaultRequest, type FaultDialect, type FaultTable } from './faults.ts';
 
 const MAX_BODY = 64 * 1024;
 
-async function readJson(ctx: Context): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) {
-      // The rest of the body stays unread: the connection cannot carry another request.
-      ctx.set('Connection', 'close');
-      ctx.throw(413, 'body too large');
-    }
-    chunks.push(chunk);
+/** A control body read by `parse`; its TypeError (a bad field) is the client's 400. */
+export function readOrRefuse<T>(ctx: Context, body: unknown, parse: (body: unknown) => T): T {
+  try {
+    return parse(body);
+  } catch (error) {
+    if (error instanceof TypeError) ctx.throw(400, error.message);
+    throw error;
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+}
+
+export async function readJson(ctx: Context): Promise<unknown> {
+  const text = await readText(ctx, MAX_BODY);
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
@@ -33,14 +30,37 @@ async function readJson(ctx: Context): Promise<unknown> {
   }
 }
 
-/** Lists filter on any of `order_id`, `pay_id`, `pay_no` given in the query. */
-function matches(ctx: Context, record: { orderId: string; payId: string; payNo?: string }): boolean {
-  const { order_id: orderId, pay_id: payId, pay_no: payNo } = ctx.query;
-  return (
-    (orderId === undefined || record.orderId === orderId) &&
-    (payId === undefined || record.payId === payId) &&
-    (payNo === undefined || record.payNo === payNo)
-  );
+/** Query names a listing filters on, each with the record field it compares. */
+export type Filters = Record<string, string>;
+
+function matcher(ctx: Context, filters: Filters): (record: object) => boolean {
+  const wanted = Object.entries(filters).flatMap(([query, field]) => {
+    const value = ctx.query[query];
+    return value === undefined ? [] : [[field, value] as const];
+  });
+  return (record) => wanted.every(([field, value]) => (record as Record<string, unknown>)[field] === value);
+}
+
+/** A listing: its records, filtered, then shown. */
+export type Listing = (keep: (record: object) => boolean) => unknown[];
+
+export function listing<R extends object>(records: () => R[], view: (record: R) => unknown): Listing {
+  return (keep) => records().filter(keep).map(view);
+}
+
+/** What a sandbox shows and switches under `_control`. */
+export interface ControlSpec {
+  faults: FaultTable;
+  dialect: FaultDialect;
+  /** `orders`, `payments`, …: each served at `_control/<name>`. */
+  listings: Record<string, Listing>;
+  /** The notify attempts, as the notifier records them. */
+  attempts(keep: (record: object) => boolean): unknown[];
+  filters: Filters;
+  /** `reset`: switches other than the faults back to their defaults. */
+  resetSwitches?(): void;
+  /** `reset` with `{"state": true}`: forgets orders, payments and attempts, stops pending notifies. */
+  forgetState(): Promise<void>;
 }
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses (a dual-stack socket's peers). */
@@ -80,41 +100,8 @@ function refusalOf(ctx: Context): { status: number; error: string } | undefined 
   return undefined;
 }
 
-function orderView(order: Order, runtime: Runtime) {
-  const payment = runtime.state.paymentOf(order.orderId);
-  return {
-    order_id: order.orderId,
-    pay_id: order.payId,
-    type: order.type,
-    price: formatCents(order.price),
-    money: formatCents(order.money),
-    param: order.param,
-    notify_url: order.notifyUrl,
-    return_url: order.returnUrl,
-    serverTime: order.serverTime,
-    endTime: order.endTime,
-    status: payment ? 'paid' : runtime.state.isExpired(order) ? 'expired' : 'pending',
-    pay_no: payment?.payNo ?? null,
-  };
-}
-
-function paymentView(payment: Payment, runtime: Runtime) {
-  return {
-    pay_no: payment.payNo,
-    order_id: payment.orderId,
-    pay_id: payment.payId,
-    type: payment.type,
-    price: formatCents(payment.price),
-    money: formatCents(payment.money),
-    param: payment.param,
-    pay_time: payment.payTime,
-    late: payment.late,
-    notify_url: payment.notifyUrl,
-    notify: runtime.notifier.state(payment.payNo),
-  };
-}
-
-export function registerControlRoutes(router: Router, runtime: Runtime): void {
+/** Every `_control` route of the router, guarded by refusalOf, with JSON errors. */
+export function registerControlRoutes(router: Router, spec: ControlSpec): void {
   router.use('/_control', async (ctx, next) => {
     const refusal = refusalOf(ctx);
     if (refusal) {
@@ -130,40 +117,28 @@ export function registerControlRoutes(router: Router, runtime: Runtime): void {
       ctx.body = { error: error instanceof Error ? error.message : String(error) };
     }
   });
-  router.get('/_control/orders', (ctx) => {
-    ctx.body = runtime.state
-      .listOrders()
-      .filter((order) => matches(ctx, order))
-      .map((order) => orderView(order, runtime));
-  });
-  router.get('/_control/payments', (ctx) => {
-    ctx.body = runtime.state
-      .listPayments()
-      .filter((payment) => matches(ctx, payment))
-      .map((payment) => paymentView(payment, runtime));
-  });
+  for (const [name, list] of Object.entries(spec.listings)) {
+    router.get(`/_control/${name}`, (ctx) => {
+      ctx.body = list(matcher(ctx, spec.filters));
+    });
+  }
   router.get('/_control/attempts', (ctx) => {
-    ctx.body = runtime.notifier.list((attempt) => matches(ctx, attempt));
+    ctx.body = spec.attempts(matcher(ctx, spec.filters));
   });
   router.get('/_control/faults', (ctx) => {
-    ctx.body = runtime.faults.view();
+    ctx.body = spec.faults.view();
   });
   router.post('/_control/faults', async (ctx) => {
-    try {
-      runtime.faults.set(parseFaultRequest(await readJson(ctx)));
-    } catch (error) {
-      if (error instanceof TypeError) ctx.throw(400, error.message);
-      throw error;
-    }
-    ctx.body = runtime.faults.view();
+    spec.faults.set(readOrRefuse(ctx, await readJson(ctx), (body) => parseFaultRequest(body, spec.dialect)));
+    ctx.body = spec.faults.view();
   });
   // `{"state": true}` also forgets orders, payments and attempts, and stops pending notifies.
   router.post('/_control/reset', async (ctx) => {
     const body = await readJson(ctx);
-    runtime.faults.clear();
+    spec.faults.clear();
+    spec.resetSwitches?.();
     if (typeof body === 'object' && body !== null && (body as { state?: unknown }).state === true) {
-      await runtime.notifier.clear();
-      runtime.state.clear();
+      await spec.forgetState();
     }
     ctx.body = { reset: true };
   });

@@ -5,24 +5,18 @@
  * query string and gives a reply, so the same code answers over HTTP and in-process.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Context } from 'koa';
 import type Router from '@koa/router';
 import { isChannel, type Channel } from '../../shared/api.ts';
 import { formatCents, inGatewayRange, parseAmount } from '../../shared/money.ts';
 import { fieldWithSeparator, md5Hex, type Params } from '../codepay/protocol.ts';
 import { parseQuery, verifyIn, type Charset } from './charset.ts';
 import { cashierPage } from './pages.ts';
-import { payUrl, qrcodeUrl, sandboxUrl, sleep, type Runtime } from './runtime.ts';
+import { sendReply, type GatewayReply } from './reply.ts';
+import { playCreateFault } from './play-fault.ts';
+import { payUrl, qrcodeUrl, sandboxUrl, type Runtime } from './runtime.ts';
 import type { Order } from './state.ts';
 
 type Answer = Record<string, unknown>;
-
-/** What the gateway answers: HTTP status, content type and body. */
-export interface GatewayReply {
-  status: number;
-  type: string;
-  body: string;
-}
 
 const DEFAULT_OUT_TIME = 360;
 const MAX_PAY_ID = 100;
@@ -105,42 +99,11 @@ function orderAnswer(base: string, runtime: Runtime, order: Order): Answer {
   };
 }
 
-/**
- * Plays a creat_order fault: its reply, `null` for 'hang' (no answer at all, once the caller gave
- * up), or undefined when the order goes on as usual.
- */
-async function playFault(
-  runtime: Runtime,
-  payId: string,
-  caller: AbortSignal,
-): Promise<GatewayReply | null | undefined> {
-  const faults = runtime.faults.for(payId);
-  if (faults.slowMs) await sleep(faults.slowMs, runtime.closing);
-  switch (faults.createOrder) {
-    case 'fail':
-      return answer(failure(-1, 'creat fail'), undefined);
-    case 'bad-params':
-      return answer(failure(-2, 'undefined'), undefined);
-    case 'http-500':
-      return { status: 500, type: 'text/html', body: '<html><body><h1>500 Internal Server Error</h1></body></html>' };
-    case 'garbage':
-      return {
-        status: 200,
-        type: 'text/html',
-        body: '<html><body>Warning: mysql_connect(): Too many connections</body></html>',
-      };
-    case 'hang':
-      // No answer: wait until the caller gives up or the sandbox closes.
-      await new Promise((resolve) => {
-        const gone = AbortSignal.any([caller, runtime.closing]);
-        if (gone.aborted) resolve(undefined);
-        else gone.addEventListener('abort', resolve, { once: true });
-      });
-      return null;
-    default:
-      return undefined;
-  }
-}
+/** creat_order's own refusals among the create faults. */
+const REFUSALS = {
+  fail: answer(failure(-1, 'creat fail'), undefined),
+  'bad-params': answer(failure(-2, 'undefined'), undefined),
+};
 
 /**
  * `creat_order` with its query string, the sandbox's own URL as the caller reached it (`base`), and
@@ -157,7 +120,7 @@ export async function creatOrder(
   const { params, charset } = parsed;
   const call = params.page === '3' ? params.call || 'callback' : undefined;
   if (call !== undefined && !CALLBACK_NAME.test(call)) return answer(failure(-2, 'call error'), undefined);
-  const fault = await playFault(runtime, params.pay_id ?? '', caller);
+  const fault = await playCreateFault(runtime.faults.for(params.pay_id ?? ''), REFUSALS, caller, runtime.closing);
   if (fault !== undefined) return fault;
   if (params.id !== runtime.merchantId) return answer(failure(-2, 'undefined'), call);
   // Signed back in the notify and the return link, whose sign could not tell it from a separator.
@@ -234,21 +197,15 @@ export function isPaid(query: string, runtime: Runtime): GatewayReply {
   );
 }
 
-function send(ctx: Context, reply: GatewayReply): void {
-  ctx.status = reply.status;
-  ctx.type = reply.type;
-  ctx.body = reply.body;
-}
-
 export function registerGatewayRoutes(router: Router, runtime: Runtime): void {
   // Non-strict routing: `/creat_order/` (the documented path) and `/creat_order` both match.
   router.get('/creat_order', async (ctx) => {
     const caller = new AbortController();
     ctx.res.once('close', () => caller.abort());
     const reply = await creatOrder(ctx.querystring, sandboxUrl(ctx, runtime), runtime, caller.signal);
-    if (reply) return send(ctx, reply);
+    if (reply) return sendReply(ctx, reply);
     ctx.respond = false;
     ctx.req.socket.destroy();
   });
-  router.get('/ispay', (ctx) => send(ctx, isPaid(ctx.querystring, runtime)));
+  router.get('/ispay', (ctx) => sendReply(ctx, isPaid(ctx.querystring, runtime)));
 }

@@ -12,7 +12,7 @@ import { payUrl, type Runtime } from './runtime.ts';
 const QR_IMAGE = /^\/qr\/([^/]+)\.png$/;
 
 /** Rejects with the signal's reason (a TimeoutError) if it aborts before the work is done. */
-function before<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function before<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
     const giveUp = () => reject(signal.reason);
     signal.addEventListener('abort', giveUp, { once: true });

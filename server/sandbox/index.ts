@@ -5,21 +5,23 @@
  */
 import Router from '@koa/router';
 import { registerCashierRoutes } from './cashier.ts';
-import { registerControlRoutes } from './control.ts';
+import { registerCodePayControl } from './codepay-control.ts';
+import { codepayNotify, DEFAULT_RETRY_SCHEDULE } from './codepay-notify.ts';
 import { FaultTable } from './faults.ts';
 import { registerGatewayRoutes } from './gateway.ts';
 import { inProcessTransport } from './in-process.ts';
 import type { GatewayTransport } from '../providers/transport.ts';
-import { DEFAULT_RETRY_SCHEDULE, Notifier } from './notifier.ts';
+import { Notifier } from './notifier.ts';
 import type { SandboxLog } from './log.ts';
 import type { Runtime } from './runtime.ts';
 import { SandboxState } from './state.ts';
 
 export { SANDBOX_MERCHANT_ID, SANDBOX_MERCHANT_KEY, SANDBOX_MERCHANT_TOKEN } from './credentials.ts';
 export { SANDBOX_DEMO_PRODUCTS } from './demo-catalogue.ts';
-export { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './notifier.ts';
+export { DEFAULT_RETRY_SCHEDULE } from './codepay-notify.ts';
+export { parseRetrySchedule } from './notifier.ts';
 export type { Faults, CreateOrderFault } from './faults.ts';
-export type { NotifyAttempt } from './notifier.ts';
+export type { NotifyAttempt } from './codepay-notify.ts';
 export type { SandboxLog } from './log.ts';
 
 export interface SandboxOptions {
@@ -100,10 +102,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const faults = new FaultTable();
   const closing = new AbortController();
   const notifier = new Notifier({
-    merchantKey: options.merchantKey,
+    protocol: codepayNotify(options.merchantKey, faults),
     retrySchedule: options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE,
     timeoutMs: options.notifyTimeoutMs ?? 10_000,
-    faultsFor: (payId) => faults.for(payId),
     now,
     log,
   });
@@ -123,7 +124,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const router = new Router(basePath ? { prefix: basePath } : {});
   registerGatewayRoutes(router, runtime);
   registerCashierRoutes(router, runtime);
-  registerControlRoutes(router, runtime);
+  registerCodePayControl(router, runtime);
 
   return {
     router,

@@ -1,18 +1,11 @@
 /**
- * Sends the signed payment notify, as the CodePay cloud does: a form POST to the order's notify_url,
- * sent again on a schedule until the answer body is exactly `success`. Every attempt is recorded.
+ * Delivers a payment's notify for any sandbox: sent at once (or after the delayed-notify fault),
+ * then again on a schedule until the merchant's answer acknowledges it, every attempt recorded.
+ * What a notify looks like (method, fields, sign) and what acknowledges it is the protocol's: the
+ * sandbox gives them as a NotifyProtocol.
  */
-import { formatCents } from '../../shared/money.ts';
-import type { Params } from '../codepay/protocol.ts';
-import { charsetOf, formBody, signIn, type FormBody } from './charset.ts';
 import type { Faults } from './faults.ts';
 import type { SandboxLog } from './log.ts';
-import type { Payment } from './state.ts';
-
-/** Seconds between attempts, spread over about a day like the real gateway's. */
-export const DEFAULT_RETRY_SCHEDULE: readonly number[] = [
-  15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
-];
 
 /** Reads SANDBOX_RETRY_SCHEDULE: seconds, comma-separated ("0.2,0.2,0.5"). */
 export function parseRetrySchedule(text: string): number[] {
@@ -25,50 +18,56 @@ export function parseRetrySchedule(text: string): number[] {
 
 const BODY_EXCERPT = 200;
 
-export interface NotifyAttempt {
-  payNo: string;
-  orderId: string;
-  payId: string;
+/** One attempt: the payment's labels (its ids, for listings and their filters) and what happened. */
+export type NotifyAttemptOf<Labels> = Labels & {
   /** 1 for the first attempt; a duplicate (fault) shares its attempt's number. */
   attempt: number;
   duplicate: boolean;
   /** Epoch ms when it was sent. */
   at: number;
+  /** The notify_url as the order gave it (a GET's query is not repeated here). */
   url: string;
   /** HTTP status, or null when no answer came. */
   status: number | null;
   body: string;
   error: string | null;
-  /** The answer body was exactly `success`. */
+  /** The answer acknowledged the notify. */
   success: boolean;
+};
+
+/** `lost`: the lost-notify fault, paid but never sent. */
+export type DeliveryState = 'sending' | 'delivered' | 'gave-up' | 'no-url' | 'lost';
+
+/** One notify request: the protocol builds it for each attempt. */
+export interface NotifyRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
 }
 
-export type DeliveryState = 'sending' | 'delivered' | 'gave-up' | 'no-url';
+/** What a sandbox's protocol tells the notifier about its payments `P`. */
+export interface NotifyProtocol<P, Labels> {
+  /** The payment's one delivery: its notifies and their state are kept under this key. */
+  keyOf(payment: P): string;
+  labelsOf(payment: P): Labels;
+  /** The order's notify_url ('' for none). */
+  urlOf(payment: P): string;
+  /** Its fault switches, read at each attempt. */
+  faultsOf(payment: P): Faults;
+  /** The request of one attempt; with `badSignature` its sign must be wrong but well-formed. */
+  request(payment: P, badSignature: boolean): NotifyRequest;
+  /** Whether the merchant's answer body acknowledges the notify. */
+  acknowledged(body: string): boolean;
+}
 
-export interface NotifierOptions {
-  merchantKey: string;
+export interface NotifierOptions<P, Labels> {
+  protocol: NotifyProtocol<P, Labels>;
+  /** Seconds between attempts. */
   retrySchedule: readonly number[];
   timeoutMs: number;
-  faultsFor: (payId: string) => Faults;
   now: () => number;
   log: SandboxLog;
-}
-
-/** The notify's fields, as the document lists them and its example shows (status=2: paid). */
-export function notifyFields(payment: Payment): Params {
-  return {
-    pay_id: payment.payId,
-    money: formatCents(payment.money),
-    price: formatCents(payment.price),
-    type: String(payment.type),
-    pay_no: payment.payNo,
-    param: payment.param,
-    pay_time: String(payment.payTime),
-    pay_tag: '0',
-    tag: '0',
-    chart: payment.chart,
-    status: '2',
-  };
 }
 
 /** fetch hides the reason (ECONNREFUSED, timeout) in `cause`. */
@@ -79,8 +78,8 @@ function describe(error: unknown): string {
   return `${error.name}: ${error.message}${cause}`;
 }
 
-export class Notifier {
-  private readonly attempts: NotifyAttempt[] = [];
+export class Notifier<P, Labels extends object> {
+  private readonly attempts: { key: string; record: NotifyAttemptOf<Labels> }[] = [];
   private readonly states = new Map<string, DeliveryState>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -88,38 +87,44 @@ export class Notifier {
   /** After close() nothing new is scheduled, so no timer outlives the sandbox. */
   private closed = false;
 
-  constructor(private readonly options: NotifierOptions) {}
+  constructor(private readonly options: NotifierOptions<P, Labels>) {}
 
   /** Starts delivering a new payment's notify (after the delayed-notify fault, if set). */
-  start(payment: Payment): void {
-    if (payment.notifyUrl === '') {
-      this.states.set(payment.payNo, 'no-url');
-      this.options.log.warn('sandbox: payment has no notify_url and there is no default; nothing sent', {
-        payNo: payment.payNo,
-      });
+  start(payment: P): void {
+    const { protocol, log } = this.options;
+    const key = protocol.keyOf(payment);
+    const faults = protocol.faultsOf(payment);
+    if (protocol.urlOf(payment) === '') {
+      this.states.set(key, 'no-url');
+      log.warn('sandbox: payment has no notify_url and there is no default; nothing sent', { payment: key });
       return;
     }
-    this.states.set(payment.payNo, 'sending');
-    this.later(this.options.faultsFor(payment.payId).notifyDelayMs ?? 0, () => this.send(payment, 1));
+    if (faults.lostNotify) {
+      this.states.set(key, 'lost');
+      log.info('sandbox: notify lost (fault): never sent', { payment: key });
+      return;
+    }
+    this.states.set(key, 'sending');
+    this.later(faults.notifyDelayMs ?? 0, () => this.send(payment, key, 1));
   }
 
-  state(payNo: string): DeliveryState | undefined {
-    return this.states.get(payNo);
+  state(key: string): DeliveryState | undefined {
+    return this.states.get(key);
   }
 
-  isDone(payNo: string): boolean {
-    return this.states.get(payNo) !== 'sending';
+  isDone(key: string): boolean {
+    return this.states.get(key) !== 'sending';
   }
 
   /** Drops the attempts and states of payments the sandbox no longer holds. */
-  forget(payNos: ReadonlySet<string>): void {
-    for (const payNo of payNos) this.states.delete(payNo);
-    const kept = this.attempts.filter((attempt) => !payNos.has(attempt.payNo));
+  forget(keys: ReadonlySet<string>): void {
+    for (const key of keys) this.states.delete(key);
+    const kept = this.attempts.filter((attempt) => !keys.has(attempt.key));
     this.attempts.splice(0, this.attempts.length, ...kept);
   }
 
-  list(filter: (attempt: NotifyAttempt) => boolean): NotifyAttempt[] {
-    return this.attempts.filter(filter);
+  list(filter: (attempt: NotifyAttemptOf<Labels>) => boolean): NotifyAttemptOf<Labels>[] {
+    return this.attempts.map((attempt) => attempt.record).filter(filter);
   }
 
   /** Stops every schedule and aborts requests in flight; waits until they have settled. */
@@ -152,62 +157,64 @@ export class Notifier {
     this.timers.add(timer);
   }
 
-  private async send(payment: Payment, attempt: number): Promise<void> {
-    const faults = this.options.faultsFor(payment.payId);
-    const fields = notifyFields(payment);
-    // In the order's charset: GBK bytes, signed as bytes, for a merchant that created it with chart=gbk.
-    const charset = charsetOf(payment.chart);
-    // A wrong but well-formed sign: the md5 of the same fields under another key.
-    const key = faults.badSignature ? `${this.options.merchantKey}!` : this.options.merchantKey;
-    const signature = signIn(charset, fields, key);
-    const form = formBody(charset, { ...fields, sign: signature });
+  private async send(payment: P, key: string, attempt: number): Promise<void> {
+    const { protocol, retrySchedule, log } = this.options;
+    const faults = protocol.faultsOf(payment);
+    const request = protocol.request(payment, faults.badSignature === true);
     const copies = faults.duplicateNotify ? [false, true] : [false];
-    const results = await Promise.all(copies.map((duplicate) => this.post(payment, attempt, duplicate, form)));
+    const results = await Promise.all(
+      copies.map((duplicate) => this.deliver(payment, key, attempt, duplicate, request)),
+    );
     if (this.aborter.signal.aborted) return;
     if (results.includes(true)) {
-      this.states.set(payment.payNo, 'delivered');
-    } else if (attempt <= this.options.retrySchedule.length) {
-      this.later(this.options.retrySchedule[attempt - 1] * 1000, () => this.send(payment, attempt + 1));
+      this.states.set(key, 'delivered');
+    } else if (attempt <= retrySchedule.length) {
+      this.later(retrySchedule[attempt - 1] * 1000, () => this.send(payment, key, attempt + 1));
     } else {
-      this.states.set(payment.payNo, 'gave-up');
-      this.options.log.warn('sandbox: notify gave up', { payNo: payment.payNo, attempts: attempt });
+      this.states.set(key, 'gave-up');
+      log.warn('sandbox: notify gave up', { payment: key, attempts: attempt });
     }
   }
 
-  /** One POST; true when the answer body is exactly `success`. */
-  private async post(payment: Payment, attempt: number, duplicate: boolean, form: FormBody): Promise<boolean> {
-    const record: NotifyAttempt = {
-      payNo: payment.payNo,
-      orderId: payment.orderId,
-      payId: payment.payId,
+  /** One request; true when the answer acknowledges it. */
+  private async deliver(
+    payment: P,
+    key: string,
+    attempt: number,
+    duplicate: boolean,
+    request: NotifyRequest,
+  ): Promise<boolean> {
+    const { protocol, timeoutMs, now, log } = this.options;
+    const record: NotifyAttemptOf<Labels> = {
+      ...protocol.labelsOf(payment),
       attempt,
       duplicate,
-      at: this.options.now(),
-      url: payment.notifyUrl,
+      at: now(),
+      url: protocol.urlOf(payment),
       status: null,
       body: '',
       error: null,
       success: false,
     };
     try {
-      const response = await fetch(payment.notifyUrl, {
-        method: 'POST',
-        headers: { 'content-type': form.contentType },
-        body: form.body,
+      const response = await fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
         redirect: 'manual',
-        signal: AbortSignal.any([this.aborter.signal, AbortSignal.timeout(this.options.timeoutMs)]),
+        signal: AbortSignal.any([this.aborter.signal, AbortSignal.timeout(timeoutMs)]),
       });
       record.status = response.status;
       const text = await response.text();
       record.body = text.slice(0, BODY_EXCERPT);
-      record.success = text === 'success';
+      record.success = protocol.acknowledged(text);
     } catch (error) {
       record.error = describe(error);
     }
-    this.attempts.push(record);
+    this.attempts.push({ key, record });
     const { url, status, error, success } = record;
-    this.options.log.info('sandbox: notify sent', {
-      payNo: payment.payNo,
+    log.info('sandbox: notify sent', {
+      payment: key,
       attempt,
       duplicate,
       url,

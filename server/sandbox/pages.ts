@@ -1,39 +1,12 @@
 /** The sandbox's HTML: the cashier (creat_order without page=3/4) and the buyer's payment page. No script. */
 import { CHANNEL_NAMES } from '../../shared/api.ts';
 import { formatCents } from '../../shared/money.ts';
+import { escapeHtml, layout as sandboxLayout } from './html.ts';
 import type { Order, Payment } from './state.ts';
 
 const CHANNEL_LABELS = { alipay: '支付宝 Alipay', qqpay: 'QQ钱包 QQ Wallet', wechat: '微信支付 WeChat Pay' } as const;
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function layout(title: string, content: string): string {
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:0;background:#f4f5f7;color:#222}
-main{max-width:420px;margin:0 auto;padding:24px 16px;text-align:center}
-.card{background:#fff;border-radius:12px;padding:24px;box-shadow:0 1px 4px #0002}
-.amount{font-size:40px;font-weight:700;margin:8px 0}
-.note{color:#666;font-size:14px}
-.warn{color:#b45309}
-.ok{color:#15803d;font-size:20px;font-weight:600}
-button{width:100%;font-size:18px;padding:14px;border:0;border-radius:8px;background:#1677ff;color:#fff}
-img{width:220px;height:220px;image-rendering:pixelated}
-</style>
-</head>
-<body><main><div class="card">
-<p class="note">CodePay sandbox · 测试环境，不会扣款 (no real money moves)</p>
-${content}
-</div></main></body>
-</html>`;
-}
+const layout = (title: string, content: string) => sandboxLayout('CodePay sandbox', title, content);
 
 function describeOrder(order: Order): string {
   const price = order.money === order.price ? '' : `<p class="note">原价 price ¥${formatCents(order.price)}</p>`;

@@ -4,6 +4,7 @@
  * greyscale PNG. A module row's repeats are stored as "same as the row above" (filter Up, all
  * zeros), so encoding is a fraction of a millisecond where the generic renderer takes several.
  */
+import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { constants, deflateSync } from 'node:zlib';
 
@@ -62,4 +63,18 @@ export function qrPng(text: string, options: { margin: number; scale: number }):
     chunk('IDAT', deflateSync(raw, { level: 9, strategy: constants.Z_RLE })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+const BLANK_SIDE = 200;
+
+/** A white square: a valid PNG with no code in it. */
+function blankPng(side: number): Buffer {
+  const png = new PNG({ width: side, height: side });
+  png.data.fill(255);
+  return PNG.sync.write(png);
+}
+
+/** A sandbox's QR image of `text`; with the `unreadableQr` fault, a PNG with no code in it. */
+export function qrImage(text: string, unreadable = false): Buffer {
+  return unreadable ? blankPng(BLANK_SIDE) : qrPng(text, { margin: 2, scale: 6 });
 }

@@ -1,8 +1,9 @@
-/** What every sandbox route shares: one instance per createSandbox call, never module state. */
+/** What every CodePay sandbox route shares: one instance per createSandbox call, never module state. */
 import type { Context } from 'koa';
 import type { FaultTable } from './faults.ts';
+import type { CodePayLabels } from './codepay-notify.ts';
 import type { Notifier } from './notifier.ts';
-import type { SandboxState } from './state.ts';
+import type { Payment, SandboxState } from './state.ts';
 
 export interface Runtime {
   merchantId: string;
@@ -14,17 +15,23 @@ export interface Runtime {
   defaultNotifyUrl: string;
   state: SandboxState;
   faults: FaultTable;
-  notifier: Notifier;
+  notifier: Notifier<Payment, CodePayLabels>;
   /** Aborted by close(): ends hanging and slow answers. */
   closing: AbortSignal;
+}
+
+/** Where a sandbox is served: enough for its URL. */
+export interface SandboxPlace {
+  basePath: string;
+  publicBaseUrl: string | undefined;
 }
 
 /**
  * The sandbox's own URL as the client reached it (so a phone on the LAN gets a reachable address),
  * or the configured public base URL.
  */
-export function sandboxUrl(ctx: Context, runtime: Runtime): string {
-  return runtime.publicBaseUrl ?? `${ctx.protocol}://${ctx.host}${runtime.basePath}`;
+export function sandboxUrl(ctx: Context, place: SandboxPlace): string {
+  return place.publicBaseUrl ?? `${ctx.protocol}://${ctx.host}${place.basePath}`;
 }
 
 /** The buyer's payment page: what the QR code encodes. `base`: the sandbox's URL (sandboxUrl). */
@@ -48,5 +55,14 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
       signal.removeEventListener('abort', done);
       resolve();
     }
+  });
+}
+
+/** Resolves once the caller has gone or the sandbox closes: the 'hang' fault's answer, which is none. */
+export function untilGone(caller: AbortSignal, closing: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const gone = AbortSignal.any([caller, closing]);
+    if (gone.aborted) resolve();
+    else gone.addEventListener('abort', () => resolve(), { once: true });
   });
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach } from 'vitest';
 import { PEERS_DIR, runPhp, startPhpServer } from './php.ts';
 import { createApp, withChain } from '../../server/http/app.ts';
@@ -17,12 +17,12 @@ export const MERCHANT_ID = '20002';
 export const MERCHANT_KEY = 'test-key-0123456789';
 export const MERCHANT_TOKEN = 'test-token-abc';
 
-async function listen(server: Server): Promise<string> {
+export async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function closeServer(server: Server): Promise<void> {
+export function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }
@@ -64,16 +64,18 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
   };
 }
 
-/**
- * For a test file: `sandbox()` starts a sandbox and `later(close)` registers anything else to stop;
- * all of it is closed, newest first, after each test.
- */
-export function closedAfterEach() {
+/** For a test file: `later(close)` registers something to stop; all of it is stopped, newest first, after each test. */
+export function stoppedAfterEach(): (cleanup: () => Promise<void>) => void {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
-  const later = (cleanup: () => Promise<void>) => void cleanups.push(cleanup);
+  return (cleanup) => void cleanups.push(cleanup);
+}
+
+/** For a test file: `sandbox()` starts a sandbox, `later(close)` registers anything else; see stoppedAfterEach. */
+export function closedAfterEach() {
+  const later = stoppedAfterEach();
   const sandbox = async (options: Partial<SandboxOptions> = {}): Promise<RunningSandbox> => {
     const running = await startSandbox(options);
     later(running.close);
@@ -155,26 +157,37 @@ export async function startMerchant(answers: string[]): Promise<MerchantHandler>
   return { url, received, close: () => closeServer(server) };
 }
 
-export interface PhpHandler {
+export interface PhpHandler<Logged = Record<string, string>> {
   url: string;
-  /** The notifies notify.php verified, as it logged them. */
-  verified(): Record<string, string>[];
+  /** The notifies the script verified, as it logged them. */
+  verified(): Logged[];
   close(): Promise<void>;
 }
 
-/** notify.php, a merchant's notify handler, under `php -S` on a port PHP picks. */
-export async function startPhpNotify(key = MERCHANT_KEY): Promise<PhpHandler> {
+/**
+ * A PHP merchant's notify handler (a peer's notify.php) under `php -S` on a port PHP picks: it
+ * appends each notify it verified to NOTIFY_LOG as one JSON line. `env` gives it its key.
+ */
+export async function startPhpHandler<Logged>(
+  script: string,
+  env: Record<string, string>,
+): Promise<PhpHandler<Logged>> {
   const log = join(mkdtempSync(join(tmpdir(), 'sandbox-notify-')), 'notify.log');
-  const server = await startPhpServer(join(PEERS_DIR, 'notify.php'), { CODEPAY_KEY: key, NOTIFY_LOG: log });
+  const server = await startPhpServer(script, { ...env, NOTIFY_LOG: log });
   return {
-    url: `${server.url}/notify.php`,
+    url: `${server.url}/${basename(script)}`,
     verified: () =>
       existsSync(log)
         ? readFileSync(log, 'utf8')
             .split('\n')
             .filter(Boolean)
-            .map((line) => JSON.parse(line) as Record<string, string>)
+            .map((line) => JSON.parse(line) as Logged)
         : [],
     close: server.close,
   };
+}
+
+/** notify.php, a CodePay merchant's notify handler. */
+export function startPhpNotify(key = MERCHANT_KEY): Promise<PhpHandler> {
+  return startPhpHandler(join(PEERS_DIR, 'notify.php'), { CODEPAY_KEY: key });
 }

@@ -5,8 +5,6 @@
 require __DIR__ . '/epay.php';
 
 peer_each_case(function (array $case): array {
-    $order = $case['order'];
-    $order['sign'] = epay_sign($order, $case['key']);
-    $order['sign_type'] = 'MD5';
+    $order = epay_signed_request($case['order'], $case['key']);
     return ['signed' => epay_signed_string($order), 'sign' => $order['sign'], 'body' => http_build_query($order)];
 });

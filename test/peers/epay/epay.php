@@ -27,3 +27,11 @@ function epay_verify(array $params, string $key): bool
         && (!isset($params['sign_type']) || $params['sign_type'] === 'MD5')
         && hash_equals(epay_sign($params, $key), $params['sign']);
 }
+
+/** The request as sent: the fields, their sign, and sign_type=MD5 (sent, not signed). */
+function epay_signed_request(array $params, string $key): array
+{
+    $params['sign'] = epay_sign($params, $key);
+    $params['sign_type'] = 'MD5';
+    return $params;
+}
