@@ -17,9 +17,9 @@ import type { Receiver } from '../support/receiver.ts';
 import type { Stack } from '../support/stack.ts';
 import { axeScript } from './link-commands.ts';
 
-export const CONSOLE_PASSWORD = 'console-test-password';
+const CONSOLE_PASSWORD = 'console-test-password';
 /** Where the screenshots go (outside the repository: they are looked at, not kept). */
-export const SHOTS_DIR = join(tmpdir(), 'codepay-console-shots');
+const SHOTS_DIR = join(tmpdir(), 'codepay-console-shots');
 
 interface ConsoleStack {
   stack: Stack;
