@@ -1,13 +1,16 @@
 /**
- * Two builds of the widget (`npm run build` runs both):
+ * Two builds of the widget, and the merchant's console (`npm run build` runs all three):
  * - default mode: `dist/codepay-checkout.js`, Lit bundled, for a CDN or the signer's
  *   `GET /codepay-checkout.js`, plus one lazily loaded sibling with fixed name,
  *   `dist/codepay-checkout-flow.js` (the order flow and the QR encoder).
  * - `--mode npm`: `dist/npm/index.js`, with `lit` and `qrcode` left to the consumer's bundler.
+ * - `--mode console`: `dist/console/assets/console.js` and its page `dist/console/index.html`, the console the
+ *   signer serves under /admin: a bundle of its own, so nothing of it reaches the widget's.
  * Library mode (no module-preload helper), but minified fully: Vite keeps whitespace in ES libraries.
  */
+import { readFileSync } from 'node:fs';
 import MagicString from 'magic-string';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import * as retryable from './widget/retryable.ts';
 
 /** Whitespace in Lit's html`` and css`` templates is markup, not meaning: squeeze it out. */
@@ -87,6 +90,17 @@ function qrcodeAsEsm(): Plugin {
   };
 }
 
+/** The console's page, beside its script (library mode emits no HTML of its own). */
+function consolePage(): Plugin {
+  return {
+    name: 'codepay:console-page',
+    apply: 'build',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'index.html', source: readFileSync('widget/console/index.html') });
+    },
+  };
+}
+
 /**
  * Modules whose exports are data computed from the shared code: the build writes their values as
  * literals, so the widget carries the result, not what it is computed from (widget/retryable.ts).
@@ -105,7 +119,23 @@ function inlineValues(modules: Record<string, Record<string, unknown>>): Plugin 
   };
 }
 
+/** The merchant's console: one script, Lit bundled, no lazy chunk (it loads once per session). */
+const consoleBuild = {
+  publicDir: false,
+  envDir: false,
+  plugins: [minifyTemplates(), qrcodeAsEsm(), consolePage()],
+  build: {
+    outDir: 'dist/console',
+    target: 'es2022',
+    lib: { entry: 'widget/console/index.ts', formats: ['es'] },
+    rolldownOptions: {
+      output: { minify: true, comments: false, entryFileNames: 'assets/console.js', codeSplitting: false },
+    },
+  },
+} satisfies UserConfig;
+
 export default defineConfig(({ mode }) => {
+  if (mode === 'console') return consoleBuild;
   const npm = mode === 'npm';
   return {
     // The widget only: no index.html, public/ or .env files take part.

@@ -1,6 +1,7 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { commands } from './test/browser/commands.ts';
+import { consoleCommands } from './test/browser/console-commands.ts';
 import { linkCommands } from './test/browser/link-commands.ts';
 
 export default defineConfig({
@@ -41,7 +42,7 @@ export default defineConfig({
             }),
             instances: [{ browser: 'chromium' }],
             viewport: { width: 480, height: 720 },
-            commands: { ...commands, ...linkCommands },
+            commands: { ...commands, ...linkCommands, ...consoleCommands },
             // Failure screenshots with the others, in the git-ignored test/output/.
             screenshotDirectory: 'test/output/failures',
           },

@@ -12,7 +12,7 @@ import type { BrowserCommand, BrowserCommandContext } from 'vitest/node';
 
 /** axe-core's script, read when first needed (the test configuration loads this module for every run). */
 let axeSource: string | undefined;
-const axeScript = () =>
+export const axeScript = () =>
   (axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
 
 export interface LinkRun {
