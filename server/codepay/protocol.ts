@@ -88,7 +88,7 @@ export function phpUrlencode(value: string): string {
 
 /** The query string as the document builds it: sorted, non-empty, encoded, `sign` last. */
 export function signedQuery(params: Params, key: string): string {
-  const pairs = signedKeys(params).map((name) => `${name}=${phpUrlencode(params[name])}`);
+  const pairs = signedKeys(params).map((name) => `${phpUrlencode(name)}=${phpUrlencode(params[name])}`);
   return `${pairs.join('&')}&sign=${sign(params, key)}`;
 }
 
