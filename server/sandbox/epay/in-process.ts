@@ -2,36 +2,13 @@
  * The epay sandbox called in-process by the signer that mounts it: mapi.php and api.php answer the
  * same bodies as over HTTP, without a loopback request per call. Any other URL goes over HTTP.
  */
-import { httpTransport, type GatewayTransport } from '../../providers/transport.ts';
+import { httpTransport, type GatewayReply as HttpAnswer, type GatewayTransport } from '../../providers/transport.ts';
 import { before } from '../in-process.ts';
 import type { GatewayReply } from '../reply.ts';
 import { mapi } from './create.ts';
 import { phpFields } from './fields.ts';
 import { api } from './gateway.ts';
 import type { EpayRuntime } from './runtime.ts';
-
-export interface HttpAnswer {
-  status: number;
-  text: string;
-}
-
-/** How an epay provider calls its gateway: GET (act=order) and a form POST (mapi.php, act=refund). */
-export interface EpayTransport extends GatewayTransport {
-  /** POSTs `form` (application/x-www-form-urlencoded); rejects with a TimeoutError after timeoutMs. */
-  post(url: string, form: string, timeoutMs: number): Promise<HttpAnswer>;
-}
-
-/** The same POST over HTTP, as a real epay site is called (redirects not followed: a form is not re-sent). */
-export async function httpPost(url: string, form: string, timeoutMs: number): Promise<HttpAnswer> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  return { status: response.status, text: await response.text() };
-}
 
 /** A call answered in-process, rejecting with a TimeoutError as fetch would when it takes too long. */
 async function call(
@@ -46,7 +23,7 @@ async function call(
 }
 
 /** `callerBase`: the sandbox's URL as the signer would reach it over HTTP. */
-export function epayInProcess(runtime: EpayRuntime, callerBase: string): EpayTransport {
+export function epayInProcess(runtime: EpayRuntime, callerBase: string): GatewayTransport {
   const base = runtime.publicBaseUrl ?? callerBase;
   /** [route, query] for a URL of this sandbox, else undefined. */
   const routeOf = (url: string): [string, string] | undefined => {
@@ -66,7 +43,7 @@ export function epayInProcess(runtime: EpayRuntime, callerBase: string): EpayTra
       const route = routeOf(url);
       if (route?.[0] === '/mapi.php') return call((caller) => mapi(phpFields(form), base, runtime, caller), timeoutMs);
       if (route?.[0] === '/api.php') return call((caller) => api(route[1], form, base, runtime, caller), timeoutMs);
-      return httpPost(url, form, timeoutMs);
+      return httpTransport.post(url, form, timeoutMs);
     },
     readQr: (qrcode, gatewayUrl, timeoutMs) => httpTransport.readQr(qrcode, gatewayUrl, timeoutMs),
   };

@@ -5,6 +5,7 @@
  * caller for the signer that mounts it, and close().
  */
 import Router from '@koa/router';
+import type { GatewayTransport } from '../../providers/transport.ts';
 import { FaultTable } from '../faults.ts';
 import type { SandboxLog } from '../log.ts';
 import { Notifier } from '../notifier.ts';
@@ -12,7 +13,7 @@ import { AnswerKinds } from './answer-kinds.ts';
 import { registerEpayCashierRoutes } from './cashier.ts';
 import { registerEpayControl } from './control.ts';
 import { registerEpayGatewayRoutes } from './gateway.ts';
-import { epayInProcess, type EpayTransport } from './in-process.ts';
+import { epayInProcess } from './in-process.ts';
 import { EPAY_NOTIFY_TIMEOUT_MS, EPAY_RETRY_SCHEDULE, epayNotify } from './notify.ts';
 import type { EpayRuntime } from './runtime.ts';
 import { EpayState } from './state.ts';
@@ -20,7 +21,6 @@ import { EpayState } from './state.ts';
 export { EPAY_SANDBOX_KEY, EPAY_SANDBOX_PID } from './credentials.ts';
 export { EPAY_RETRY_SCHEDULE } from './notify.ts';
 export type { EpayNotifyAttempt } from './notify.ts';
-export { httpPost, type EpayTransport, type HttpAnswer } from './in-process.ts';
 export type { AnswerKind } from './answer-kinds.ts';
 
 export interface EpaySandboxOptions {
@@ -46,7 +46,7 @@ export interface EpaySandbox {
   router: Router;
   basePath: string;
   /** mapi.php and api.php called in-process; `callerBase`: the sandbox's URL as the signer would reach it. */
-  inProcess(callerBase: string): EpayTransport;
+  inProcess(callerBase: string): GatewayTransport;
   /** Stops notify re-sends and in-flight notifies, and ends hanging answers. */
   close(): Promise<void>;
 }
