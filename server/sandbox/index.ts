@@ -8,9 +8,9 @@ import { registerCashierRoutes } from './cashier.ts';
 import { registerCodePayControl } from './codepay-control.ts';
 import { codepayNotify, DEFAULT_RETRY_SCHEDULE } from './codepay-notify.ts';
 import { FaultTable } from './faults.ts';
+import { sandboxHandle, type Sandbox } from './handle.ts';
 import { registerGatewayRoutes } from './gateway.ts';
 import { inProcessTransport } from './in-process.ts';
-import type { GatewayTransport } from '../providers/transport.ts';
 import { Notifier } from './notifier.ts';
 import type { SandboxLog } from './log.ts';
 import type { Runtime } from './runtime.ts';
@@ -23,6 +23,7 @@ export { parseRetrySchedule } from './notifier.ts';
 export type { Faults, CreateOrderFault } from './faults.ts';
 export type { NotifyAttempt } from './codepay-notify.ts';
 export type { SandboxLog } from './log.ts';
+export type { Sandbox } from './handle.ts';
 
 export interface SandboxOptions {
   /** The one merchant this sandbox serves (`id`, digits). */
@@ -49,19 +50,6 @@ export interface SandboxOptions {
   /** The clock, epoch ms; default Date.now. */
   now?: () => number;
   log?: SandboxLog;
-}
-
-export interface Sandbox {
-  /** Every route, under basePath. */
-  router: Router;
-  basePath: string;
-  /**
-   * The gateway API called in-process, for the signer that mounts the sandbox: `callerBase` is the
-   * sandbox's URL as the signer would reach it over HTTP.
-   */
-  inProcess(callerBase: string): GatewayTransport;
-  /** Stops notify retries and in-flight notifies, and ends hanging answers. */
-  close(): Promise<void>;
 }
 
 /**
@@ -126,13 +114,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   registerCashierRoutes(router, runtime);
   registerCodePayControl(router, runtime);
 
-  return {
+  return sandboxHandle({
     router,
     basePath,
     inProcess: (callerBase) => inProcessTransport(runtime, callerBase),
-    async close() {
-      closing.abort();
-      await runtime.notifier.close();
-    },
-  };
+    closing,
+    notifier,
+  });
 }

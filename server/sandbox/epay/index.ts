@@ -5,8 +5,8 @@
  * caller for the signer that mounts it, and close().
  */
 import Router from '@koa/router';
-import type { GatewayTransport } from '../../providers/transport.ts';
 import { FaultTable } from '../faults.ts';
+import { sandboxHandle, type Sandbox } from '../handle.ts';
 import type { SandboxLog } from '../log.ts';
 import { Notifier } from '../notifier.ts';
 import { AnswerKinds } from './answer-kinds.ts';
@@ -41,15 +41,8 @@ export interface EpaySandboxOptions {
   log?: SandboxLog;
 }
 
-export interface EpaySandbox {
-  /** Every route, under basePath. */
-  router: Router;
-  basePath: string;
-  /** mapi.php and api.php called in-process; `callerBase`: the sandbox's URL as the signer would reach it. */
-  inProcess(callerBase: string): GatewayTransport;
-  /** Stops notify re-sends and in-flight notifies, and ends hanging answers. */
-  close(): Promise<void>;
-}
+/** The epay sandbox's handle: mapi.php and api.php are what `inProcess` answers in-process. */
+export type EpaySandbox = Sandbox;
 
 function checkOptions(options: EpaySandboxOptions): void {
   if (!/^\d{1,18}$/.test(options.pid)) throw new TypeError('createEpaySandbox: pid must be digits');
@@ -95,13 +88,11 @@ export function createEpaySandbox(options: EpaySandboxOptions): EpaySandbox {
   registerEpayCashierRoutes(router, runtime);
   registerEpayControl(router, runtime);
 
-  return {
+  return sandboxHandle({
     router,
     basePath,
     inProcess: (callerBase) => epayInProcess(runtime, callerBase),
-    async close() {
-      closing.abort();
-      await notifier.close();
-    },
-  };
+    closing,
+    notifier,
+  });
 }

@@ -8,7 +8,7 @@ import type { Context } from 'koa';
 import { formatCents } from '../../../shared/money.ts';
 import { listing, readJson, readOrRefuse, registerControlRoutes } from '../control.ts';
 import { FaultTable } from '../faults.ts';
-import type { Sandbox } from '../index.ts';
+import { sandboxHandle, type Sandbox } from '../handle.ts';
 import type { SandboxLog } from '../log.ts';
 import { Notifier } from '../notifier.ts';
 import { httpTransport, type GatewayTransport } from '../../providers/transport.ts';
@@ -179,13 +179,11 @@ export function createVmqSandbox(options: VmqSandboxOptions): Sandbox {
   }
   registerVmqCashierRoutes(router, runtime);
   registerControl(router, runtime);
-  return {
+  return sandboxHandle({
     router,
     basePath,
     inProcess: (callerBase) => inProcessTransport(runtime, callerBase),
-    async close() {
-      closing.abort();
-      await runtime.notifier.close();
-    },
-  };
+    closing,
+    notifier,
+  });
 }
