@@ -64,7 +64,7 @@ function minifyTemplates(): Plugin {
 }
 
 /**
- * The qrcode package's encoder parts (widget/qr.ts) are CommonJS, which Rolldown bundles whole, each
+ * The qrcode package's encoder parts (widget/qr.ts, and the bench's floor) are CommonJS, which Rolldown bundles whole, each
  * in a lazy-init wrapper, with its interop runtime. They are plain `exports.name = …`,
  * `module.exports = …` and `const x = require('./x')` modules: rewritten here as ES modules, what
  * qr.ts leaves unused is shaken out (about 0.9 KB gz). Written here because @rollup/plugin-commonjs
@@ -81,6 +81,8 @@ function qrcodeAsEsm(): Plugin {
       const esm = code
         .replace(/^const (\w+) = require\('(\.\/[\w-]+)'\)\.(\w+)$/gm, "import { $3 as $1 } from '$2.js'")
         .replace(/^const (\w+) = require\('(\.\/[\w-]+)'\)$/gm, "import * as $1 from '$2.js'")
+        // A package (segments.js's dijkstrajs): its module.exports is an ES module's default.
+        .replace(/^const (\w+) = require\('([\w-]+)'\)$/gm, "import $1 from '$2'")
         .replace(/^exports\.(\w+) = /gm, 'export const $1 = ')
         .replace(/\bexports\.(\w+)/g, '$1')
         .replace(/^module\.exports = (\w+)$/m, 'export default $1');
