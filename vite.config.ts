@@ -9,6 +9,7 @@
  * Library mode (no module-preload helper), but minified fully: Vite keeps whitespace in ES libraries.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import MagicString from 'magic-string';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import * as retryable from './widget/retryable.ts';
@@ -64,8 +65,8 @@ function minifyTemplates(): Plugin {
 }
 
 /**
- * The qrcode package's encoder parts (widget/qr.ts, and the bench's floor) are CommonJS, which Rolldown bundles whole, each
- * in a lazy-init wrapper, with its interop runtime. They are plain `exports.name = …`,
+ * The qrcode package's encoder parts (widget/qr.ts, and the bench's floor) are CommonJS, which
+ * Rolldown bundles whole, each in a lazy-init wrapper, with its interop runtime. They are plain `exports.name = …`,
  * `module.exports = …` and `const x = require('./x')` modules: rewritten here as ES modules, what
  * qr.ts leaves unused is shaken out (about 0.9 KB gz). Written here because @rollup/plugin-commonjs
  * fails under Rolldown (it needs Rollup's module loading); any other CommonJS in a file stops the
@@ -80,7 +81,12 @@ function qrcodeAsEsm(): Plugin {
       if (!/\/qrcode\/lib\/core\/[\w-]+\.js$/.test(id)) return null;
       const esm = code
         .replace(/^const (\w+) = require\('(\.\/[\w-]+)'\)\.(\w+)$/gm, "import { $3 as $1 } from '$2.js'")
-        .replace(/^const (\w+) = require\('(\.\/[\w-]+)'\)$/gm, "import * as $1 from '$2.js'")
+        // A module that sets module.exports (a class: BitBuffer, ReedSolomonEncoder…) is a default import.
+        .replace(/^const (\w+) = require\('(\.\/[\w-]+)'\)$/gm, (_, name, path) =>
+          /^module\.exports = /m.test(readFileSync(join(dirname(id), `${path}.js`), 'utf8'))
+            ? `import ${name} from '${path}.js'`
+            : `import * as ${name} from '${path}.js'`,
+        )
         // A package (segments.js's dijkstrajs): its module.exports is an ES module's default.
         .replace(/^const (\w+) = require\('([\w-]+)'\)$/gm, "import $1 from '$2'")
         .replace(/^exports\.(\w+) = /gm, 'export const $1 = ')
