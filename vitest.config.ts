@@ -6,9 +6,6 @@ import { linkCommands } from './test/browser/link-commands.ts';
 
 export default defineConfig({
   test: {
-    // Two files at a time even on 2 cores (Vitest's default there is one): most node test files
-    // wait on processes of their own (signers, sandboxes, PHP, PostgreSQL, Chromium), not on the CPU.
-    maxWorkers: 2,
     projects: [
       {
         test: {
