@@ -4,6 +4,7 @@
  * both speak, with `?` placeholders (PostgreSQL's runner numbers them) and one dialect function.
  */
 import type { Channel, OrderStatus } from '../../shared/api.ts';
+import type { ConsoleAction } from '../../shared/console-api.ts';
 import type { Cents } from '../../shared/money.ts';
 import type { OrderRecord, PaymentRecord } from '../model/index.ts';
 import { toOrder, toPayment, type OrderRow, type PaymentRow } from './rows.ts';
@@ -24,19 +25,6 @@ export interface StatusChange {
   at: number;
   from: OrderStatus | null;
   to: OrderStatus;
-}
-
-export interface ConsoleAction {
-  id: string;
-  at: number;
-  /** Who: the console's sign-in and the address it came from. */
-  actor: string;
-  action: string;
-  orderId: string | null;
-  /** What else it was done to (an outbox event id), if anything. */
-  target: string | null;
-  result: 'ok' | 'refused';
-  detail: string;
 }
 
 export interface OutboxBacklog {

@@ -4,6 +4,7 @@
  * session's CSRF token; a refusal rejects with an ApiFailure holding the signer's code and message.
  */
 import type { Channel, OrderStatus } from '../../shared/api.ts';
+import type { ConsoleAction } from '../../shared/console-api.ts';
 
 export interface AdminOrderRow {
   id: string;
@@ -57,17 +58,6 @@ export interface OrderPage {
   pageSize: number;
 }
 
-export interface AdminAction {
-  id: string;
-  at: number;
-  actor: string;
-  action: string;
-  orderId: string | null;
-  target: string | null;
-  result: 'ok' | 'refused';
-  detail: string;
-}
-
 export interface Delivery {
   destination: string;
   attempts: number;
@@ -84,7 +74,7 @@ export interface OrderDetail {
   payments: { payNo: string; outcome: string; money: string; receivedAt: number }[];
   history: { at: number; from: string | null; to: string }[];
   events: { id: string; type: string; createdAt: number; payload: unknown; deliveries: Delivery[] }[];
-  actions: AdminAction[];
+  actions: ConsoleAction[];
   can: { review: boolean; refund: boolean; resend: boolean };
 }
 
